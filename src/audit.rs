@@ -1,0 +1,344 @@
+//! The audit pipeline: walk → classify → probe → hash → report.
+//!
+//! Each stage is a function over the previous stage's output, with its own
+//! progress phase. Per-file problems accumulate as [`FileError`]s; only "no
+//! root readable" and interruption end the run early.
+
+use crate::classify::{Kind, Signature};
+use crate::config::Config;
+use crate::error::{ErrorKind, FileError};
+use crate::inventory::{self, Clip, Item};
+use crate::pathfmt;
+use crate::probe::ffprobe::Ffprobe;
+use crate::probe::{ProbeError, ProbeInfo, Prober, header};
+use crate::progress::Progress;
+use crate::report::{
+    ByKind, ErrorEntry, FolderWeight, MediaItem, ProbeStatus, Report, SCHEMA_VERSION, SequenceInfo,
+    StageStatus, Stages, Summary, Tool,
+};
+use crate::walk::{self, FileEntry};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use thiserror::Error;
+
+/// Frame rate assumed for an image sequence whose header records none.
+pub const ASSUMED_SEQUENCE_FPS: f64 = 24.0;
+
+/// Why an audit stopped without a report.
+#[derive(Debug, Error)]
+pub enum AuditError {
+    /// None of the roots could be read.
+    #[error("no root could be read: {0}")]
+    NoReadableRoot(String),
+    /// Ctrl-C or SIGTERM.
+    #[error("interrupted")]
+    Interrupted,
+}
+
+/// Runs the whole audit and returns the report.
+pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
+    let stages_total = 2 + usize::from(cfg.probe) + usize::from(cfg.hash);
+    let mut step = 1;
+    let bar = log.phase(step, stages_total, "Walking", None);
+    let walked = walk::walk(&cfg.walk, cfg.threads, &bar, log);
+    bar.finish_and_clear();
+    interrupted()?;
+    if !walked.root_readable.iter().any(|&ok| ok) {
+        let detail = walked
+            .errors
+            .iter()
+            .map(|e| format!("{}: {}", pathfmt::display(&e.path), e.message));
+        return Err(AuditError::NoReadableRoot(
+            detail.collect::<Vec<_>>().join("; "),
+        ));
+    }
+    let mut errors = walked.errors;
+    let files = walked.files;
+
+    step += 1;
+    let bar = log.phase(step, stages_total, "Classifying", None);
+    let inv = inventory::build(&files);
+    bar.finish_and_clear();
+    interrupted()?;
+
+    let mut probe_status = StageStatus::Skipped;
+    let mut probed: Vec<Option<Result<ProbeInfo, ProbeError>>> = vec![None; inv.items.len()];
+    let mut source = "none";
+    if cfg.probe {
+        step += 1;
+        let locate_timeout = cfg.probe_timeout.min(std::time::Duration::from_secs(10));
+        match Ffprobe::locate(cfg.ffprobe.as_deref(), locate_timeout) {
+            Ok(mut ff) => {
+                ff = ff.with_timeout(cfg.probe_timeout);
+                let bar = log.phase(step, stages_total, "Probing", Some(inv.items.len() as u64));
+                probed = probe_items(&ff, &inv.items, &files, cfg.threads, &bar);
+                bar.finish_and_clear();
+                probe_status = StageStatus::Done;
+                source = ff.source();
+            }
+            Err(e) => {
+                log.warn(&format!(
+                    "{e}; media will not be probed (install FFmpeg, or pass --ffprobe PATH)"
+                ));
+                probe_status = StageStatus::Unavailable;
+            }
+        }
+        interrupted()?;
+    }
+
+    let mut media = Vec::with_capacity(inv.items.len());
+    let mut kinds = inv.kinds.clone();
+    for (item, result) in inv.items.iter().zip(probed) {
+        let m = media_item(item, result, &files, source, &mut kinds);
+        if let Some(err) = &m.probe.error {
+            let e = FileError::new(item.probe_path(&files), ErrorKind::Probe, err.clone());
+            log.warn(&format!("{}: {}", pathfmt::display(&e.path), e.message));
+            errors.push(e);
+        }
+        media.push(m);
+    }
+    errors.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
+
+    let (by_kind, summary_bytes) = totals(&files, &kinds);
+    let summary = Summary {
+        files: files.len() as u64,
+        bytes: summary_bytes,
+        media_files: media.len() as u64,
+        folders: walked.dirs,
+        image_sequences: media
+            .iter()
+            .filter(|m| m.kind == Kind::ImageSequence)
+            .count() as u64,
+        media_duration_s: media.iter().filter_map(|m| m.duration_s).sum(),
+        ..Summary::default()
+    };
+    let roots = &cfg.walk.roots;
+    Ok(Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool::default(),
+        generated_at: crate::timefmt::rfc3339(std::time::SystemTime::now()),
+        roots: roots.iter().map(|r| pathfmt::display(r)).collect(),
+        stages: Stages {
+            walk: StageStatus::Done,
+            probe: probe_status,
+            hash: if cfg.hash {
+                StageStatus::NotImplemented
+            } else {
+                StageStatus::Skipped
+            },
+            versions: StageStatus::NotImplemented,
+            regenerable: StageStatus::NotImplemented,
+            targets: StageStatus::NotImplemented,
+            co2: StageStatus::NotImplemented,
+            copies: StageStatus::NotImplemented,
+            manifests: StageStatus::NotImplemented,
+        },
+        summary,
+        by_kind,
+        media,
+        duplicates: Vec::new(),
+        versions: Vec::new(),
+        regenerable: Vec::new(),
+        targets: Vec::new(),
+        co2: None,
+        copies: Vec::new(),
+        manifests: Vec::new(),
+        folders: heaviest_folders(&files, roots, cfg.top.max(1) * 5),
+        errors: errors.iter().map(ErrorEntry::from).collect(),
+    })
+}
+
+fn interrupted() -> Result<(), AuditError> {
+    if crate::cancel::is_cancelled() {
+        Err(AuditError::Interrupted)
+    } else {
+        Ok(())
+    }
+}
+
+fn probe_items(
+    prober: &dyn Prober,
+    items: &[Item],
+    files: &[FileEntry],
+    threads: usize,
+    bar: &indicatif::ProgressBar,
+) -> Vec<Option<Result<ProbeInfo, ProbeError>>> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("footprint-probe-{i}"))
+        .build()
+        .expect("thread pool");
+    pool.install(|| {
+        items
+            .par_iter()
+            .map(|item| {
+                if crate::cancel::is_cancelled() {
+                    return None;
+                }
+                let path = item.probe_path(files);
+                let size = match &item.clip {
+                    Clip::File(i) => files[*i].size,
+                    Clip::Sequence(s) => files[s.frames[0].1].size,
+                };
+                let r = if size == 0 {
+                    Err(ProbeError::Empty)
+                } else {
+                    prober.probe(path)
+                };
+                bar.inc(1);
+                Some(r)
+            })
+            .collect()
+    })
+}
+
+/// Turns an item and its probe result into a report entry; refines `kinds`.
+fn media_item(
+    item: &Item,
+    result: Option<Result<ProbeInfo, ProbeError>>,
+    files: &[FileEntry],
+    source: &'static str,
+    kinds: &mut [Kind],
+) -> MediaItem {
+    let (info, error) = match result {
+        Some(Ok(info)) => (Some(info), None),
+        Some(Err(e)) => (None, Some(e.to_string())),
+        None => (None, None),
+    };
+    let info_ref = info.as_ref();
+    let mut kind = item.kind;
+    if let (Clip::File(i), Some(info)) = (&item.clip, info_ref) {
+        // Content told us "a container"; the streams tell video from audio.
+        let still = matches!(item.signature, Some(s) if s.kind() == Kind::Image);
+        if !still {
+            kind = match (&info.video, info.audio.is_empty()) {
+                (Some(_), _) => Kind::Video,
+                (None, false) => Kind::Audio,
+                (None, true) => kind,
+            };
+            kinds[*i] = kind;
+        }
+    }
+    let mut m = MediaItem {
+        path: String::new(),
+        kind,
+        bytes: 0,
+        container: info_ref.and_then(|i| i.container.clone()),
+        duration_s: info_ref.and_then(|i| i.duration_s),
+        bit_rate: info_ref.and_then(|i| i.bit_rate),
+        bit_rate_estimated: false,
+        video: info_ref.and_then(|i| i.video.clone()),
+        audio: info_ref.map(|i| i.audio.clone()).unwrap_or_default(),
+        timecode: info_ref.and_then(|i| i.timecode.clone()),
+        sequence: None,
+        probe: ProbeStatus {
+            source: if info.is_some() { source } else { "none" },
+            error,
+        },
+    };
+    match &item.clip {
+        Clip::File(i) => {
+            m.path = pathfmt::display(&files[*i].path);
+            m.bytes = files[*i].size;
+            if kind == Kind::Image {
+                // A still has no running time; ffprobe's image pipes invent one.
+                m.duration_s = None;
+                m.bit_rate = None;
+                if let Some(v) = m.video.as_mut() {
+                    v.fps = None;
+                }
+            }
+        }
+        Clip::Sequence(s) => {
+            m.path = pathfmt::display(&s.pattern());
+            m.bytes = s.frames.iter().map(|&(_, i)| files[i].size).sum();
+            let first = &files[s.frames[0].1].path;
+            let hdr = matches!(item.signature, Some(Signature::Dpx | Signature::Exr))
+                .then(|| header::read(first))
+                .flatten();
+            let header_fps = hdr.as_ref().and_then(|h| h.fps);
+            let fps = header_fps.unwrap_or(ASSUMED_SEQUENCE_FPS);
+            let duration = s.frames.len() as f64 / fps;
+            m.container = Some("image2".to_string());
+            m.duration_s = Some(duration);
+            m.bit_rate = None;
+            if let Some(v) = m.video.as_mut() {
+                v.fps = Some(fps);
+            }
+            m.sequence = Some(SequenceInfo {
+                first: s.first(),
+                last: s.last(),
+                frames: s.frames.len() as u64,
+                missing: s.missing(),
+                missing_count: s.missing_count(),
+                fps_source: if header_fps.is_some() {
+                    "header"
+                } else {
+                    "assumed"
+                },
+            });
+        }
+    }
+    if m.bit_rate.is_none()
+        && let Some(d) = m.duration_s.filter(|d| *d > 0.0)
+    {
+        m.bit_rate = Some((m.bytes as f64 * 8.0 / d).round() as u64);
+        m.bit_rate_estimated = true;
+    }
+    m
+}
+
+/// Totals per kind and overall; each inode's bytes counted once (its first name, by path).
+fn totals(files: &[FileEntry], kinds: &[Kind]) -> (ByKind, u64) {
+    let mut by_kind = ByKind::default();
+    let mut seen = HashSet::new();
+    let mut bytes = 0;
+    for (f, &kind) in files.iter().zip(kinds) {
+        let first_name = f.nlink < 2 || seen.insert(f.id);
+        let b = if first_name { f.size } else { 0 };
+        by_kind.add(kind, 1, b);
+        bytes += b;
+    }
+    (by_kind, bytes)
+}
+
+/// Folders one and two levels below each root, heaviest first.
+fn heaviest_folders(
+    files: &[FileEntry],
+    roots: &[std::path::PathBuf],
+    limit: usize,
+) -> Vec<FolderWeight> {
+    let mut weights: HashMap<&Path, (u64, u64)> = HashMap::new();
+    let mut seen = HashSet::new();
+    for f in files {
+        let b = if f.nlink < 2 || seen.insert(f.id) {
+            f.size
+        } else {
+            0
+        };
+        let root = roots[f.root].as_path();
+        for dir in f.path.ancestors().skip(1) {
+            if dir == root || !dir.starts_with(root) {
+                break;
+            }
+            let depth = dir.strip_prefix(root).map_or(0, |r| r.components().count());
+            if depth <= 2 {
+                let w = weights.entry(dir).or_default();
+                w.0 += 1;
+                w.1 += b;
+            }
+        }
+    }
+    let mut out: Vec<FolderWeight> = weights
+        .into_iter()
+        .map(|(p, (files, bytes))| FolderWeight {
+            path: pathfmt::display(p),
+            files,
+            bytes,
+        })
+        .collect();
+    out.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
+    out.truncate(limit);
+    out
+}

@@ -1,0 +1,139 @@
+//! Command-line interface: clap definitions only, no logic.
+//!
+//! Doc comments are the long `--help`; `help = ...` would be the short one.
+//! Validation and defaults that need the environment live in `config.rs`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Audit the storage weight of film, TV and animation post-production.
+///
+/// footprint walks project drives, probes every media file, finds what can be
+/// reclaimed and reports what the project weighs. It never modifies, moves or
+/// deletes anything inside the folders it scans.
+#[derive(Debug, Parser)]
+#[command(name = "footprint", version, max_term_width = 100)]
+#[command(
+    after_long_help = "Exit codes: 0 audit completed (per-file problems are listed in the \
+report's errors), 1 a check failed, 2 usage or fatal error, 130 interrupted."
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Walk, classify, probe and weigh one or more project volumes.
+    ///
+    /// Examples:
+    ///   footprint audit /Volumes/PROJX_A /Volumes/PROJX_B
+    ///   footprint audit --format json -o audit.json /mnt/raid/PROJX
+    ///   footprint audit --no-probe --exclude '*.tmp' /mnt/raid
+    Audit(AuditArgs),
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tables for people (default).
+    Table,
+    /// One JSON document (schema_version 1, see CONTRACT in the README).
+    Json,
+}
+
+/// When to use color.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Color when stdout is a terminal, NO_COLOR is unset or empty and TERM is not dumb.
+    Auto,
+    /// Always color tables.
+    Always,
+    /// Never color.
+    Never,
+}
+
+/// Options shared by commands that scan volumes.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Folders (or single files) to audit: several drives can be given at once.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of stdout (written atomically at the end).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Worker threads for walking, hashing and probing. Default: number of CPUs.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Skip paths matching GLOB (repeatable).
+    ///
+    /// A glob without '/' matches any file or folder name ('*.tmp', 'CacheClip');
+    /// a glob with '/' matches the path relative to its root ('PROJX/renders/**')
+    /// or the absolute path. Excluded folders are not entered.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Follow symbolic links (off by default). Loops are detected and reported.
+    #[arg(short = 'L', long)]
+    pub follow_links: bool,
+
+    /// Stay on the file system of each root (do not cross mount points).
+    #[arg(short = 'x', long)]
+    pub one_file_system: bool,
+
+    /// Do not print progress bars or warnings on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// When to color the tables.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+}
+
+/// Options of `footprint audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Scan options.
+    #[command(flatten)]
+    pub scan: ScanArgs,
+
+    /// Skip media probing (codec, resolution, duration). The report says it was skipped.
+    #[arg(long)]
+    pub no_probe: bool,
+
+    /// Skip content hashing (duplicate search). The report says it was skipped.
+    #[arg(long)]
+    pub no_hash: bool,
+
+    /// The ffprobe binary to use. Default: `ffprobe` on PATH.
+    #[arg(long, env = "FOOTPRINT_FFPROBE", value_name = "PATH")]
+    pub ffprobe: Option<PathBuf>,
+
+    /// Seconds before a hanging ffprobe is killed; that file gets an error.
+    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
+    pub probe_timeout: f64,
+
+    /// How many of the heaviest folders the table lists.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

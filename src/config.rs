@@ -1,0 +1,198 @@
+//! Validated settings, free of clap types. Everything downstream takes `&Config`.
+
+use crate::cli::{AuditArgs, ColorWhen, Format, ScanArgs};
+use anyhow::{Context, Result, bail};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Compiled `--exclude` patterns.
+#[derive(Debug, Clone, Default)]
+pub struct Excludes {
+    /// Patterns without '/': matched against each file or folder name.
+    pub names: GlobSet,
+    /// Patterns with '/': matched against the root-relative and absolute path.
+    pub paths: GlobSet,
+    /// True when no pattern was given (lets the walker skip matching).
+    pub empty: bool,
+}
+
+impl Excludes {
+    /// Compiles the patterns; a malformed glob is a usage error.
+    pub fn new(patterns: &[String]) -> Result<Self> {
+        let mut names = GlobSetBuilder::new();
+        let mut paths = GlobSetBuilder::new();
+        for p in patterns {
+            let glob = Glob::new(p).with_context(|| format!("invalid --exclude glob '{p}'"))?;
+            if p.contains('/') {
+                paths.add(glob);
+            } else {
+                names.add(glob);
+            }
+        }
+        Ok(Excludes {
+            names: names.build()?,
+            paths: paths.build()?,
+            empty: patterns.is_empty(),
+        })
+    }
+
+    /// True if the entry `name`, at `rel` under its root and `abs` overall, is excluded.
+    pub fn is_excluded(
+        &self,
+        name: &std::ffi::OsStr,
+        rel: &std::path::Path,
+        abs: &std::path::Path,
+    ) -> bool {
+        !self.empty
+            && (self.names.is_match(name) || self.paths.is_match(rel) || self.paths.is_match(abs))
+    }
+}
+
+/// Settings for the walk stage.
+#[derive(Debug, Clone)]
+pub struct WalkConfig {
+    /// Roots to scan, absolute.
+    pub roots: Vec<PathBuf>,
+    /// Follow symbolic links.
+    pub follow_links: bool,
+    /// Do not cross file-system boundaries.
+    pub one_file_system: bool,
+    /// Paths to skip.
+    pub excludes: Excludes,
+}
+
+/// Settings for `footprint audit`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Walk settings.
+    pub walk: WalkConfig,
+    /// Report format.
+    pub format: Format,
+    /// Report destination; `None` is stdout.
+    pub output: Option<PathBuf>,
+    /// Worker threads.
+    pub threads: usize,
+    /// Draw progress bars on stderr.
+    pub progress: bool,
+    /// Print per-file warnings on stderr.
+    pub warnings: bool,
+    /// Color the table.
+    pub color: bool,
+    /// Run the probe stage.
+    pub probe: bool,
+    /// Run the hash stage.
+    pub hash: bool,
+    /// Explicit ffprobe binary.
+    pub ffprobe: Option<PathBuf>,
+    /// Per-file ffprobe timeout.
+    pub probe_timeout: Duration,
+    /// Heaviest folders listed in the table.
+    pub top: usize,
+}
+
+impl Config {
+    /// Validates the `audit` arguments.
+    pub fn from_audit(args: &AuditArgs) -> Result<Self> {
+        let scan = &args.scan;
+        if !(args.probe_timeout.is_finite() && args.probe_timeout > 0.0) {
+            bail!("--probe-timeout must be a positive number of seconds");
+        }
+        Ok(Config {
+            walk: walk_config(scan)?,
+            format: scan.format,
+            output: scan.output.clone(),
+            threads: threads(scan.threads)?,
+            progress: !scan.quiet && std::io::stderr().is_terminal(),
+            warnings: !scan.quiet,
+            color: color(scan.color, scan.format, scan.output.is_some()),
+            probe: !args.no_probe,
+            hash: !args.no_hash,
+            ffprobe: args.ffprobe.clone(),
+            probe_timeout: Duration::from_secs_f64(args.probe_timeout),
+            top: args.top,
+        })
+    }
+}
+
+fn walk_config(scan: &ScanArgs) -> Result<WalkConfig> {
+    let mut roots = Vec::new();
+    for p in &scan.paths {
+        // Canonical when possible (stable, symlink-free roots); a missing root is
+        // kept as given and reported by the walk, so other drives still get audited.
+        let abs = std::fs::canonicalize(p)
+            .or_else(|_| std::path::absolute(p))
+            .with_context(|| format!("cannot resolve path {}", p.display()))?;
+        if !roots.contains(&abs) {
+            roots.push(abs);
+        }
+    }
+    Ok(WalkConfig {
+        roots,
+        follow_links: scan.follow_links,
+        one_file_system: scan.one_file_system,
+        excludes: Excludes::new(&scan.exclude)?,
+    })
+}
+
+fn threads(requested: Option<usize>) -> Result<usize> {
+    match requested {
+        Some(0) => bail!("--threads must be at least 1"),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism().map_or(2, |n| n.get())),
+    }
+}
+
+/// Color rules shared by the model CLIs: auto means a terminal on stdout, NO_COLOR
+/// unset or empty, and TERM not `dumb`. JSON is never colored.
+fn color(when: ColorWhen, format: Format, to_file: bool) -> bool {
+    if format != Format::Table {
+        return false;
+    }
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+            !to_file && !no_color && !dumb && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+    use std::path::Path;
+
+    #[test]
+    fn name_globs_match_any_component_name_and_path_globs_match_relative_paths() {
+        let ex = Excludes::new(&[
+            "*.tmp".into(),
+            "CacheClip".into(),
+            "PROJX/renders/**".into(),
+        ])
+        .unwrap();
+        let chk = |name: &str, rel: &str| {
+            ex.is_excluded(OsStr::new(name), Path::new(rel), Path::new("/abs"))
+        };
+        assert!(chk("a.tmp", "x/a.tmp"));
+        assert!(chk("CacheClip", "Resolve/CacheClip"));
+        assert!(chk("f.exr", "PROJX/renders/f.exr"));
+        assert!(!chk("a.mov", "x/a.mov"));
+        assert!(!chk("renders", "other/renders"));
+    }
+
+    #[test]
+    fn bad_glob_is_a_usage_error() {
+        assert!(Excludes::new(&["a[".into()]).is_err());
+    }
+
+    #[test]
+    fn zero_threads_is_rejected() {
+        assert!(threads(Some(0)).is_err());
+        assert_eq!(threads(Some(3)).unwrap(), 3);
+    }
+}

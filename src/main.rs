@@ -1,0 +1,28 @@
+//! The `footprint` binary: parse, configure, run, map to an exit code.
+
+use clap::Parser;
+use footprint::cli::{Cli, Command};
+use footprint::config::Config;
+use footprint::error::Exit;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    footprint::cancel::install_handler();
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Audit(args) => Config::from_audit(args).and_then(|cfg| footprint::run_audit(&cfg)),
+    };
+    match result {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(err) => {
+            // A closed pipe (`footprint audit … | head`) is not a failure.
+            if let Some(io) = err.downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("footprint: error: {err:#}");
+            ExitCode::from(Exit::Fatal as u8)
+        }
+    }
+}

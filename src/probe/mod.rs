@@ -1,0 +1,124 @@
+//! Stage 3: probe media for container, codecs, resolution, frame rate, duration.
+//!
+//! Probing sits behind the [`Prober`] trait: [`ffprobe::Ffprobe`] runs FFmpeg's
+//! ffprobe with a timeout; tests substitute their own. Image sequences are probed
+//! once, on their first frame; their frame rate comes from the DPX/EXR header
+//! ([`header`]) or is assumed to be 24 and reported as assumed.
+
+pub mod ffprobe;
+pub mod header;
+
+use serde::Serialize;
+use std::path::Path;
+use thiserror::Error;
+
+/// Video stream facts, named as ffprobe names them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct VideoInfo {
+    /// ffprobe `codec_name` (`prores`, `h264`, `dnxhd`, `dpx`…).
+    pub codec: String,
+    /// ffprobe `profile` (`HQ`, `High`, `DNXHR LB`…).
+    pub profile: Option<String>,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Frames per second (`avg_frame_rate`, else `r_frame_rate`).
+    pub fps: Option<f64>,
+    /// Pixel format (`yuv422p10le`…).
+    pub pix_fmt: Option<String>,
+}
+
+/// Audio stream facts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct AudioInfo {
+    /// ffprobe `codec_name` (`pcm_s24le`, `aac`…).
+    pub codec: String,
+    /// Channel count.
+    pub channels: u32,
+    /// Sample rate in Hz.
+    pub sample_rate: u32,
+    /// ffprobe `channel_layout` (`stereo`, `5.1`…), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_layout: Option<String>,
+}
+
+/// What a probe learned about one file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProbeInfo {
+    /// ffprobe `format_name`.
+    pub container: Option<String>,
+    /// Seconds.
+    pub duration_s: Option<f64>,
+    /// Bits per second, as the container states it.
+    pub bit_rate: Option<u64>,
+    /// The first real video stream (attached pictures are skipped).
+    pub video: Option<VideoInfo>,
+    /// Every audio stream, in stream order.
+    pub audio: Vec<AudioInfo>,
+    /// Start timecode, when the file carries one.
+    pub timecode: Option<String>,
+}
+
+/// Why a probe failed. Callers branch on it: `Missing` disables probing for the run.
+#[derive(Clone, Debug, Error, PartialEq)]
+pub enum ProbeError {
+    /// The prober's binary is not installed or cannot start.
+    #[error("ffprobe not available: {0}")]
+    Missing(String),
+    /// The prober ran past its time limit and was killed.
+    #[error("ffprobe timed out after {0:.0} s and was killed")]
+    Timeout(f64),
+    /// The prober rejected the file (fake, truncated or unsupported media).
+    #[error("not readable as media: {0}")]
+    Unreadable(String),
+    /// The prober printed something that is not the JSON it should.
+    #[error("ffprobe returned invalid output: {0}")]
+    BadOutput(String),
+    /// The file is empty.
+    #[error("empty file (0 bytes): not valid media")]
+    Empty,
+    /// Reading the file or running the prober failed.
+    #[error("{0}")]
+    Io(String),
+    /// The run was interrupted.
+    #[error("interrupted")]
+    Interrupted,
+}
+
+/// Something that can probe a media file.
+pub trait Prober: Sync {
+    /// Probes one file.
+    fn probe(&self, path: &Path) -> Result<ProbeInfo, ProbeError>;
+    /// The `probe.source` this prober reports (`ffprobe`, `native`).
+    fn source(&self) -> &'static str;
+}
+
+/// Parses `"24000/1001"` or `"25"` into frames per second; `0/0` is `None`.
+pub fn parse_rate(s: &str) -> Option<f64> {
+    let v = match s.split_once('/') {
+        Some((n, d)) => {
+            let (n, d): (f64, f64) = (n.trim().parse().ok()?, d.trim().parse().ok()?);
+            if d == 0.0 {
+                return None;
+            }
+            n / d
+        }
+        None => s.trim().parse().ok()?,
+    };
+    (v.is_finite() && v > 0.0).then_some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_frame_rates() {
+        assert!((parse_rate("24000/1001").unwrap() - 23.976).abs() < 1e-3);
+        assert_eq!(parse_rate("25/1"), Some(25.0));
+        assert_eq!(parse_rate("30"), Some(30.0));
+        assert_eq!(parse_rate("0/0"), None);
+        assert_eq!(parse_rate("x"), None);
+    }
+}

@@ -1,0 +1,69 @@
+//! Progress bars and warnings on stderr.
+//!
+//! Bars are drawn only when stderr is a terminal and `--quiet` is not given;
+//! otherwise every bar is `ProgressBar::hidden()` (the null object), so stages
+//! never need to check. Warnings go through [`Progress::warn`], which suspends
+//! the bars so lines do not tear.
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::time::Duration;
+
+/// The progress display of one run.
+pub struct Progress {
+    multi: MultiProgress,
+    bars: bool,
+    warnings: bool,
+}
+
+impl Progress {
+    /// `bars`: draw progress bars; `warnings`: print per-file warnings.
+    pub fn new(bars: bool, warnings: bool) -> Self {
+        let target = if bars {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        Progress {
+            multi: MultiProgress::with_draw_target(target),
+            bars,
+            warnings,
+        }
+    }
+
+    /// A display that shows nothing (tests, benches).
+    pub fn hidden() -> Self {
+        Progress::new(false, false)
+    }
+
+    /// Starts a phase, e.g. "2/4 Probing". With `total` it is a bar, else a spinner.
+    pub fn phase(&self, step: usize, of: usize, label: &str, total: Option<u64>) -> ProgressBar {
+        if !self.bars {
+            return ProgressBar::hidden();
+        }
+        let prefix = format!("{step}/{of} {label}");
+        let bar = match total {
+            Some(n) => ProgressBar::new(n).with_style(
+                ProgressStyle::with_template(
+                    "{prefix:>14.bold} [{bar:30}] {human_pos}/{human_len} {per_sec} eta {eta} {wide_msg}",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
+            ),
+            None => ProgressBar::new_spinner().with_style(
+                ProgressStyle::with_template("{prefix:>14.bold} {spinner} {human_pos} files {per_sec} {wide_msg}")
+                    .expect("valid template"),
+            ),
+        };
+        let bar = self.multi.add(bar.with_prefix(prefix));
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    }
+
+    /// Prints a warning line on stderr without tearing the bars.
+    pub fn warn(&self, message: &str) {
+        if self.warnings {
+            self.multi
+                .suspend(|| eprintln!("footprint: warning: {message}"));
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! Stage last: the one [`Report`] value that every renderer draws.
+//!
+//! Field names and order follow CONTRACT.md (`schema_version` 1). Fields that
+//! CONTRACT does not name are additions, documented in docs/REPORT.md.
+
+pub mod json;
+pub mod table;
+
+use crate::classify::Kind;
+use crate::error::{ErrorKind, FileError};
+use crate::probe::{AudioInfo, VideoInfo};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+/// The JSON schema version; bumped only by a breaking change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The tool that wrote the report.
+#[derive(Clone, Debug, Serialize)]
+pub struct Tool {
+    /// Always `footprint`.
+    pub name: &'static str,
+    /// Crate version.
+    pub version: &'static str,
+}
+
+impl Default for Tool {
+    fn default() -> Self {
+        Tool {
+            name: "footprint",
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+/// Status of one pipeline stage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageStatus {
+    /// The stage ran.
+    Done,
+    /// The user skipped it (`--no-probe`, `--no-hash`).
+    Skipped,
+    /// A tool it needs is missing (ffprobe).
+    Unavailable,
+    /// This version of footprint does not have the stage yet.
+    NotImplemented,
+}
+
+/// Which stages ran (an addition to CONTRACT: lets readers tell "none found" from "not looked").
+#[derive(Clone, Debug, Serialize)]
+pub struct Stages {
+    /// Walk and classify.
+    pub walk: StageStatus,
+    /// Media probing.
+    pub probe: StageStatus,
+    /// Content hashing (duplicates).
+    pub hash: StageStatus,
+    /// Obsolete-version detection.
+    pub versions: StageStatus,
+    /// Regenerable caches.
+    pub regenerable: StageStatus,
+    /// Delivery targets.
+    pub targets: StageStatus,
+    /// CO₂ estimate.
+    pub co2: StageStatus,
+    /// Copies across roots.
+    pub copies: StageStatus,
+    /// ASC MHL and DCP packing lists.
+    pub manifests: StageStatus,
+}
+
+/// Totals of the audit.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    /// Regular files seen, every hard-link name included.
+    pub files: u64,
+    /// Apparent size, each inode once (`du -s --apparent-size -B1` minus directories).
+    pub bytes: u64,
+    /// Media items (an image sequence counts once).
+    pub media_files: u64,
+    /// Bytes in surplus duplicate copies.
+    pub duplicate_bytes: u64,
+    /// Bytes in obsolete versions.
+    pub obsolete_bytes: u64,
+    /// Bytes in regenerable caches.
+    pub regenerable_bytes: u64,
+    /// Union of the three above, no byte twice.
+    pub reclaimable_bytes: u64,
+    /// Folders listed (addition).
+    pub folders: u64,
+    /// Image sequences among the media items (addition).
+    pub image_sequences: u64,
+    /// Total duration of the media items, seconds (addition).
+    pub media_duration_s: f64,
+}
+
+/// Files and bytes of one kind.
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct KindTotals {
+    /// Files (names).
+    pub files: u64,
+    /// Apparent bytes, each inode once.
+    pub bytes: u64,
+}
+
+/// Totals per kind, serialized as an object in CONTRACT's kind order.
+#[derive(Clone, Debug, Default)]
+pub struct ByKind(pub [KindTotals; 9]);
+
+impl ByKind {
+    /// Totals for `kind`.
+    pub fn get(&self, kind: Kind) -> KindTotals {
+        self.0[kind as usize]
+    }
+
+    /// Adds one file.
+    pub fn add(&mut self, kind: Kind, files: u64, bytes: u64) {
+        let t = &mut self.0[kind as usize];
+        t.files += files;
+        t.bytes += bytes;
+    }
+}
+
+impl Serialize for ByKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(Kind::ALL.len()))?;
+        for kind in Kind::ALL {
+            map.serialize_entry(kind.name(), &self.get(kind))?;
+        }
+        map.end()
+    }
+}
+
+/// Frame range of an image sequence.
+#[derive(Clone, Debug, Serialize)]
+pub struct SequenceInfo {
+    /// First frame number.
+    pub first: u64,
+    /// Last frame number.
+    pub last: u64,
+    /// Frames present.
+    pub frames: u64,
+    /// Missing frame numbers between first and last (at most 10,000 listed).
+    pub missing: Vec<u64>,
+    /// How many frames are missing in all (addition).
+    pub missing_count: u64,
+    /// Where the frame rate came from: `header` or `assumed` (24 fps) (addition).
+    pub fps_source: &'static str,
+}
+
+/// How an item was probed.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProbeStatus {
+    /// `native`, `ffprobe` or `none`.
+    pub source: &'static str,
+    /// Why probing failed, if it did.
+    pub error: Option<String>,
+}
+
+/// One clip, file or image sequence.
+#[derive(Clone, Debug, Serialize)]
+pub struct MediaItem {
+    /// Absolute path; a printf pattern for sequences.
+    pub path: String,
+    /// video, audio, image_sequence or image.
+    pub kind: Kind,
+    /// Bytes (sum over frames for a sequence).
+    pub bytes: u64,
+    /// ffprobe `format_name` (`image2` for sequences).
+    pub container: Option<String>,
+    /// Seconds.
+    pub duration_s: Option<f64>,
+    /// Bits per second.
+    pub bit_rate: Option<u64>,
+    /// True when `bit_rate` was computed as bytes × 8 / duration (addition).
+    pub bit_rate_estimated: bool,
+    /// Video stream.
+    pub video: Option<VideoInfo>,
+    /// Audio streams.
+    pub audio: Vec<AudioInfo>,
+    /// Start timecode (addition).
+    pub timecode: Option<String>,
+    /// Frame range, for image sequences.
+    pub sequence: Option<SequenceInfo>,
+    /// Probe status.
+    pub probe: ProbeStatus,
+}
+
+/// A folder's weight, for the "heaviest folders" view (addition).
+#[derive(Clone, Debug, Serialize)]
+pub struct FolderWeight {
+    /// Absolute path.
+    pub path: String,
+    /// Files below it.
+    pub files: u64,
+    /// Bytes below it, each inode once.
+    pub bytes: u64,
+}
+
+/// One entry of `errors`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ErrorEntry {
+    /// Absolute path.
+    pub path: String,
+    /// Message.
+    pub error: String,
+    /// Category (addition).
+    pub kind: ErrorKind,
+}
+
+impl From<&FileError> for ErrorEntry {
+    fn from(e: &FileError) -> Self {
+        ErrorEntry {
+            path: crate::pathfmt::display(&e.path),
+            error: e.message.clone(),
+            kind: e.kind,
+        }
+    }
+}
+
+/// A group of files with identical content.
+#[derive(Clone, Debug, Serialize)]
+pub struct DuplicateGroup {
+    /// BLAKE3 of the content, hex.
+    pub hash: String,
+    /// Size of one copy.
+    pub size: u64,
+    /// Every name holding this content, sorted.
+    pub paths: Vec<String>,
+    /// size × (distinct inodes − 1).
+    pub wasted_bytes: u64,
+}
+
+/// The audit, as every renderer sees it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// JSON schema version.
+    pub schema_version: u32,
+    /// Tool name and version.
+    pub tool: Tool,
+    /// RFC 3339 UTC time the report was made.
+    pub generated_at: String,
+    /// Absolute roots.
+    pub roots: Vec<String>,
+    /// Stages that ran (addition).
+    pub stages: Stages,
+    /// Totals.
+    pub summary: Summary,
+    /// Totals per kind.
+    pub by_kind: ByKind,
+    /// Media items, sorted by path.
+    pub media: Vec<MediaItem>,
+    /// Duplicate groups, sorted by first path.
+    pub duplicates: Vec<DuplicateGroup>,
+    /// Obsolete-version groups (not yet implemented: always empty, see `stages`).
+    pub versions: Vec<serde_json::Value>,
+    /// Regenerable caches (not yet implemented: always empty, see `stages`).
+    pub regenerable: Vec<serde_json::Value>,
+    /// Delivery targets (not yet implemented: always empty, see `stages`).
+    pub targets: Vec<serde_json::Value>,
+    /// CO₂ estimate (not yet implemented: null, see `stages`).
+    pub co2: Option<serde_json::Value>,
+    /// Copies across roots (not yet implemented: always empty).
+    pub copies: Vec<serde_json::Value>,
+    /// ASC MHL and DCP packing lists (not yet implemented: always empty).
+    pub manifests: Vec<serde_json::Value>,
+    /// Heaviest folders, at most two levels below each root (addition).
+    pub folders: Vec<FolderWeight>,
+    /// Per-file problems, sorted by path.
+    pub errors: Vec<ErrorEntry>,
+}

@@ -1,0 +1,219 @@
+//! Table renderer (comfy-table), the default view for people.
+
+use super::{Report, StageStatus};
+use crate::classify::Kind;
+use crate::units::{Bytes, format_duration};
+use comfy_table::{
+    Attribute, Cell, CellAlignment, ContentArrangement, LineStyle, Table, TableStyle as Lines,
+};
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+/// Rendering options.
+#[derive(Clone, Copy, Debug)]
+pub struct TableStyle {
+    /// Bold headers and colored warnings.
+    pub color: bool,
+    /// Fit the terminal width (stdout is a terminal).
+    pub fit_terminal: bool,
+    /// Heaviest folders to list.
+    pub top: usize,
+}
+
+fn table(style: &TableStyle, headers: &[&str]) -> Table {
+    let mut t = Table::new();
+    // A rule under the header and at the end, nothing between rows: dense, grep-able.
+    t.load_style(
+        Lines::new()
+            .header_separator(LineStyle::none().fill('─').junction('─'))
+            .bottom_border(LineStyle::none().fill('─').junction('─')),
+    );
+    if style.fit_terminal {
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+    } else {
+        t.force_no_tty();
+    }
+    if style.color {
+        t.enforce_styling();
+    }
+    t.set_header(headers.iter().map(|h| {
+        let c = Cell::new(h);
+        if style.color {
+            c.add_attribute(Attribute::Bold)
+        } else {
+            c
+        }
+    }));
+    for (i, _) in headers.iter().enumerate().skip(1) {
+        if let Some(col) = t.column_mut(i) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    t
+}
+
+fn pct(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        "-".into()
+    } else {
+        format!("{:.1}%", part as f64 * 100.0 / whole as f64)
+    }
+}
+
+/// Writes the report as tables.
+pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<()> {
+    let s = &r.summary;
+    let roots = if r.roots.len() == 1 {
+        r.roots[0].clone()
+    } else {
+        format!("{} roots", r.roots.len())
+    };
+    writeln!(
+        out,
+        "This project weighs {}: {} files in {} folders ({}).",
+        Bytes(s.bytes),
+        s.files,
+        s.folders,
+        roots
+    )?;
+    if r.stages.probe == StageStatus::Done || s.media_files > 0 {
+        writeln!(
+            out,
+            "{} media items ({} image sequences), {} of running time.",
+            s.media_files,
+            s.image_sequences,
+            format_duration(s.media_duration_s)
+        )?;
+    }
+    writeln!(out)?;
+
+    let mut t = table(style, &["Kind", "Files", "Size", "Share"]);
+    for kind in Kind::ALL {
+        let k = r.by_kind.get(kind);
+        if k.files > 0 {
+            t.add_row(vec![
+                kind.name().to_string(),
+                k.files.to_string(),
+                Bytes(k.bytes).to_string(),
+                pct(k.bytes, s.bytes),
+            ]);
+        }
+    }
+    writeln!(out, "{t}\n")?;
+
+    if !r.media.is_empty() {
+        writeln!(out, "{}", media_table(r, style))?;
+        writeln!(out)?;
+    }
+
+    if !r.folders.is_empty() {
+        let mut t = table(style, &["Heaviest folders", "Files", "Size", "Share"]);
+        let single_root = (r.roots.len() == 1).then(|| format!("{}/", r.roots[0]));
+        for f in r.folders.iter().take(style.top) {
+            let shown = match &single_root {
+                Some(root) => f
+                    .path
+                    .strip_prefix(root.as_str())
+                    .unwrap_or(&f.path)
+                    .to_string(),
+                None => f.path.clone(),
+            };
+            t.add_row(vec![
+                shown,
+                f.files.to_string(),
+                Bytes(f.bytes).to_string(),
+                pct(f.bytes, s.bytes),
+            ]);
+        }
+        writeln!(out, "{t}\n")?;
+    }
+
+    write_stages(r, out)?;
+    write_errors(r, style, out)
+}
+
+/// Media grouped by codec (and profile) and resolution.
+fn media_table(r: &Report, style: &TableStyle) -> Table {
+    let mut groups: BTreeMap<(String, String), (u64, u64, f64)> = BTreeMap::new();
+    for m in &r.media {
+        let (codec, res) = match (&m.video, m.audio.first()) {
+            (Some(v), _) => (
+                match &v.profile {
+                    Some(p) => format!("{} ({p})", v.codec),
+                    None => v.codec.clone(),
+                },
+                if v.width > 0 {
+                    format!("{}x{}", v.width, v.height)
+                } else {
+                    "-".into()
+                },
+            ),
+            (None, Some(a)) => (format!("{} (audio)", a.codec), "-".into()),
+            (None, None) if m.probe.error.is_some() => ("unreadable".into(), "-".into()),
+            (None, None) => (format!("not probed ({})", m.kind.name()), "-".into()),
+        };
+        let g = groups.entry((codec, res)).or_default();
+        g.0 += 1;
+        g.1 += m.bytes;
+        g.2 += m.duration_s.unwrap_or(0.0);
+    }
+    let mut rows: Vec<_> = groups.into_iter().collect();
+    rows.sort_by(|a, b| b.1.1.cmp(&a.1.1).then_with(|| a.0.cmp(&b.0)));
+    let mut t = table(style, &["Codec", "Resolution", "Items", "Size", "Duration"]);
+    for ((codec, res), (n, bytes, secs)) in rows {
+        t.add_row(vec![
+            codec,
+            res,
+            n.to_string(),
+            Bytes(bytes).to_string(),
+            format_duration(secs),
+        ]);
+    }
+    t
+}
+
+fn write_stages(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let st = &r.stages;
+    let mut notes = Vec::new();
+    match st.probe {
+        StageStatus::Skipped => notes.push("media probing skipped (--no-probe)"),
+        StageStatus::Unavailable => notes.push("media not probed: ffprobe is not available"),
+        _ => {}
+    }
+    match st.hash {
+        StageStatus::Skipped => notes.push("content hashing skipped (--no-hash)"),
+        StageStatus::NotImplemented => notes.push("duplicate search is not in this version yet"),
+        _ => {}
+    }
+    for n in notes {
+        writeln!(out, "Note: {n}.")?;
+    }
+    Ok(())
+}
+
+fn write_errors(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<()> {
+    if r.errors.is_empty() {
+        return writeln!(out, "No errors.");
+    }
+    let mut by: BTreeMap<_, (usize, &str)> = BTreeMap::new();
+    for e in &r.errors {
+        by.entry(e.kind).or_insert((0, e.path.as_str())).0 += 1;
+    }
+    let mut t = table(style, &["Problem", "Count", "First path"]);
+    if let Some(c) = t.column_mut(2) {
+        c.set_cell_alignment(CellAlignment::Left);
+    }
+    for (kind, (n, first)) in by {
+        t.add_row(vec![
+            kind.label().to_string(),
+            n.to_string(),
+            first.to_string(),
+        ]);
+    }
+    writeln!(
+        out,
+        "{} problem(s); the JSON report (--format json) lists each one.",
+        r.errors.len()
+    )?;
+    writeln!(out, "{t}")
+}

@@ -1,0 +1,311 @@
+//! Stage 1: walk every root in parallel and stat every regular file.
+//!
+//! Each directory is a rayon task, so several drives and wide trees are read
+//! concurrently, with at most one open directory handle per worker. walkdir
+//! (named in the brief) is single-threaded per root; this walker is measured
+//! against it in `benches/walk.rs` (see README, Performance).
+//!
+//! Rules: symbolic links are not followed unless asked (then loops are caught
+//! by comparing (dev, inode) with the ancestors); FIFOs, sockets and devices
+//! are never opened or counted; every problem becomes a [`FileError`] and the
+//! walk goes on.
+
+use crate::config::WalkConfig;
+use crate::error::{ErrorKind, FileError};
+use crate::progress::Progress;
+use crate::units::FileId;
+use indicatif::ProgressBar;
+use std::fs::{self, Metadata};
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// A regular file seen by the walk.
+#[derive(Clone, Debug)]
+pub struct FileEntry {
+    /// Absolute path (through symlinks when following them).
+    pub path: PathBuf,
+    /// Index of the root it was found under.
+    pub root: usize,
+    /// Apparent size in bytes (`st_size`).
+    pub size: u64,
+    /// (device, inode): hard links share it.
+    pub id: FileId,
+    /// Hard-link count.
+    pub nlink: u64,
+    /// Modification time, nanoseconds since the Unix epoch.
+    pub mtime_ns: i64,
+}
+
+impl FileEntry {
+    fn new(path: PathBuf, root: usize, md: &Metadata) -> Self {
+        FileEntry {
+            path,
+            root,
+            size: md.size(),
+            id: FileId {
+                dev: md.dev(),
+                ino: md.ino(),
+            },
+            nlink: md.nlink(),
+            mtime_ns: md
+                .mtime()
+                .saturating_mul(1_000_000_000)
+                .saturating_add(md.mtime_nsec()),
+        }
+    }
+}
+
+/// What the walk found.
+#[derive(Debug, Default)]
+pub struct WalkOutcome {
+    /// Regular files, sorted by path.
+    pub files: Vec<FileEntry>,
+    /// Problems, sorted by path.
+    pub errors: Vec<FileError>,
+    /// For each root: could it be read at all?
+    pub root_readable: Vec<bool>,
+    /// Folders listed.
+    pub dirs: u64,
+}
+
+/// The chain of directory identities from the root down, for loop detection.
+struct Ancestor {
+    id: FileId,
+    parent: Option<Arc<Ancestor>>,
+}
+
+impl Ancestor {
+    fn contains(self: &Arc<Self>, id: FileId) -> bool {
+        let mut cur = Some(self);
+        while let Some(a) = cur {
+            if a.id == id {
+                return true;
+            }
+            cur = a.parent.as_ref();
+        }
+        false
+    }
+}
+
+struct Ctx<'a> {
+    cfg: &'a WalkConfig,
+    files: Mutex<Vec<FileEntry>>,
+    errors: Mutex<Vec<FileError>>,
+    dirs: std::sync::atomic::AtomicU64,
+    bar: &'a ProgressBar,
+    log: &'a Progress,
+}
+
+impl Ctx<'_> {
+    fn error(&self, err: FileError) {
+        self.log.warn(&format!(
+            "{}: {}",
+            crate::pathfmt::display(&err.path),
+            err.message
+        ));
+        self.errors.lock().expect("errors lock").push(err);
+    }
+}
+
+/// Walks all roots of `cfg` on a pool of `threads` workers.
+pub fn walk(cfg: &WalkConfig, threads: usize, bar: &ProgressBar, log: &Progress) -> WalkOutcome {
+    let ctx = Ctx {
+        cfg,
+        files: Mutex::new(Vec::new()),
+        errors: Mutex::new(Vec::new()),
+        dirs: Default::default(),
+        bar,
+        log,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("footprint-walk-{i}"))
+        .build()
+        .expect("thread pool");
+    let mut root_readable = Vec::with_capacity(cfg.roots.len());
+    pool.scope(|s| {
+        for (idx, root) in cfg.roots.iter().enumerate() {
+            // Roots given on the command line are followed, as `du` and `find -H` do.
+            match fs::metadata(root) {
+                Err(e) => {
+                    ctx.error(FileError::io(root, "cannot read root", &e));
+                    root_readable.push(false);
+                }
+                Ok(md) if md.is_dir() => {
+                    root_readable.push(true);
+                    let anc = Arc::new(Ancestor {
+                        id: id_of(&md),
+                        parent: None,
+                    });
+                    let ctx = &ctx;
+                    let root = root.clone();
+                    s.spawn(move |s| visit_dir(s, ctx, idx, root, md.dev(), anc));
+                }
+                Ok(md) if md.is_file() => {
+                    root_readable.push(true);
+                    ctx.files.lock().expect("files lock").push(FileEntry::new(
+                        root.clone(),
+                        idx,
+                        &md,
+                    ));
+                    bar.inc(1);
+                }
+                Ok(md) => {
+                    root_readable.push(false);
+                    ctx.error(special(root, &md));
+                }
+            }
+        }
+    });
+    let mut files = ctx.files.into_inner().expect("files lock");
+    let mut errors = ctx.errors.into_inner().expect("errors lock");
+    files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    errors.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
+    WalkOutcome {
+        files,
+        errors,
+        root_readable,
+        dirs: ctx.dirs.into_inner(),
+    }
+}
+
+fn id_of(md: &Metadata) -> FileId {
+    FileId {
+        dev: md.dev(),
+        ino: md.ino(),
+    }
+}
+
+fn special(path: &Path, md: &Metadata) -> FileError {
+    let ft = md.file_type();
+    let what = if ft.is_fifo() {
+        "FIFO"
+    } else if ft.is_socket() {
+        "socket"
+    } else if ft.is_block_device() {
+        "block device"
+    } else if ft.is_char_device() {
+        "character device"
+    } else {
+        "special file"
+    };
+    FileError::new(
+        path,
+        ErrorKind::SpecialFile,
+        format!("skipped {what}: not a regular file (never opened or counted)"),
+    )
+}
+
+fn visit_dir<'s>(
+    scope: &rayon::Scope<'s>,
+    ctx: &'s Ctx<'s>,
+    root_idx: usize,
+    dir: PathBuf,
+    root_dev: u64,
+    ancestors: Arc<Ancestor>,
+) {
+    if crate::cancel::is_cancelled() {
+        return;
+    }
+    let cfg = ctx.cfg;
+    let rd = match fs::read_dir(&dir) {
+        Ok(rd) => rd,
+        Err(e) => return ctx.error(FileError::io(&dir, "cannot list folder", &e)),
+    };
+    ctx.dirs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let root = &cfg.roots[root_idx];
+    let mut local = Vec::new();
+    for entry in rd {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                ctx.error(FileError::io(&dir, "cannot read folder entry", &e));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if !cfg.excludes.empty {
+            let rel = path.strip_prefix(root).unwrap_or(&path);
+            if cfg.excludes.is_excluded(&entry.file_name(), rel, &path) {
+                continue;
+            }
+        }
+        let ft = match entry.file_type() {
+            Ok(ft) => ft,
+            Err(e) => {
+                ctx.error(FileError::io(&path, "cannot stat", &e));
+                continue;
+            }
+        };
+        // Metadata of the entry itself, or of its target for a followed link.
+        let md = if ft.is_symlink() {
+            match fs::metadata(&path) {
+                Ok(md) if cfg.follow_links => md,
+                Ok(_) => continue, // a live link we do not follow: not counted
+                Err(e) => {
+                    ctx.error(link_error(&path, &e));
+                    continue;
+                }
+            }
+        } else {
+            match entry.metadata() {
+                Ok(md) => md,
+                Err(e) => {
+                    ctx.error(FileError::io(&path, "cannot stat", &e));
+                    continue;
+                }
+            }
+        };
+        if md.is_file() {
+            local.push(FileEntry::new(path, root_idx, &md));
+        } else if md.is_dir() {
+            if cfg.one_file_system && md.dev() != root_dev {
+                continue;
+            }
+            let id = id_of(&md);
+            if ft.is_symlink() && ancestors.contains(id) {
+                ctx.error(FileError::new(
+                    &path,
+                    ErrorKind::SymlinkLoop,
+                    "symbolic link loop: leads back to one of its own parent folders (not followed)",
+                ));
+                continue;
+            }
+            let anc = Arc::new(Ancestor {
+                id,
+                parent: Some(ancestors.clone()),
+            });
+            scope.spawn(move |s| visit_dir(s, ctx, root_idx, path, root_dev, anc));
+        } else {
+            ctx.error(special(&path, &md));
+        }
+    }
+    ctx.bar.inc(local.len() as u64);
+    if !local.is_empty() {
+        ctx.files.lock().expect("files lock").append(&mut local);
+    }
+}
+
+fn link_error(path: &Path, err: &std::io::Error) -> FileError {
+    let target = fs::read_link(path)
+        .map(|t| crate::pathfmt::display(&t))
+        .unwrap_or_default();
+    match err.raw_os_error() {
+        Some(libc::ELOOP) => FileError::new(
+            path,
+            ErrorKind::SymlinkLoop,
+            format!("symbolic link loop (-> {target}): not followed"),
+        ),
+        Some(libc::ENOENT) => FileError::new(
+            path,
+            ErrorKind::DanglingLink,
+            format!("dangling symbolic link: target {target} does not exist"),
+        ),
+        _ => FileError::io(
+            path,
+            &format!("cannot follow symbolic link -> {target}"),
+            err,
+        ),
+    }
+}
