@@ -98,9 +98,15 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         }
         media.push(m);
     }
-    errors.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
+    errors.sort_by(|a, b| {
+        a.path
+            .as_os_str()
+            .cmp(b.path.as_os_str())
+            .then(a.message.cmp(&b.message))
+    });
 
-    let (by_kind, summary_bytes) = totals(&files, &kinds);
+    let owns = owners(&files);
+    let (by_kind, summary_bytes) = totals(&files, &kinds, &owns);
     let summary = Summary {
         files: files.len() as u64,
         bytes: summary_bytes,
@@ -144,7 +150,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         co2: None,
         copies: Vec::new(),
         manifests: Vec::new(),
-        folders: heaviest_folders(&files, roots, cfg.top.max(1) * 5),
+        folders: heaviest_folders(&files, &owns, roots, cfg.top.max(1) * 5),
         errors: errors.iter().map(ErrorEntry::from).collect(),
     })
 }
@@ -289,14 +295,19 @@ fn media_item(
     m
 }
 
-/// Totals per kind and overall; each inode's bytes counted once (its first name, by path).
-fn totals(files: &[FileEntry], kinds: &[Kind]) -> (ByKind, u64) {
+/// For each file: does this name carry its inode's bytes? The first name by path
+/// does; other hard links, and files reached twice through followed symlinks, don't.
+fn owners(files: &[FileEntry]) -> Vec<bool> {
+    let mut seen = HashSet::with_capacity(files.len());
+    files.iter().map(|f| seen.insert(f.id)).collect()
+}
+
+/// Totals per kind and overall, each inode once.
+fn totals(files: &[FileEntry], kinds: &[Kind], owns: &[bool]) -> (ByKind, u64) {
     let mut by_kind = ByKind::default();
-    let mut seen = HashSet::new();
     let mut bytes = 0;
-    for (f, &kind) in files.iter().zip(kinds) {
-        let first_name = f.nlink < 2 || seen.insert(f.id);
-        let b = if first_name { f.size } else { 0 };
+    for ((f, &kind), &own) in files.iter().zip(kinds).zip(owns) {
+        let b = if own { f.size } else { 0 };
         by_kind.add(kind, 1, b);
         bytes += b;
     }
@@ -306,28 +317,34 @@ fn totals(files: &[FileEntry], kinds: &[Kind]) -> (ByKind, u64) {
 /// Folders one and two levels below each root, heaviest first.
 fn heaviest_folders(
     files: &[FileEntry],
+    owns: &[bool],
     roots: &[std::path::PathBuf],
     limit: usize,
 ) -> Vec<FolderWeight> {
+    // Sum per parent folder first (few), then roll each folder up to its
+    // ancestors one and two levels below the root.
+    let mut direct: HashMap<(&Path, usize), (u64, u64)> = HashMap::new();
+    for (f, &own) in files.iter().zip(owns) {
+        if let Some(parent) = f.path.parent() {
+            let w = direct.entry((parent, f.root)).or_default();
+            w.0 += 1;
+            w.1 += if own { f.size } else { 0 };
+        }
+    }
     let mut weights: HashMap<&Path, (u64, u64)> = HashMap::new();
-    let mut seen = HashSet::new();
-    for f in files {
-        let b = if f.nlink < 2 || seen.insert(f.id) {
-            f.size
-        } else {
-            0
+    for ((dir, root), (n, b)) in direct {
+        let Ok(rel) = dir.strip_prefix(&roots[root]) else {
+            continue;
         };
-        let root = roots[f.root].as_path();
-        for dir in f.path.ancestors().skip(1) {
-            if dir == root || !dir.starts_with(root) {
-                break;
-            }
-            let depth = dir.strip_prefix(root).map_or(0, |r| r.components().count());
-            if depth <= 2 {
-                let w = weights.entry(dir).or_default();
-                w.0 += 1;
+        let depth = rel.components().count();
+        let mut cur = dir;
+        for d in (1..=depth).rev() {
+            if d <= 2 {
+                let w = weights.entry(cur).or_default();
+                w.0 += n;
                 w.1 += b;
             }
+            cur = cur.parent().unwrap_or(cur);
         }
     }
     let mut out: Vec<FolderWeight> = weights

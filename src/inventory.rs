@@ -57,9 +57,20 @@ pub fn build(files: &[FileEntry]) -> Inventory {
     let mut kinds = vec![Kind::Other; files.len()];
     let mut candidates = Vec::new();
     let mut pending = Vec::new();
+    // Files arrive sorted, so siblings are consecutive: test each folder once.
+    let mut last_dir: Option<(&Path, bool)> = None;
     for (i, f) in files.iter().enumerate() {
         let p = &f.path;
-        if classify::in_cache_dir(p) || classify::kind_from_extension(p) == Some(Kind::Cache) {
+        let dir = p.parent().unwrap_or(p);
+        let cached_dir = match last_dir {
+            Some((d, c)) if d == dir => c,
+            _ => {
+                let c = classify::in_cache_dir(p);
+                last_dir = Some((dir, c));
+                c
+            }
+        };
+        if cached_dir || classify::kind_from_extension(p) == Some(Kind::Cache) {
             kinds[i] = Kind::Cache;
         } else if in_package(p) {
             kinds[i] = Kind::Dcp;
@@ -99,8 +110,8 @@ pub fn build(files: &[FileEntry]) -> Inventory {
         });
     }
     items.sort_by_cached_key(|it| match &it.clip {
-        Clip::File(i) => files[*i].path.clone(),
-        Clip::Sequence(s) => s.pattern(),
+        Clip::File(i) => files[*i].path.as_os_str().to_owned(),
+        Clip::Sequence(s) => s.pattern().into_os_string(),
     });
     Inventory {
         kinds,

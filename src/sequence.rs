@@ -142,7 +142,7 @@ pub fn detect(files: &[FileEntry], candidates: &[usize]) -> (Vec<Sequence>, Vec<
             });
         }
     }
-    seqs.sort_by_key(|s| s.pattern());
+    seqs.sort_by_cached_key(|s| s.pattern().into_os_string());
     singles.sort_unstable();
     (seqs, singles)
 }

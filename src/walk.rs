@@ -37,21 +37,92 @@ pub struct FileEntry {
     pub mtime_ns: i64,
 }
 
-impl FileEntry {
-    fn new(path: PathBuf, root: usize, md: &Metadata) -> Self {
-        FileEntry {
-            path,
-            root,
+/// The fields of `stat` the walk needs, from either source.
+#[derive(Clone, Copy, Debug)]
+struct Stat {
+    mode: u32,
+    size: u64,
+    dev: u64,
+    ino: u64,
+    nlink: u64,
+    mtime_ns: i64,
+}
+
+impl Stat {
+    fn from_metadata(md: &Metadata) -> Self {
+        Stat {
+            mode: md.mode(),
             size: md.size(),
-            id: FileId {
-                dev: md.dev(),
-                ino: md.ino(),
-            },
+            dev: md.dev(),
+            ino: md.ino(),
             nlink: md.nlink(),
             mtime_ns: md
                 .mtime()
                 .saturating_mul(1_000_000_000)
                 .saturating_add(md.mtime_nsec()),
+        }
+    }
+
+    fn is_file(&self) -> bool {
+        self.mode & libc::S_IFMT == libc::S_IFREG
+    }
+
+    fn is_dir(&self) -> bool {
+        self.mode & libc::S_IFMT == libc::S_IFDIR
+    }
+
+    fn id(&self) -> FileId {
+        FileId {
+            dev: self.dev,
+            ino: self.ino,
+        }
+    }
+}
+
+/// `fstatat(dir, name, AT_SYMLINK_NOFOLLOW)`: relative to an open folder, so the
+/// kernel does not resolve the whole path again for every file (std's
+/// `DirEntry::metadata` does; that lookup was 11% of a warm walk under perf).
+fn lstat_at(dir: &fs::File, name: &std::ffi::OsStr) -> std::io::Result<Stat> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(name.as_bytes()).map_err(std::io::Error::other)?;
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: valid fd, NUL-terminated name; the kernel fills `st` on success.
+    let rc = unsafe {
+        libc::fstatat(
+            dir.as_raw_fd(),
+            c.as_ptr(),
+            st.as_mut_ptr(),
+            libc::AT_SYMLINK_NOFOLLOW,
+        )
+    };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: fstatat returned 0.
+    let st = unsafe { st.assume_init() };
+    Ok(Stat {
+        mode: st.st_mode,
+        size: st.st_size as u64,
+        dev: st.st_dev,
+        ino: st.st_ino,
+        nlink: st.st_nlink,
+        mtime_ns: st
+            .st_mtime
+            .saturating_mul(1_000_000_000)
+            .saturating_add(st.st_mtime_nsec),
+    })
+}
+
+impl FileEntry {
+    fn new(path: PathBuf, root: usize, st: &Stat) -> Self {
+        FileEntry {
+            path,
+            root,
+            size: st.size,
+            id: st.id(),
+            nlink: st.nlink,
+            mtime_ns: st.mtime_ns,
         }
     }
 }
@@ -135,7 +206,7 @@ pub fn walk(cfg: &WalkConfig, threads: usize, bar: &ProgressBar, log: &Progress)
                 Ok(md) if md.is_dir() => {
                     root_readable.push(true);
                     let anc = Arc::new(Ancestor {
-                        id: id_of(&md),
+                        id: Stat::from_metadata(&md).id(),
                         parent: None,
                     });
                     let ctx = &ctx;
@@ -147,21 +218,28 @@ pub fn walk(cfg: &WalkConfig, threads: usize, bar: &ProgressBar, log: &Progress)
                     ctx.files.lock().expect("files lock").push(FileEntry::new(
                         root.clone(),
                         idx,
-                        &md,
+                        &Stat::from_metadata(&md),
                     ));
                     bar.inc(1);
                 }
                 Ok(md) => {
                     root_readable.push(false);
-                    ctx.error(special(root, &md));
+                    ctx.error(special(root, md.file_type()));
                 }
             }
         }
     });
     let mut files = ctx.files.into_inner().expect("files lock");
     let mut errors = ctx.errors.into_inner().expect("errors lock");
-    files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-    errors.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
+    // Byte order, as a string sort of the report's paths gives (and much cheaper
+    // than component-wise `Path` comparison).
+    files.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+    errors.sort_by(|a, b| {
+        a.path
+            .as_os_str()
+            .cmp(b.path.as_os_str())
+            .then(a.message.cmp(&b.message))
+    });
     WalkOutcome {
         files,
         errors,
@@ -170,15 +248,7 @@ pub fn walk(cfg: &WalkConfig, threads: usize, bar: &ProgressBar, log: &Progress)
     }
 }
 
-fn id_of(md: &Metadata) -> FileId {
-    FileId {
-        dev: md.dev(),
-        ino: md.ino(),
-    }
-}
-
-fn special(path: &Path, md: &Metadata) -> FileError {
-    let ft = md.file_type();
+fn special(path: &Path, ft: fs::FileType) -> FileError {
     let what = if ft.is_fifo() {
         "FIFO"
     } else if ft.is_socket() {
@@ -213,6 +283,10 @@ fn visit_dir<'s>(
         Ok(rd) => rd,
         Err(e) => return ctx.error(FileError::io(&dir, "cannot list folder", &e)),
     };
+    let dir_fd = match fs::File::open(&dir) {
+        Ok(f) => f,
+        Err(e) => return ctx.error(FileError::io(&dir, "cannot open folder", &e)),
+    };
     ctx.dirs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let root = &cfg.roots[root_idx];
     let mut local = Vec::new();
@@ -241,15 +315,19 @@ fn visit_dir<'s>(
         // Metadata of the entry itself, or of its target for a followed link.
         let md = if ft.is_symlink() {
             match fs::metadata(&path) {
-                Ok(md) if cfg.follow_links => md,
+                Ok(md) if cfg.follow_links => Stat::from_metadata(&md),
                 Ok(_) => continue, // a live link we do not follow: not counted
                 Err(e) => {
                     ctx.error(link_error(&path, &e));
                     continue;
                 }
             }
+        } else if ft.is_dir() && !cfg.one_file_system && !cfg.follow_links {
+            // Neither the device nor loop detection is needed: skip the stat.
+            scope_dir(scope, ctx, root_idx, path, root_dev, &ancestors, None);
+            continue;
         } else {
-            match entry.metadata() {
+            match lstat_at(&dir_fd, &entry.file_name()) {
                 Ok(md) => md,
                 Err(e) => {
                     ctx.error(FileError::io(&path, "cannot stat", &e));
@@ -260,10 +338,10 @@ fn visit_dir<'s>(
         if md.is_file() {
             local.push(FileEntry::new(path, root_idx, &md));
         } else if md.is_dir() {
-            if cfg.one_file_system && md.dev() != root_dev {
+            if cfg.one_file_system && md.dev != root_dev {
                 continue;
             }
-            let id = id_of(&md);
+            let id = md.id();
             if ft.is_symlink() && ancestors.contains(id) {
                 ctx.error(FileError::new(
                     &path,
@@ -272,19 +350,35 @@ fn visit_dir<'s>(
                 ));
                 continue;
             }
-            let anc = Arc::new(Ancestor {
-                id,
-                parent: Some(ancestors.clone()),
-            });
-            scope.spawn(move |s| visit_dir(s, ctx, root_idx, path, root_dev, anc));
+            scope_dir(scope, ctx, root_idx, path, root_dev, &ancestors, Some(id));
         } else {
-            ctx.error(special(&path, &md));
+            ctx.error(special(&path, ft));
         }
     }
     ctx.bar.inc(local.len() as u64);
     if !local.is_empty() {
         ctx.files.lock().expect("files lock").append(&mut local);
     }
+}
+
+/// Queues a subfolder. `id` is known when it was stat-ed (needed only for loops).
+fn scope_dir<'s>(
+    scope: &rayon::Scope<'s>,
+    ctx: &'s Ctx<'s>,
+    root_idx: usize,
+    path: PathBuf,
+    root_dev: u64,
+    ancestors: &Arc<Ancestor>,
+    id: Option<FileId>,
+) {
+    let anc = match id {
+        Some(id) => Arc::new(Ancestor {
+            id,
+            parent: Some(ancestors.clone()),
+        }),
+        None => ancestors.clone(),
+    };
+    scope.spawn(move |s| visit_dir(s, ctx, root_idx, path, root_dev, anc));
 }
 
 fn link_error(path: &Path, err: &std::io::Error) -> FileError {

@@ -1,0 +1,94 @@
+//! Shared helpers for the integration tests: a hermetic command and temp trees.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// `footprint` with an environment that does not leak into results.
+pub fn footprint() -> Command {
+    let mut cmd = Command::cargo_bin("footprint").unwrap();
+    cmd.env_remove("NO_COLOR")
+        .env_remove("FOOTPRINT_FFPROBE")
+        .env_remove("TERM")
+        // A hang guard, not a performance assertion.
+        .timeout(Duration::from_secs(120));
+    cmd
+}
+
+/// Runs `footprint audit --format json ARGS`, asserts exit 0 and one JSON document.
+pub fn audit_json(args: &[&str]) -> Value {
+    let out = footprint()
+        .arg("audit")
+        .arg("--format")
+        .arg("json")
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    parse_one_document(&out.stdout)
+}
+
+/// Parses stdout, asserting it is exactly one JSON document.
+pub fn parse_one_document(stdout: &[u8]) -> Value {
+    let mut docs = serde_json::Deserializer::from_slice(stdout).into_iter::<Value>();
+    let first = docs.next().expect("a JSON document").expect("valid JSON");
+    assert!(
+        docs.next().is_none(),
+        "more than one JSON document on stdout"
+    );
+    first
+}
+
+/// The bundled fixtures folder.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// True if `tool` runs.
+pub fn has(tool: &str) -> bool {
+    std::process::Command::new(tool)
+        .arg("-version")
+        .output()
+        .map(|o| o.status.success() || !o.stdout.is_empty())
+        .unwrap_or(false)
+}
+
+/// Writes an executable shell script.
+pub fn script(path: &Path, body: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Creates a FIFO.
+pub fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+}
+
+/// The error entries of `report` whose `kind` is `kind`.
+pub fn errors_of<'a>(report: &'a Value, kind: &str) -> Vec<&'a Value> {
+    report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == kind)
+        .collect()
+}
+
+/// The media item whose path ends with `suffix`.
+pub fn media<'a>(report: &'a Value, suffix: &str) -> &'a Value {
+    report["media"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["path"].as_str().unwrap().ends_with(suffix))
+        .unwrap_or_else(|| panic!("no media item ending with {suffix}"))
+}

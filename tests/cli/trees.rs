@@ -1,0 +1,231 @@
+//! Temporary trees with the hostile things real drives hold.
+
+use crate::common::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::fs;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{MetadataExt, symlink};
+use std::path::Path;
+
+fn audit(root: &Path, extra: &[&str]) -> Value {
+    let mut args: Vec<&str> = extra.to_vec();
+    args.push(root.to_str().unwrap());
+    audit_json(&args)
+}
+
+#[test]
+fn hard_links_count_every_name_but_bytes_once() {
+    let t = tempfile::tempdir().unwrap();
+    fs::write(t.path().join("a.bin"), vec![7u8; 1000]).unwrap();
+    fs::hard_link(t.path().join("a.bin"), t.path().join("b.bin")).unwrap();
+    fs::create_dir(t.path().join("sub")).unwrap();
+    fs::hard_link(t.path().join("a.bin"), t.path().join("sub/c.bin")).unwrap();
+    fs::write(t.path().join("d.bin"), vec![1u8; 234]).unwrap();
+    let r = audit(t.path(), &["--no-probe"]);
+    assert_eq!(r["summary"]["files"], 4);
+    assert_eq!(r["summary"]["bytes"], 1234);
+    assert_eq!(r["by_kind"]["other"]["bytes"], 1234);
+}
+
+#[test]
+fn fifo_socket_and_links_are_reported_never_opened() {
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path();
+    fs::write(p.join("real.txt"), b"hello").unwrap();
+    mkfifo(&p.join("pipe.mov"));
+    let _sock = std::os::unix::net::UnixListener::bind(p.join("sock")).unwrap();
+    symlink("missing_target.mov", p.join("dangling.mov")).unwrap();
+    symlink("self_loop", p.join("self_loop")).unwrap();
+    symlink(".", p.join("dot_loop")).unwrap();
+    symlink("real.txt", p.join("alias.txt")).unwrap();
+    let r = audit(p, &[]);
+    // Only the regular file counts; the links are not followed by default.
+    assert_eq!(r["summary"]["files"], 1);
+    assert_eq!(r["summary"]["bytes"], 5);
+    let special: Vec<&str> = errors_of(&r, "special_file")
+        .iter()
+        .map(|e| e["error"].as_str().unwrap())
+        .collect();
+    assert_eq!(special.len(), 2);
+    assert!(special.iter().any(|e| e.contains("FIFO")));
+    assert!(special.iter().any(|e| e.contains("socket")));
+    assert_eq!(errors_of(&r, "dangling_link").len(), 1);
+    assert!(
+        errors_of(&r, "dangling_link")[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("missing_target.mov")
+    );
+    assert_eq!(
+        errors_of(&r, "symlink_loop").len(),
+        1,
+        "self_loop cannot be resolved at all"
+    );
+}
+
+#[test]
+fn following_links_counts_targets_and_stops_at_loops() {
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path();
+    fs::create_dir_all(p.join("a/b")).unwrap();
+    fs::write(p.join("a/b/f.bin"), vec![0u8; 100]).unwrap();
+    symlink("../..", p.join("a/b/up")).unwrap(); // loops back to the root
+    symlink("b/f.bin", p.join("a/f_alias.bin")).unwrap();
+    let r = audit(p, &["--follow-links"]);
+    // f.bin and its alias are two names of one inode: bytes once.
+    assert_eq!(r["summary"]["files"], 2);
+    assert_eq!(r["summary"]["bytes"], 100);
+    let loops = errors_of(&r, "symlink_loop");
+    assert_eq!(loops.len(), 1);
+    assert!(loops[0]["path"].as_str().unwrap().ends_with("a/b/up"));
+}
+
+#[test]
+fn non_utf8_names_survive_as_escaped_bytes() {
+    let t = tempfile::tempdir().unwrap();
+    let name = OsStr::from_bytes(b"caf\xe9_\xff.wav");
+    fs::write(t.path().join(name), b"not really audio").unwrap();
+    let r = audit(t.path(), &["--no-probe"]);
+    let path = r["media"][0]["path"].as_str().unwrap();
+    assert!(path.ends_with("/caf\\xE9_\\xFF.wav"), "{path}");
+}
+
+#[test]
+fn zero_byte_files_are_counted_and_empty_media_is_an_error() {
+    let t = tempfile::tempdir().unwrap();
+    fs::write(t.path().join(".keep"), b"").unwrap();
+    fs::write(t.path().join("render.mov"), b"").unwrap();
+    let r = audit(t.path(), &[]);
+    assert_eq!(r["summary"]["files"], 2);
+    assert_eq!(r["summary"]["bytes"], 0);
+    let probe = errors_of(&r, "probe");
+    assert_eq!(probe.len(), 1);
+    assert!(probe[0]["error"].as_str().unwrap().contains("empty file"));
+}
+
+#[test]
+fn very_deep_trees_are_walked_completely() {
+    let t = tempfile::tempdir().unwrap();
+    let mut dir = t.path().to_path_buf();
+    for i in 0..150 {
+        dir.push(format!("d{i}"));
+    }
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("deep.txt"), b"bottom").unwrap();
+    fs::write(t.path().join("top.txt"), b"top").unwrap();
+    let r = audit(t.path(), &["--no-probe"]);
+    assert_eq!(r["summary"]["files"], 2);
+    assert_eq!(r["summary"]["bytes"], 9);
+    assert_eq!(r["summary"]["folders"], 151);
+}
+
+#[test]
+fn excludes_prune_by_name_and_by_relative_path() {
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path();
+    fs::create_dir_all(p.join("renders/tmp")).unwrap();
+    fs::create_dir_all(p.join("keep")).unwrap();
+    fs::write(p.join("renders/tmp/a.exr"), b"1").unwrap();
+    fs::write(p.join("renders/b.tmp"), b"22").unwrap();
+    fs::write(p.join("keep/c.txt"), b"333").unwrap();
+    let r = audit(
+        p,
+        &[
+            "--no-probe",
+            "--exclude",
+            "*.tmp",
+            "--exclude",
+            "renders/tmp",
+        ],
+    );
+    assert_eq!(r["summary"]["files"], 1);
+    assert_eq!(r["summary"]["bytes"], 3);
+}
+
+#[test]
+fn several_roots_are_audited_together() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    fs::write(a.path().join("x.txt"), b"aaaa").unwrap();
+    fs::write(b.path().join("y.txt"), b"bb").unwrap();
+    let r = audit_json(&[
+        "--no-probe",
+        a.path().to_str().unwrap(),
+        b.path().to_str().unwrap(),
+    ]);
+    assert_eq!(r["roots"].as_array().unwrap().len(), 2);
+    assert_eq!(r["summary"]["files"], 2);
+    assert_eq!(r["summary"]["bytes"], 6);
+}
+
+#[test]
+fn a_missing_root_is_an_error_entry_unless_no_root_is_readable() {
+    let a = tempfile::tempdir().unwrap();
+    fs::write(a.path().join("x.txt"), b"abc").unwrap();
+    let missing = a.path().join("no_such_drive");
+    let r = audit_json(&[
+        "--no-probe",
+        a.path().to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(r["summary"]["files"], 1);
+    assert_eq!(errors_of(&r, "vanished").len(), 1);
+
+    let out = footprint()
+        .args(["audit", "--no-probe"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no root could be read"));
+}
+
+#[test]
+fn an_unwritable_output_fails_before_scanning() {
+    let out = footprint()
+        .args(["audit", "-o", "/proc/footprint-cannot-write/report.json"])
+        .arg(fixtures())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the report"));
+}
+
+/// Content, size and mtime of every entry, to prove an audit changes nothing.
+fn snapshot(root: &Path) -> BTreeMap<String, (u64, i64, i64, Vec<u8>)> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(|e| {
+            let e = e.unwrap();
+            let md = fs::symlink_metadata(e.path()).unwrap();
+            let content = if md.is_file() {
+                fs::read(e.path()).unwrap()
+            } else {
+                Vec::new()
+            };
+            (
+                e.path().display().to_string(),
+                (md.len(), md.mtime(), md.mtime_nsec(), content),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_audit_modifies_nothing_inside_its_roots() {
+    let t = tempfile::tempdir().unwrap();
+    let copy = t.path().join("fx");
+    let status = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(fixtures())
+        .arg(&copy)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let before = snapshot(&copy);
+    let _ = audit(&copy, &[]);
+    let _ = footprint().args(["audit"]).arg(&copy).output().unwrap();
+    assert_eq!(snapshot(&copy), before);
+}
