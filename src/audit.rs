@@ -58,8 +58,12 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
 
     step += 1;
     let bar = log.phase(step, stages_total, "Classifying", None);
-    let inv = inventory::build(&files);
+    let mut inv = inventory::build(&files);
     bar.finish_and_clear();
+    for e in inv.errors.drain(..) {
+        log.warn(&format!("{}: {}", pathfmt::display(&e.path), e.message));
+        errors.push(e);
+    }
     interrupted()?;
 
     let mut probe_status = StageStatus::Skipped;
@@ -92,7 +96,10 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     for (item, result) in inv.items.iter().zip(probed) {
         let m = media_item(item, result, &files, source, &mut kinds);
         if let Some(err) = &m.probe.error {
-            let e = FileError::new(item.probe_path(&files), ErrorKind::Probe, err.clone());
+            let e = match &item.unreadable {
+                Some(e) => e.clone(),
+                None => FileError::new(item.probe_path(&files), ErrorKind::Probe, err.clone()),
+            };
             log.warn(&format!("{}: {}", pathfmt::display(&e.path), e.message));
             errors.push(e);
         }
@@ -189,6 +196,8 @@ fn probe_items(
                 };
                 let r = if size == 0 {
                     Err(ProbeError::Empty)
+                } else if let Some(e) = &item.unreadable {
+                    Err(ProbeError::Io(e.message.clone()))
                 } else {
                     prober.probe(path)
                 };
@@ -207,10 +216,11 @@ fn media_item(
     source: &'static str,
     kinds: &mut [Kind],
 ) -> MediaItem {
-    let (info, error) = match result {
-        Some(Ok(info)) => (Some(info), None),
-        Some(Err(e)) => (None, Some(e.to_string())),
-        None => (None, None),
+    let (info, error) = match (result, &item.unreadable) {
+        (_, Some(e)) => (None, Some(e.message.clone())),
+        (Some(Ok(info)), None) => (Some(info), None),
+        (Some(Err(e)), None) => (None, Some(e.to_string())),
+        (None, None) => (None, None),
     };
     let info_ref = info.as_ref();
     let mut kind = item.kind;

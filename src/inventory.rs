@@ -2,6 +2,7 @@
 //! sequences, and media files become the items that get probed.
 
 use crate::classify::{self, Kind, Signature};
+use crate::error::FileError;
 use crate::sequence::{self, Sequence};
 use crate::walk::FileEntry;
 use rayon::prelude::*;
@@ -27,6 +28,8 @@ pub struct Item {
     pub kind: Kind,
     /// The format recognised from content, if any.
     pub signature: Option<Signature>,
+    /// Set when the file (or first frame) could not be read: it is then not probed.
+    pub unreadable: Option<FileError>,
 }
 
 impl Item {
@@ -48,6 +51,8 @@ pub struct Inventory {
     pub items: Vec<Item>,
     /// DCP/IMF package folders found.
     pub packages: Vec<PathBuf>,
+    /// Files that are not media items and could not be read.
+    pub errors: Vec<FileError>,
 }
 
 /// Classifies every file; reads only the first bytes of media-looking files.
@@ -84,10 +89,15 @@ pub fn build(files: &[FileEntry]) -> Inventory {
     pending.extend(singles);
     pending.sort_unstable();
 
-    let sniffed: Vec<(usize, Option<Signature>)> =
+    let sniffed: Vec<(usize, Result<Option<Signature>, FileError>)> =
         pending.par_iter().map(|&i| (i, sniff(&files[i]))).collect();
     let mut items = Vec::new();
-    for (i, sig) in sniffed {
+    let mut errors = Vec::new();
+    for (i, sniffed) in sniffed {
+        let (sig, unreadable) = match sniffed {
+            Ok(sig) => (sig, None),
+            Err(e) => (None, Some(e)),
+        };
         let kind = classify::classify(&files[i].path, sig);
         kinds[i] = kind;
         if kind.is_media() {
@@ -95,18 +105,25 @@ pub fn build(files: &[FileEntry]) -> Inventory {
                 clip: Clip::File(i),
                 kind,
                 signature: sig,
+                unreadable,
             });
+        } else {
+            errors.extend(unreadable);
         }
     }
     for s in seqs {
         for &(_, i) in &s.frames {
             kinds[i] = Kind::ImageSequence;
         }
-        let signature = sniff(&files[s.frames[0].1]);
+        let (signature, unreadable) = match sniff(&files[s.frames[0].1]) {
+            Ok(sig) => (sig, None),
+            Err(e) => (None, Some(e)),
+        };
         items.push(Item {
             clip: Clip::Sequence(s),
             kind: Kind::ImageSequence,
             signature,
+            unreadable,
         });
     }
     items.sort_by_cached_key(|it| match &it.clip {
@@ -117,6 +134,7 @@ pub fn build(files: &[FileEntry]) -> Inventory {
         kinds,
         items,
         packages,
+        errors,
     }
 }
 
@@ -128,14 +146,15 @@ fn is_frame_candidate(p: &Path) -> bool {
             .is_some_and(|n| sequence::split_frame(n.as_bytes()).is_some())
 }
 
-fn sniff(f: &FileEntry) -> Option<Signature> {
+/// Reads the magic bytes of a media-looking file. A file that cannot be read is
+/// an error here, once, and is not probed afterwards.
+fn sniff(f: &FileEntry) -> Result<Option<Signature>, FileError> {
     if f.size == 0 || !classify::worth_sniffing(&f.path) {
-        return None;
+        return Ok(None);
     }
-    // An unreadable file is reported by the probe or hash stage that needs it.
     crate::fsutil::read_head(&f.path, classify::SNIFF_LEN)
-        .ok()
-        .and_then(|head| classify::sniff(&head))
+        .map(|head| classify::sniff(&head))
+        .map_err(|e| FileError::io(&f.path, "cannot read", &e))
 }
 
 /// Folders holding a DCP or IMF package: an ASSETMAP beside a CPL and a PKL.

@@ -229,3 +229,81 @@ fn an_audit_modifies_nothing_inside_its_roots() {
     let _ = footprint().args(["audit"]).arg(&copy).output().unwrap();
     assert_eq!(snapshot(&copy), before);
 }
+
+#[test]
+fn unreadable_files_and_folders_are_reported_as_an_unprivileged_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let root_user = unsafe { libc::geteuid() } == 0;
+    if root_user && !has_setpriv() {
+        eprintln!("setpriv missing: cannot drop privileges, test skipped");
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path();
+    fs::set_permissions(p, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::create_dir(p.join("locked")).unwrap();
+    fs::write(p.join("locked/hidden.txt"), b"invisible").unwrap();
+    fs::set_permissions(p.join("locked"), fs::Permissions::from_mode(0o000)).unwrap();
+    fs::copy(
+        fixtures().join("media/exports/PROJX_cut_v01.mp4"),
+        p.join("secret.mp4"),
+    )
+    .unwrap();
+    fs::set_permissions(p.join("secret.mp4"), fs::Permissions::from_mode(0o000)).unwrap();
+    fs::write(p.join("notes.txt"), b"12345").unwrap();
+    let secret_len = fs::metadata(p.join("secret.mp4")).unwrap().len();
+
+    let bin = assert_cmd::cargo::cargo_bin("footprint");
+    let mut cmd = if root_user {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(bin);
+        c
+    } else {
+        std::process::Command::new(bin)
+    };
+    let out = cmd
+        .args(["audit", "--format", "json"])
+        .arg(p)
+        .output()
+        .unwrap();
+    // Restore permissions so the temp dir can be removed.
+    fs::set_permissions(p.join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = parse_one_document(&out.stdout);
+    // The unreadable file can still be stat-ed: it counts; the locked folder's content cannot.
+    assert_eq!(r["summary"]["files"], 2);
+    assert_eq!(r["summary"]["bytes"], secret_len + 5);
+    let denied: Vec<&str> = errors_of(&r, "permission_denied")
+        .iter()
+        .map(|e| e["path"].as_str().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(denied, ["locked", "secret.mp4"]);
+    let secret = media(&r, "secret.mp4");
+    assert_eq!(secret["probe"]["source"], "none");
+    assert!(
+        secret["probe"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("ermission denied")
+    );
+    assert_eq!(
+        r["errors"].as_array().unwrap().len(),
+        2,
+        "one entry per problem: {}",
+        r["errors"]
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Permission denied"));
+}
+
+fn has_setpriv() -> bool {
+    std::process::Command::new("setpriv")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
