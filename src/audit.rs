@@ -57,7 +57,8 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     let files = walked.files;
 
     step += 1;
-    let bar = log.phase(step, stages_total, "Classifying", None);
+    let bar = log.step(step, stages_total, "Classifying");
+    bar.set_message(format!("{} files", files.len()));
     let mut inv = inventory::build(&files);
     bar.finish_and_clear();
     for e in inv.errors.drain(..) {

@@ -35,7 +35,8 @@ impl Progress {
         Progress::new(false, false)
     }
 
-    /// Starts a phase, e.g. "2/4 Probing". With `total` it is a bar, else a spinner.
+    /// Starts a phase, e.g. "2/4 Probing". With `total` it is a bar, else a
+    /// spinner that counts files (`inc`) or shows only its label (no `inc`).
     pub fn phase(&self, step: usize, of: usize, label: &str, total: Option<u64>) -> ProgressBar {
         if !self.bars {
             return ProgressBar::hidden();
@@ -44,18 +45,30 @@ impl Progress {
         let bar = match total {
             Some(n) => ProgressBar::new(n).with_style(
                 ProgressStyle::with_template(
-                    "{prefix:>14.bold} [{bar:30}] {human_pos}/{human_len} {per_sec} eta {eta} {wide_msg}",
+                    "{prefix:>14.bold} [{bar:30}] {human_pos}/{human_len} eta {eta} {wide_msg}",
                 )
                 .expect("valid template")
                 .progress_chars("=> "),
             ),
             None => ProgressBar::new_spinner().with_style(
-                ProgressStyle::with_template("{prefix:>14.bold} {spinner} {human_pos} files {per_sec} {wide_msg}")
-                    .expect("valid template"),
+                ProgressStyle::with_template(
+                    "{prefix:>14.bold} {spinner} {human_pos} files {wide_msg}",
+                )
+                .expect("valid template"),
             ),
         };
         let bar = self.multi.add(bar.with_prefix(prefix));
         bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    }
+
+    /// Starts a phase shown as a label and a spinner, without a count.
+    pub fn step(&self, step: usize, of: usize, label: &str) -> ProgressBar {
+        let bar = self.phase(step, of, label, None);
+        bar.set_style(
+            ProgressStyle::with_template("{prefix:>14.bold} {spinner} {wide_msg}")
+                .expect("valid template"),
+        );
         bar
     }
 

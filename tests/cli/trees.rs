@@ -307,3 +307,40 @@ fn has_setpriv() -> bool {
         .output()
         .is_ok_and(|o| o.status.success())
 }
+
+#[test]
+fn one_file_system_stays_on_the_root_device() {
+    // /dev/shm is a tmpfs mounted below /dev on Linux; skip where it is not.
+    let (dev, shm) = (Path::new("/dev"), Path::new("/dev/shm"));
+    let (Ok(a), Ok(b)) = (fs::metadata(dev), fs::metadata(shm)) else {
+        return;
+    };
+    if a.dev() == b.dev() {
+        return;
+    }
+    let marker = tempfile::Builder::new()
+        .prefix("footprint-xdev")
+        .suffix(".mov")
+        .tempfile_in(shm)
+        .unwrap();
+    let name = marker.path().to_str().unwrap();
+    let seen = |extra: &[&str]| {
+        let out = footprint()
+            .args(["audit", "--no-probe", "--format", "json", "-q"])
+            .args(extra)
+            .arg(dev)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let r = parse_one_document(&out.stdout);
+        let hit = r["folders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["path"] == "/dev/shm");
+        (hit, r.to_string().contains(name))
+    };
+    assert!(seen(&[]).1, "without -x the tmpfs file is counted");
+    assert!(!seen(&["-x"]).1, "with -x /dev/shm is not entered");
+    assert!(!seen(&["--one-file-system"]).0);
+}
