@@ -92,6 +92,20 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         interrupted()?;
     }
 
+    let mut duplicates = Vec::new();
+    if cfg.hash {
+        step += 1;
+        let bar = log.phase(step, stages_total, "Hashing", Some(0));
+        let dup = crate::hash::find_duplicates(&files, &bar);
+        bar.finish_and_clear();
+        interrupted()?;
+        for e in dup.errors {
+            log.warn(&format!("{}: {}", pathfmt::display(&e.path), e.message));
+            errors.push(e);
+        }
+        duplicates = dup.groups;
+    }
+
     let mut media = Vec::with_capacity(inv.items.len());
     let mut kinds = inv.kinds.clone();
     for (item, result) in inv.items.iter().zip(probed) {
@@ -115,6 +129,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
 
     let owns = owners(&files);
     let (by_kind, summary_bytes) = totals(&files, &kinds, &owns);
+    let duplicate_bytes = duplicates.iter().map(|g| g.wasted_bytes).sum();
     let summary = Summary {
         files: files.len() as u64,
         bytes: summary_bytes,
@@ -125,6 +140,9 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
             .filter(|m| m.kind == Kind::ImageSequence)
             .count() as u64,
         media_duration_s: media.iter().filter_map(|m| m.duration_s).sum(),
+        duplicate_bytes,
+        // Obsolete versions and caches are not detected yet: the union is the duplicates.
+        reclaimable_bytes: duplicate_bytes,
         ..Summary::default()
     };
     let roots = &cfg.walk.roots;
@@ -137,7 +155,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
             walk: StageStatus::Done,
             probe: probe_status,
             hash: if cfg.hash {
-                StageStatus::NotImplemented
+                StageStatus::Done
             } else {
                 StageStatus::Skipped
             },
@@ -151,7 +169,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         summary,
         by_kind,
         media,
-        duplicates: Vec::new(),
+        duplicates,
         versions: Vec::new(),
         regenerable: Vec::new(),
         targets: Vec::new(),

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod fsutil;
+pub mod hash;
 pub mod inventory;
 pub mod pathfmt;
 pub mod probe;

@@ -128,6 +128,14 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
         writeln!(out, "{t}\n")?;
     }
 
+    if !r.duplicates.is_empty() {
+        writeln!(
+            out,
+            "Duplicates: {} group(s), {} in surplus copies (each group is in the JSON report, `duplicates`).\n",
+            r.duplicates.len(),
+            Bytes(r.summary.duplicate_bytes)
+        )?;
+    }
     write_stages(r, out)?;
     write_errors(r, style, out)
 }
@@ -180,10 +188,8 @@ fn write_stages(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         StageStatus::Unavailable => notes.push("media not probed: ffprobe is not available"),
         _ => {}
     }
-    match st.hash {
-        StageStatus::Skipped => notes.push("content hashing skipped (--no-hash)"),
-        StageStatus::NotImplemented => notes.push("duplicate search is not in this version yet"),
-        _ => {}
+    if st.hash == StageStatus::Skipped {
+        notes.push("content hashing skipped (--no-hash)");
     }
     for n in notes {
         writeln!(out, "Note: {n}.")?;

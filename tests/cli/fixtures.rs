@@ -283,7 +283,10 @@ fn table_is_the_default_and_names_the_weight() {
     let out = footprint().arg("audit").arg(fixtures()).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("This project weighs 3.") && text.contains(" MB: "), "{text}");
+    assert!(
+        text.starts_with("This project weighs 3.") && text.contains(" MB: "),
+        "{text}"
+    );
     assert!(text.contains("image_sequence"));
     assert!(text.contains("Heaviest folders"));
     assert!(

@@ -344,3 +344,65 @@ fn one_file_system_stays_on_the_root_device() {
     assert!(!seen(&["-x"]).1, "with -x /dev/shm is not entered");
     assert!(!seen(&["--one-file-system"]).0);
 }
+
+#[test]
+fn duplicates_are_grouped_across_roots_with_hard_links_listed_but_not_wasted() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let big: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    fs::write(a.path().join("export.mov"), &big).unwrap();
+    fs::write(b.path().join("export copy.mov"), &big).unwrap();
+    fs::hard_link(
+        a.path().join("export.mov"),
+        a.path().join("export_link.mov"),
+    )
+    .unwrap();
+    // Same size, different last byte / middle byte: not duplicates.
+    let mut twin = big.clone();
+    *twin.last_mut().unwrap() ^= 1;
+    fs::write(a.path().join("twin_tail.mov"), &twin).unwrap();
+    let mut twin = big.clone();
+    twin[50_000] ^= 1;
+    fs::write(a.path().join("twin_mid.mov"), &twin).unwrap();
+    // Small identical files, and zero-byte files that are never duplicates.
+    fs::write(a.path().join("n1.txt"), b"same").unwrap();
+    fs::write(b.path().join("n2.txt"), b"same").unwrap();
+    fs::write(a.path().join("e1"), b"").unwrap();
+    fs::write(b.path().join("e2"), b"").unwrap();
+    let r = audit_json(&[
+        "--no-probe",
+        a.path().to_str().unwrap(),
+        b.path().to_str().unwrap(),
+    ]);
+    assert_eq!(r["stages"]["hash"], "done");
+    let groups = r["duplicates"].as_array().unwrap();
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    let big_group = groups.iter().find(|g| g["size"] == 100_000).unwrap();
+    assert_eq!(big_group["paths"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        big_group["wasted_bytes"], 100_000,
+        "the hard link is not waste"
+    );
+    assert_eq!(big_group["hash"], blake3::hash(&big).to_hex().to_string());
+    let small = groups.iter().find(|g| g["size"] == 4).unwrap();
+    assert_eq!(small["hash"], blake3::hash(b"same").to_hex().to_string());
+    assert_eq!(r["summary"]["duplicate_bytes"], 100_004);
+    assert_eq!(r["summary"]["reclaimable_bytes"], 100_004);
+    // Sorted by first path, paths sorted inside.
+    let firsts: Vec<&str> = groups
+        .iter()
+        .map(|g| g["paths"][0].as_str().unwrap())
+        .collect();
+    let mut sorted = firsts.clone();
+    sorted.sort();
+    assert_eq!(firsts, sorted);
+}
+
+#[test]
+fn no_hash_skips_duplicate_search() {
+    let t = tempfile::tempdir().unwrap();
+    fs::write(t.path().join("a"), b"x").unwrap();
+    fs::write(t.path().join("b"), b"x").unwrap();
+    let r = audit(t.path(), &["--no-probe", "--no-hash"]);
+    assert_eq!(r["stages"]["hash"], "skipped");
+    assert!(r["duplicates"].as_array().unwrap().is_empty());
+}
