@@ -62,7 +62,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     let mut inv = inventory::build(&files);
     bar.finish_and_clear();
     for e in inv.errors.drain(..) {
-        log.warn(&format!("{}: {}", pathfmt::display(&e.path), e.message));
+        log.warn_file(&e);
         errors.push(e);
     }
     interrupted()?;
@@ -100,7 +100,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         bar.finish_and_clear();
         interrupted()?;
         for e in dup.errors {
-            log.warn(&format!("{}: {}", pathfmt::display(&e.path), e.message));
+            log.warn_file(&e);
             errors.push(e);
         }
         duplicates = dup.groups;
@@ -115,7 +115,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
                 Some(e) => e.clone(),
                 None => FileError::new(item.probe_path(&files), ErrorKind::Probe, err.clone()),
             };
-            log.warn(&format!("{}: {}", pathfmt::display(&e.path), e.message));
+            log.warn_file(&e);
             errors.push(e);
         }
         media.push(m);

@@ -72,6 +72,15 @@ impl Progress {
         bar
     }
 
+    /// Prints a per-file problem as a warning: `PATH: message`.
+    pub fn warn_file(&self, err: &crate::error::FileError) {
+        self.warn(&format!(
+            "{}: {}",
+            crate::pathfmt::display(&err.path),
+            err.message
+        ));
+    }
+
     /// Prints a warning line on stderr without tearing the bars.
     pub fn warn(&self, message: &str) {
         if self.warnings {

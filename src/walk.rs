@@ -170,11 +170,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn error(&self, err: FileError) {
-        self.log.warn(&format!(
-            "{}: {}",
-            crate::pathfmt::display(&err.path),
-            err.message
-        ));
+        self.log.warn_file(&err);
         self.errors.lock().expect("errors lock").push(err);
     }
 }
