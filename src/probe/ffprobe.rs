@@ -48,11 +48,6 @@ impl Ffprobe {
         Ok(probe)
     }
 
-    /// The binary in use.
-    pub fn binary(&self) -> &Path {
-        &self.bin
-    }
-
     /// The same binary with another per-file timeout.
     pub fn with_timeout(self, timeout: Duration) -> Self {
         Ffprobe { timeout, ..self }
