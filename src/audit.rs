@@ -40,19 +40,7 @@ pub enum AuditError {
 pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     let stages_total = 2 + usize::from(cfg.probe) + usize::from(cfg.hash);
     let mut step = 1;
-    let bar = log.phase(step, stages_total, "Walking", None);
-    let walked = walk::walk(&cfg.walk, cfg.threads, &bar, log);
-    bar.finish_and_clear();
-    interrupted()?;
-    if !walked.root_readable.iter().any(|&ok| ok) {
-        let detail = walked
-            .errors
-            .iter()
-            .map(|e| format!("{}: {}", pathfmt::display(&e.path), e.message));
-        return Err(AuditError::NoReadableRoot(
-            detail.collect::<Vec<_>>().join("; "),
-        ));
-    }
+    let walked = walk_stage(cfg, log, step, stages_total)?;
     let mut errors = walked.errors;
     let files = walked.files;
 
@@ -93,6 +81,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     }
 
     let mut duplicates = Vec::new();
+    let mut duplicate_members = Vec::new();
     if cfg.hash {
         step += 1;
         let bar = log.phase(step, stages_total, "Hashing", Some(0));
@@ -104,6 +93,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
             errors.push(e);
         }
         duplicates = dup.groups;
+        duplicate_members = dup.members;
     }
 
     let mut media = Vec::with_capacity(inv.items.len());
@@ -127,6 +117,19 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
             .then(a.message.cmp(&b.message))
     });
 
+    let roots = &cfg.walk.roots;
+    let waste = crate::reclaim::assess(
+        &crate::reclaim::Inputs {
+            files: &files,
+            kinds: &kinds,
+            items: &inv.items,
+            media: &media,
+            roots,
+            duplicate_groups: &duplicate_members,
+        },
+        cfg.top.max(1) * 2,
+    );
+
     let owns = owners(&files);
     let (by_kind, summary_bytes) = totals(&files, &kinds, &owns);
     let duplicate_bytes = duplicates.iter().map(|g| g.wasted_bytes).sum();
@@ -141,11 +144,10 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
             .count() as u64,
         media_duration_s: media.iter().filter_map(|m| m.duration_s).sum(),
         duplicate_bytes,
-        // Obsolete versions and caches are not detected yet: the union is the duplicates.
-        reclaimable_bytes: duplicate_bytes,
-        ..Summary::default()
+        obsolete_bytes: waste.obsolete_bytes,
+        regenerable_bytes: waste.regenerable_bytes,
+        reclaimable_bytes: waste.reclaimable_bytes,
     };
-    let roots = &cfg.walk.roots;
     Ok(Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool::default(),
@@ -159,8 +161,8 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
             } else {
                 StageStatus::Skipped
             },
-            versions: StageStatus::NotImplemented,
-            regenerable: StageStatus::NotImplemented,
+            versions: StageStatus::Done,
+            regenerable: StageStatus::Done,
             targets: StageStatus::NotImplemented,
             co2: StageStatus::NotImplemented,
             copies: StageStatus::NotImplemented,
@@ -170,18 +172,43 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         by_kind,
         media,
         duplicates,
-        versions: Vec::new(),
-        regenerable: Vec::new(),
+        versions: waste.versions,
+        regenerable: waste.regenerable,
+        reclaim_top: waste.top,
         targets: Vec::new(),
         co2: None,
         copies: Vec::new(),
         manifests: Vec::new(),
         folders: heaviest_folders(&files, &owns, roots, cfg.top.max(1) * 5),
         errors: errors.iter().map(ErrorEntry::from).collect(),
+        candidates: waste.candidates,
     })
 }
 
-fn interrupted() -> Result<(), AuditError> {
+/// Stage 1 with its progress phase; fails when no root could be read.
+pub(crate) fn walk_stage(
+    cfg: &Config,
+    log: &Progress,
+    step: usize,
+    total: usize,
+) -> Result<walk::WalkOutcome, AuditError> {
+    let bar = log.phase(step, total, "Walking", None);
+    let walked = walk::walk(&cfg.walk, cfg.threads, &bar, log);
+    bar.finish_and_clear();
+    interrupted()?;
+    if !walked.root_readable.iter().any(|&ok| ok) {
+        let detail = walked
+            .errors
+            .iter()
+            .map(|e| format!("{}: {}", pathfmt::display(&e.path), e.message));
+        return Err(AuditError::NoReadableRoot(
+            detail.collect::<Vec<_>>().join("; "),
+        ));
+    }
+    Ok(walked)
+}
+
+pub(crate) fn interrupted() -> Result<(), AuditError> {
     if crate::cancel::is_cancelled() {
         Err(AuditError::Interrupted)
     } else {
@@ -326,7 +353,7 @@ fn media_item(
 
 /// For each file: does this name carry its inode's bytes? The first name by path
 /// does; other hard links, and files reached twice through followed symlinks, don't.
-fn owners(files: &[FileEntry]) -> Vec<bool> {
+pub(crate) fn owners(files: &[FileEntry]) -> Vec<bool> {
     let mut seen = HashSet::with_capacity(files.len());
     files.iter().map(|f| seen.insert(f.id)).collect()
 }

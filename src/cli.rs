@@ -32,7 +32,21 @@ pub enum Command {
     ///   footprint audit /Volumes/PROJX_A /Volumes/PROJX_B
     ///   footprint audit --format json -o audit.json /mnt/raid/PROJX
     ///   footprint audit --no-probe --exclude '*.tmp' /mnt/raid
+    ///   footprint audit --export-list candidates.json /mnt/raid/PROJX
     Audit(AuditArgs),
+
+    /// Find files with identical content across one or more drives.
+    ///
+    /// Only walks and hashes (BLAKE3, staged: size, then the first and last
+    /// 16 KiB, then the whole file), so it is much faster than a full audit.
+    /// Hard links are listed but not counted as waste; empty files are never
+    /// duplicates. Nothing is deleted.
+    ///
+    /// Examples:
+    ///   footprint dupes /Volumes/SHUTTLE_A /Volumes/SHUTTLE_B
+    ///   footprint dupes --format list /mnt/raid > dupes.txt
+    ///   footprint dupes --format json -o dupes.json /mnt/raid
+    Dupes(DupesArgs),
 }
 
 /// Output formats.
@@ -61,10 +75,6 @@ pub struct ScanArgs {
     /// Folders (or single files) to audit: several drives can be given at once.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
 
     /// Write the report to FILE instead of stdout (written atomically at the end).
     #[arg(short, long, value_name = "FILE")]
@@ -106,6 +116,23 @@ pub struct AuditArgs {
     #[command(flatten)]
     pub scan: ScanArgs,
 
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Also write every reclaim candidate (duplicate, obsolete version,
+    /// regenerable cache) with its category and reason to FILE, for review.
+    ///
+    /// Nothing is deleted. See --export-format.
+    #[arg(long, value_name = "FILE")]
+    pub export_list: Option<PathBuf>,
+
+    /// Format of --export-list: `json` (category, reason, confidence, bytes)
+    /// or `lines` (one path per line). Default: json if FILE ends in .json,
+    /// else lines.
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "export_list")]
+    pub export_format: Option<crate::report::export::ExportFormat>,
+
     /// Skip media probing (codec, resolution, duration). The report says it was skipped.
     #[arg(long)]
     pub no_probe: bool,
@@ -125,6 +152,33 @@ pub struct AuditArgs {
     /// How many of the heaviest folders the table lists.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
+}
+
+/// Output formats of `footprint dupes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DupesFormat {
+    /// A table for people, largest waste first (default).
+    Table,
+    /// One JSON document (schema_version 1), groups sorted by first path.
+    Json,
+    /// fdupes-style: one path per line, a blank line between groups.
+    List,
+}
+
+/// Options of `footprint dupes`.
+#[derive(Debug, Args)]
+pub struct DupesArgs {
+    /// Scan options.
+    #[command(flatten)]
+    pub scan: ScanArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DupesFormat::Table)]
+    pub format: DupesFormat,
+
+    /// Accepted for compatibility with `audit`; `dupes` never probes.
+    #[arg(long, hide = true)]
+    pub no_probe: bool,
 }
 
 #[cfg(test)]

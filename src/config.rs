@@ -1,6 +1,7 @@
 //! Validated settings, free of clap types. Everything downstream takes `&Config`.
 
-use crate::cli::{AuditArgs, ColorWhen, Format, ScanArgs};
+use crate::cli::{AuditArgs, ColorWhen, DupesArgs, DupesFormat, Format, ScanArgs};
+use crate::report::export::ExportFormat;
 use anyhow::{Context, Result, bail};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::io::IsTerminal;
@@ -63,13 +64,26 @@ pub struct WalkConfig {
     pub excludes: Excludes,
 }
 
-/// Settings for `footprint audit`.
+/// Every report format, across commands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// Tables for people.
+    Table,
+    /// One JSON document.
+    Json,
+    /// fdupes-style path list (`dupes` only).
+    List,
+}
+
+/// Settings for `footprint audit` and `footprint dupes`.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Walk settings.
     pub walk: WalkConfig,
     /// Report format.
-    pub format: Format,
+    pub format: OutputFormat,
+    /// `--export-list` destination and format.
+    pub export: Option<(PathBuf, ExportFormat)>,
     /// Report destination; `None` is stdout.
     pub output: Option<PathBuf>,
     /// Worker threads.
@@ -99,19 +113,60 @@ impl Config {
         if !(args.probe_timeout.is_finite() && args.probe_timeout > 0.0) {
             bail!("--probe-timeout must be a positive number of seconds");
         }
+        let format = match args.format {
+            Format::Table => OutputFormat::Table,
+            Format::Json => OutputFormat::Json,
+        };
+        let export = args.export_list.as_ref().map(|f| {
+            let fmt = args.export_format.unwrap_or_else(|| {
+                if crate::classify::extension(f).as_deref() == Some("json") {
+                    ExportFormat::Json
+                } else {
+                    ExportFormat::Lines
+                }
+            });
+            (f.clone(), fmt)
+        });
         Ok(Config {
-            walk: walk_config(scan)?,
-            format: scan.format,
-            output: scan.output.clone(),
-            threads: threads(scan.threads)?,
-            progress: !scan.quiet && std::io::stderr().is_terminal(),
-            warnings: !scan.quiet,
-            color: color(scan.color, scan.format, scan.output.is_some()),
+            export,
             probe: !args.no_probe,
             hash: !args.no_hash,
             ffprobe: args.ffprobe.clone(),
             probe_timeout: Duration::from_secs_f64(args.probe_timeout),
             top: args.top,
+            ..Config::scan(scan, format)?
+        })
+    }
+
+    /// Validates the `dupes` arguments: walk and hash only.
+    pub fn from_dupes(args: &DupesArgs) -> Result<Self> {
+        let format = match args.format {
+            DupesFormat::Table => OutputFormat::Table,
+            DupesFormat::Json => OutputFormat::Json,
+            DupesFormat::List => OutputFormat::List,
+        };
+        Ok(Config {
+            probe: false,
+            ..Config::scan(&args.scan, format)?
+        })
+    }
+
+    /// Settings common to every scanning command, with stage defaults.
+    fn scan(scan: &ScanArgs, format: OutputFormat) -> Result<Self> {
+        Ok(Config {
+            walk: walk_config(scan)?,
+            format,
+            export: None,
+            output: scan.output.clone(),
+            threads: threads(scan.threads)?,
+            progress: !scan.quiet && std::io::stderr().is_terminal(),
+            warnings: !scan.quiet,
+            color: color(scan.color, format, scan.output.is_some()),
+            probe: true,
+            hash: true,
+            ffprobe: None,
+            probe_timeout: Duration::from_secs(30),
+            top: 10,
         })
     }
 }
@@ -146,8 +201,8 @@ fn threads(requested: Option<usize>) -> Result<usize> {
 
 /// Color rules shared by the model CLIs: auto means a terminal on stdout, NO_COLOR
 /// unset or empty, and TERM not `dumb`. JSON is never colored.
-fn color(when: ColorWhen, format: Format, to_file: bool) -> bool {
-    if format != Format::Table {
+fn color(when: ColorWhen, format: OutputFormat, to_file: bool) -> bool {
+    if format != OutputFormat::Table {
         return false;
     }
     match when {

@@ -24,6 +24,8 @@ const CHUNK: usize = 1 << 20;
 pub struct DupOutcome {
     /// Groups sorted by first path.
     pub groups: Vec<DuplicateGroup>,
+    /// For each group, the walk indices of its names, sorted by path.
+    pub members: Vec<Vec<usize>>,
     /// Read failures and files changed during the scan.
     pub errors: Vec<FileError>,
 }
@@ -137,31 +139,35 @@ pub fn find_duplicates(files: &[FileEntry], bar: &indicatif::ProgressBar) -> Dup
         let big: Vec<Vec<usize>> = big.into_iter().map(|(m, _)| m).collect();
         stage.extend(refine(big, files, part, &mut errors, bar));
     }
-    let mut out: Vec<DuplicateGroup> = stage
+    let mut out: Vec<(DuplicateGroup, Vec<usize>)> = stage
         .into_iter()
         .map(|(reps, hash)| {
             let size = files[reps[0]].size;
-            let mut paths: Vec<&std::path::Path> = reps
+            let mut members: Vec<usize> = reps
                 .iter()
-                .flat_map(|r| {
-                    names[&files[*r].id]
-                        .iter()
-                        .map(|&i| files[i].path.as_path())
-                })
+                .flat_map(|r| names[&files[*r].id].iter().copied())
                 .collect();
-            paths.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
-            DuplicateGroup {
+            members.sort_unstable_by(|&a, &b| {
+                files[a].path.as_os_str().cmp(files[b].path.as_os_str())
+            });
+            let group = DuplicateGroup {
                 hash: blake3::Hash::from_bytes(hash).to_hex().to_string(),
                 size,
-                paths: paths.iter().map(|p| crate::pathfmt::display(p)).collect(),
+                paths: members
+                    .iter()
+                    .map(|&i| crate::pathfmt::display(&files[i].path))
+                    .collect(),
                 wasted_bytes: size * (reps.len() as u64 - 1),
-            }
+            };
+            (group, members)
         })
         .collect();
-    out.sort_by(|a, b| a.paths[0].cmp(&b.paths[0]));
+    out.sort_by(|a, b| a.0.paths[0].cmp(&b.0.paths[0]));
     errors.sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+    let (groups, members) = out.into_iter().unzip();
     DupOutcome {
-        groups: out,
+        groups,
+        members,
         errors,
     }
 }

@@ -10,6 +10,7 @@ pub mod cancel;
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod dupes;
 pub mod error;
 pub mod fsutil;
 pub mod hash;
@@ -17,51 +18,103 @@ pub mod inventory;
 pub mod pathfmt;
 pub mod probe;
 pub mod progress;
+pub mod protect;
+pub mod reclaim;
+pub mod regenerable;
 pub mod report;
 pub mod sequence;
 pub mod timefmt;
 pub mod units;
+pub mod versions;
 pub mod walk;
 
 use anyhow::{Context, Result};
-use cli::Format;
-use config::Config;
+use config::{Config, OutputFormat};
 use error::Exit;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 /// Runs `footprint audit` and returns the exit code.
 pub fn run_audit(cfg: &Config) -> Result<Exit> {
     let log = progress::Progress::new(cfg.progress, cfg.warnings);
-    // Fail before a long scan if the report cannot be written.
+    // Fail before a long scan if a destination cannot be written.
     let mut sink = output::Sink::open(cfg.output.as_deref())?;
-    let report = match audit::run(cfg, &log) {
-        Ok(r) => r,
-        Err(audit::AuditError::Interrupted) => {
-            sink.discard();
-            eprintln!("footprint: interrupted");
-            return Ok(Exit::Interrupted);
-        }
+    let mut export = match &cfg.export {
+        Some((path, fmt)) => Some((output::Sink::open(Some(path))?, *fmt)),
+        None => None,
+    };
+    let result = audit::run(cfg, &log);
+    let Some(report) = finish_scan(result, &mut sink, export.as_mut().map(|e| &mut e.0))? else {
+        return Ok(Exit::Interrupted);
+    };
+    let style = table_style(cfg);
+    render(sink, |w| match cfg.format {
+        OutputFormat::Json => report::json::write(&report, w),
+        _ => report::table::write(&report, &style, w),
+    })?;
+    if let Some((sink, fmt)) = export {
+        render(sink, |w| report::export::write(&report, fmt, w))?;
+    }
+    Ok(Exit::Success)
+}
+
+/// Runs `footprint dupes` and returns the exit code.
+pub fn run_dupes(cfg: &Config) -> Result<Exit> {
+    let log = progress::Progress::new(cfg.progress, cfg.warnings);
+    let mut sink = output::Sink::open(cfg.output.as_deref())?;
+    let result = dupes::run(cfg, &log);
+    let Some(report) = finish_scan(result, &mut sink, None)? else {
+        return Ok(Exit::Interrupted);
+    };
+    let style = table_style(cfg);
+    render(sink, |w| match cfg.format {
+        OutputFormat::Json => report::dupes::write_json(&report, w),
+        OutputFormat::List => report::dupes::write_list(&report, w),
+        OutputFormat::Table => report::dupes::write_table(&report, &style, w),
+    })?;
+    Ok(Exit::Success)
+}
+
+/// Turns a scan result into a report, or `None` after Ctrl-C; drops unfinished files.
+fn finish_scan<R>(
+    result: Result<R, audit::AuditError>,
+    sink: &mut output::Sink,
+    export: Option<&mut output::Sink>,
+) -> Result<Option<R>> {
+    match result {
+        Ok(r) => Ok(Some(r)),
         Err(e) => {
             sink.discard();
-            return Err(e.into());
-        }
-    };
-    let w = sink.writer();
-    match cfg.format {
-        Format::Json => report::json::write(&report, w),
-        Format::Table => {
-            let style = report::table::TableStyle {
-                color: cfg.color,
-                fit_terminal: cfg.output.is_none() && std::io::stdout().is_terminal(),
-                top: cfg.top,
-            };
-            report::table::write(&report, &style, w)
+            if let Some(x) = export {
+                x.discard();
+            }
+            if matches!(e, audit::AuditError::Interrupted) {
+                eprintln!("footprint: interrupted");
+                Ok(None)
+            } else {
+                Err(e.into())
+            }
         }
     }
-    .and_then(|()| w.flush())
-    .context("cannot write the report")?;
-    sink.commit()?;
-    Ok(Exit::Success)
+}
+
+fn table_style(cfg: &Config) -> report::table::TableStyle {
+    report::table::TableStyle {
+        color: cfg.color,
+        fit_terminal: cfg.output.is_none() && std::io::stdout().is_terminal(),
+        top: cfg.top,
+    }
+}
+
+/// Draws into `sink`, flushes and moves a file into place.
+fn render(
+    mut sink: output::Sink,
+    draw: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let w = sink.writer();
+    draw(w)
+        .and_then(|()| w.flush())
+        .context("cannot write the report")?;
+    sink.commit()
 }
 
 mod output;

@@ -11,6 +11,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Audit(args) => Config::from_audit(args).and_then(|cfg| footprint::run_audit(&cfg)),
+        Command::Dupes(args) => Config::from_dupes(args).and_then(|cfg| footprint::run_dupes(&cfg)),
     };
     match result {
         Ok(exit) => ExitCode::from(exit as u8),

@@ -3,14 +3,18 @@
 //! Field names and order follow CONTRACT.md (`schema_version` 1). Fields that
 //! CONTRACT does not name are additions, documented in docs/REPORT.md.
 
+pub mod dupes;
+pub mod export;
 pub mod json;
 pub mod table;
 
 use crate::classify::Kind;
 use crate::error::{ErrorKind, FileError};
 use crate::probe::{AudioInfo, VideoInfo};
+use crate::reclaim::{Category, Confidence};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
+use std::path::PathBuf;
 
 /// The JSON schema version; bumped only by a breaking change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -253,10 +257,12 @@ pub struct Report {
     pub media: Vec<MediaItem>,
     /// Duplicate groups, sorted by first path.
     pub duplicates: Vec<DuplicateGroup>,
-    /// Obsolete-version groups (not yet implemented: always empty, see `stages`).
-    pub versions: Vec<serde_json::Value>,
-    /// Regenerable caches (not yet implemented: always empty, see `stages`).
-    pub regenerable: Vec<serde_json::Value>,
+    /// Obsolete-version groups, sorted by first member path.
+    pub versions: Vec<VersionGroup>,
+    /// Regenerable caches and loose cache files, sorted by path.
+    pub regenerable: Vec<RegenerableEntry>,
+    /// The largest reclaimable items, all categories, largest first (addition).
+    pub reclaim_top: Vec<ReclaimItem>,
     /// Delivery targets (not yet implemented: always empty, see `stages`).
     pub targets: Vec<serde_json::Value>,
     /// CO₂ estimate (not yet implemented: null, see `stages`).
@@ -269,4 +275,78 @@ pub struct Report {
     pub folders: Vec<FolderWeight>,
     /// Per-file problems, sorted by path.
     pub errors: Vec<ErrorEntry>,
+    /// Every reclaim candidate, for `--export-list` (not part of the JSON report).
+    #[serde(skip)]
+    pub candidates: Vec<ExportEntry>,
+}
+
+/// A group of versions of one export.
+#[derive(Clone, Debug, Serialize)]
+pub struct VersionGroup {
+    /// Name without version tokens (`PROJX_cut.mp4`; `comp/` for folders).
+    pub name: String,
+    /// The newest member.
+    pub keep: String,
+    /// Older members, sorted.
+    pub obsolete: Vec<String>,
+    /// Bytes the obsolete members free (each inode once).
+    pub obsolete_bytes: u64,
+    /// `file`, `sequence` or `folder` (addition).
+    pub unit: &'static str,
+    /// Why each obsolete member is obsolete (addition).
+    pub details: Vec<ObsoleteEntry>,
+    /// Members neither kept nor obsolete: their names do not say which is newer (addition).
+    pub undecided: Vec<String>,
+}
+
+/// One obsolete member with its reason (addition).
+#[derive(Clone, Debug, Serialize)]
+pub struct ObsoleteEntry {
+    /// File, sequence pattern or folder.
+    pub path: String,
+    /// Bytes it frees.
+    pub bytes: u64,
+    /// `high` (explicit version numbers) or `low` (FINAL, dates, `r` numbers).
+    pub confidence: Confidence,
+    /// Why it is older.
+    pub reason: String,
+}
+
+/// A regenerable cache folder or loose cache file.
+#[derive(Clone, Debug, Serialize)]
+pub struct RegenerableEntry {
+    /// Folder or file.
+    pub path: String,
+    /// What it is and who rebuilds it.
+    pub reason: String,
+    /// Bytes it frees (each inode once; hard links from outside excluded).
+    pub bytes: u64,
+    /// Application that rebuilds it (addition).
+    pub application: &'static str,
+    /// Files it holds (addition).
+    pub files: u64,
+}
+
+/// One of the largest reclaimable items (addition).
+#[derive(Clone, Debug, Serialize)]
+pub struct ReclaimItem {
+    /// File, folder or sequence pattern.
+    pub path: String,
+    /// Category.
+    pub category: Category,
+    /// Bytes it frees on its own.
+    pub bytes: u64,
+    /// Why.
+    pub reason: String,
+    /// For obsolete versions.
+    pub confidence: Option<Confidence>,
+}
+
+/// A candidate as `--export-list` writes it.
+#[derive(Clone, Debug)]
+pub struct ExportEntry {
+    /// The item (file, folder or sequence pattern), for display.
+    pub item: ReclaimItem,
+    /// Real paths to act on: the folder, the file, or every frame.
+    pub paths: Vec<PathBuf>,
 }

@@ -20,7 +20,7 @@ pub struct TableStyle {
     pub top: usize,
 }
 
-fn table(style: &TableStyle, headers: &[&str]) -> Table {
+pub(crate) fn table(style: &TableStyle, headers: &[&str]) -> Table {
     let mut t = Table::new();
     // A rule under the header and at the end, nothing between rows: dense, grep-able.
     t.load_style(
@@ -108,18 +108,9 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
 
     if !r.folders.is_empty() {
         let mut t = table(style, &["Heaviest folders", "Files", "Size", "Share"]);
-        let single_root = (r.roots.len() == 1).then(|| format!("{}/", r.roots[0]));
         for f in r.folders.iter().take(style.top) {
-            let shown = match &single_root {
-                Some(root) => f
-                    .path
-                    .strip_prefix(root.as_str())
-                    .unwrap_or(&f.path)
-                    .to_string(),
-                None => f.path.clone(),
-            };
             t.add_row(vec![
-                shown,
+                relative(r, &f.path).to_string(),
                 f.files.to_string(),
                 Bytes(f.bytes).to_string(),
                 pct(f.bytes, s.bytes),
@@ -128,16 +119,98 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
         writeln!(out, "{t}\n")?;
     }
 
-    if !r.duplicates.is_empty() {
-        writeln!(
-            out,
-            "Duplicates: {} group(s), {} in surplus copies (each group is in the JSON report, `duplicates`).\n",
-            r.duplicates.len(),
-            Bytes(r.summary.duplicate_bytes)
-        )?;
-    }
+    write_reclaim(r, style, out)?;
     write_stages(r, out)?;
     write_errors(r, style, out)
+}
+
+/// `path` shown relative to the root when there is a single root.
+fn relative<'a>(r: &Report, path: &'a str) -> &'a str {
+    match r.roots.as_slice() {
+        [root] => path
+            .strip_prefix(root.as_str())
+            .and_then(|p| p.strip_prefix('/'))
+            .unwrap_or(path),
+        _ => path,
+    }
+}
+
+/// "What you can reclaim": the three categories, their union, the largest items.
+fn write_reclaim(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<()> {
+    let s = &r.summary;
+    if s.duplicate_bytes + s.obsolete_bytes + s.regenerable_bytes == 0 {
+        return writeln!(out, "What you can reclaim: nothing found.\n");
+    }
+    writeln!(
+        out,
+        "What you can reclaim: {} ({} of the project; no byte counted twice).",
+        Bytes(s.reclaimable_bytes),
+        pct(s.reclaimable_bytes, s.bytes)
+    )?;
+    let mut t = table(style, &["Category", "Items", "Size", "Share"]);
+    let n_dupes = r.duplicates.len();
+    let n_obsolete: usize = r.versions.iter().map(|v| v.obsolete.len()).sum();
+    for (name, n, bytes) in [
+        ("Duplicate copies", n_dupes, s.duplicate_bytes),
+        ("Obsolete versions", n_obsolete, s.obsolete_bytes),
+        (
+            "Regenerable caches",
+            r.regenerable.len(),
+            s.regenerable_bytes,
+        ),
+    ] {
+        t.add_row(vec![
+            name.to_string(),
+            n.to_string(),
+            Bytes(bytes).to_string(),
+            pct(bytes, s.bytes),
+        ]);
+    }
+    t.add_row(vec![
+        "Total (union)".to_string(),
+        String::new(),
+        Bytes(s.reclaimable_bytes).to_string(),
+        pct(s.reclaimable_bytes, s.bytes),
+    ]);
+    writeln!(out, "{t}")?;
+    if !r.reclaim_top.is_empty() {
+        let mut t = table(style, &["Largest items", "Category", "Size", "Reason"]);
+        for c in [1, 3] {
+            if let Some(col) = t.column_mut(c) {
+                col.set_cell_alignment(CellAlignment::Left);
+            }
+        }
+        for item in r.reclaim_top.iter().take(style.top) {
+            let category = match item.confidence {
+                Some(c) => format!("{} ({})", item.category.label(), confidence_label(c)),
+                None => item.category.label().to_string(),
+            };
+            t.add_row(vec![
+                relative(r, &item.path).to_string(),
+                category,
+                Bytes(item.bytes).to_string(),
+                item.reason.clone(),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    if r.roots.len() > 1 && s.duplicate_bytes > 0 {
+        writeln!(
+            out,
+            "Copies on different drives may be intended backups (3-2-1): check before deleting."
+        )?;
+    }
+    writeln!(
+        out,
+        "Nothing was deleted. `--export-list FILE` writes every candidate with its reason.\n"
+    )
+}
+
+fn confidence_label(c: crate::reclaim::Confidence) -> &'static str {
+    match c {
+        crate::reclaim::Confidence::High => "high confidence",
+        crate::reclaim::Confidence::Low => "low confidence: check",
+    }
 }
 
 /// Media grouped by codec (and profile) and resolution.

@@ -60,14 +60,22 @@ fn totals_match_an_independent_walk_and_du() {
 fn classification_uses_content_then_extension_then_location() {
     let r = fixtures_report();
     let k = &r["by_kind"];
-    assert_eq!(k["image_sequence"]["files"], 21, "11 DPX + 10 EXR frames");
+    assert_eq!(
+        k["image_sequence"]["files"], 27,
+        "11 DPX + 10 EXR frames + 2 × 3 EXR in version folders"
+    );
     assert_eq!(k["image"]["files"], 1, "the lone numbered PNG is a still");
     assert_eq!(k["dcp"]["files"], 4, "ASSETMAP + CPL + PKL + picture MXF");
     assert_eq!(
-        k["cache"]["files"], 2,
-        "CacheClip render + Media Cache peak file"
+        k["cache"]["files"], 6,
+        "Resolve, Premiere (cache + preview), After Effects, FCP render and proxy"
     );
-    assert_eq!(k["project"]["files"], 3);
+    assert_eq!(
+        k["project"]["files"], 4,
+        "3 projects + the FCP event database"
+    );
+    // Media inside an FCP library's Original Media is media, not cache.
+    assert_eq!(media(&r, "Original Media/D001C001.mov")["kind"], "video");
     assert_eq!(k["sidecar"]["files"], 3);
     assert_eq!(k["audio"]["files"], 1);
     // The MXF named .mp4 is read as MXF.
@@ -108,7 +116,7 @@ fn image_sequences_are_single_items_with_frame_ranges() {
         "FFmpeg writes framesPerSecond in EXR"
     );
     assert!((exr["duration_s"].as_f64().unwrap() - 10.0 / 25.0).abs() < 1e-9);
-    assert_eq!(r["summary"]["image_sequences"], 2);
+    assert_eq!(r["summary"]["image_sequences"], 4);
 }
 
 #[test]

@@ -4,3 +4,4 @@ mod common;
 mod fixtures;
 mod probe;
 mod trees;
+mod waste;

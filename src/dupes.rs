@@ -1,0 +1,51 @@
+//! `footprint dupes`: walk and hash only, for a fast duplicate search.
+
+use crate::audit::{AuditError, interrupted, owners, walk_stage};
+use crate::config::Config;
+use crate::pathfmt;
+use crate::progress::Progress;
+use crate::report::dupes::{DupesReport, DupesSummary};
+use crate::report::{ErrorEntry, SCHEMA_VERSION, Tool};
+
+/// Walks the roots and finds duplicate groups.
+pub fn run(cfg: &Config, log: &Progress) -> Result<DupesReport, AuditError> {
+    let walked = walk_stage(cfg, log, 1, 2)?;
+    let files = walked.files;
+    let bar = log.phase(2, 2, "Hashing", Some(0));
+    let dup = crate::hash::find_duplicates(&files, &bar);
+    bar.finish_and_clear();
+    interrupted()?;
+    let mut errors = walked.errors;
+    for e in dup.errors {
+        log.warn_file(&e);
+        errors.push(e);
+    }
+    errors.sort_by(|a, b| {
+        a.path
+            .as_os_str()
+            .cmp(b.path.as_os_str())
+            .then(a.message.cmp(&b.message))
+    });
+    let bytes = files
+        .iter()
+        .zip(owners(&files))
+        .filter(|(_, own)| *own)
+        .map(|(f, _)| f.size)
+        .sum();
+    let summary = DupesSummary {
+        files: files.len() as u64,
+        bytes,
+        groups: dup.groups.len() as u64,
+        files_in_groups: dup.groups.iter().map(|g| g.paths.len() as u64).sum(),
+        duplicate_bytes: dup.groups.iter().map(|g| g.wasted_bytes).sum(),
+    };
+    Ok(DupesReport {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool::default(),
+        generated_at: crate::timefmt::rfc3339(std::time::SystemTime::now()),
+        roots: cfg.walk.roots.iter().map(|r| pathfmt::display(r)).collect(),
+        summary,
+        duplicates: dup.groups,
+        errors: errors.iter().map(ErrorEntry::from).collect(),
+    })
+}

@@ -1,0 +1,377 @@
+//! What can be reclaimed: the union of duplicates, obsolete versions and
+//! regenerable caches, with no byte counted twice.
+//!
+//! Accounting is per inode. An inode frees space only when every name the
+//! audit saw for it is a candidate, so a hard link outside a cache folder
+//! keeps its bytes out of the total. Within duplicate groups, the copy kept is
+//! one that no other category already proposes to delete.
+
+use crate::classify::Kind;
+use crate::inventory::Item;
+use crate::pathfmt::display;
+use crate::protect::Protection;
+use crate::regenerable;
+use crate::report::{
+    ExportEntry, MediaItem, ObsoleteEntry, ReclaimItem, RegenerableEntry, VersionGroup,
+};
+use crate::units::FileId;
+use crate::versions::{self, Unit};
+use crate::walk::FileEntry;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// The three kinds of waste.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// An extra copy of content that exists elsewhere.
+    Duplicate,
+    /// An older version of an export.
+    Obsolete,
+    /// A cache or render an application can rebuild.
+    Regenerable,
+}
+
+impl Category {
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+
+    /// Label for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Duplicate => "duplicate",
+            Category::Obsolete => "obsolete version",
+            Category::Regenerable => "regenerable",
+        }
+    }
+}
+
+/// How sure footprint is that an obsolete version is really superseded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Explicit version numbers.
+    High,
+    /// FINAL markers, dates or `r` numbers only.
+    Low,
+}
+
+/// Something that could be deleted.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    /// Why.
+    pub category: Category,
+    /// A file, a folder, or a sequence pattern.
+    pub path: PathBuf,
+    /// True when `path` is a folder that goes as a whole.
+    pub is_dir: bool,
+    /// Walk indices of the files it holds.
+    pub files: Vec<usize>,
+    /// Human-readable reason.
+    pub reason: String,
+    /// For obsolete versions.
+    pub confidence: Option<Confidence>,
+    /// Bytes it frees on its own account (filled by [`Ledger::bytes_of`]).
+    pub bytes: u64,
+}
+
+/// Per-file marks and the inode map that turn candidates into freed bytes.
+pub struct Ledger<'a> {
+    files: &'a [FileEntry],
+    marks: Vec<u8>,
+    names: HashMap<FileId, Vec<usize>>,
+}
+
+impl<'a> Ledger<'a> {
+    /// An empty ledger over the walk.
+    pub fn new(files: &'a [FileEntry]) -> Self {
+        let mut names: HashMap<FileId, Vec<usize>> = HashMap::new();
+        for (i, f) in files.iter().enumerate() {
+            names.entry(f.id).or_default().push(i);
+        }
+        Ledger {
+            files,
+            marks: vec![0; files.len()],
+            names,
+        }
+    }
+
+    /// Marks the files of `c`.
+    pub fn mark(&mut self, c: &Candidate) {
+        for &i in &c.files {
+            self.marks[i] |= c.category.bit();
+        }
+    }
+
+    /// True if every name of file `i`'s inode carries a mark in `mask`.
+    fn freed(&self, i: usize, mask: u8) -> bool {
+        self.names[&self.files[i].id]
+            .iter()
+            .all(|&n| self.marks[n] & mask != 0)
+    }
+
+    /// True if some category already proposes to delete every name of file `i`.
+    pub fn is_claimed(&self, i: usize) -> bool {
+        self.freed(i, 0xff)
+    }
+
+    /// Bytes freed by the files of `c` in its own category, each inode once.
+    pub fn bytes_of(&self, c: &Candidate) -> u64 {
+        let mask = c.category.bit();
+        let mut seen = std::collections::HashSet::new();
+        c.files
+            .iter()
+            .filter(|&&i| seen.insert(self.files[i].id) && self.freed(i, mask))
+            .map(|&i| self.files[i].size)
+            .sum()
+    }
+
+    /// Bytes freed in `category` alone, or (with `None`) by the union.
+    pub fn total(&self, category: Option<Category>) -> u64 {
+        let mask = category.map_or(0xff, Category::bit);
+        self.names
+            .values()
+            .filter(|names| names.iter().all(|&n| self.marks[n] & mask != 0))
+            .map(|names| self.files[names[0]].size)
+            .sum()
+    }
+}
+
+/// Turns duplicate groups into candidates. In each group one inode is kept:
+/// a protected one (a camera original) if any, else the first by path that
+/// no other category claims. The others are candidates.
+pub fn duplicate_candidates(
+    groups: &[Vec<usize>],
+    files: &[FileEntry],
+    protected: &[bool],
+    ledger: &Ledger,
+) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for members in groups {
+        // members are sorted by path; group names by inode in that order.
+        let mut inodes: Vec<(FileId, Vec<usize>)> = Vec::new();
+        for &i in members {
+            match inodes.iter_mut().find(|(id, _)| *id == files[i].id) {
+                Some((_, v)) => v.push(i),
+                None => inodes.push((files[i].id, vec![i])),
+            }
+        }
+        let is_copy = |i: usize| {
+            files[i]
+                .path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(versions::name::has_copy_suffix)
+        };
+        // Keep, in order of preference: a camera original; a name without a
+        // copy suffix that nothing else claims; anything unclaimed; the first.
+        let keep = inodes
+            .iter()
+            .position(|(_, names)| names.iter().any(|&i| protected[i]))
+            .or_else(|| {
+                inodes
+                    .iter()
+                    .position(|(_, n)| !ledger.is_claimed(n[0]) && !is_copy(n[0]))
+            })
+            .or_else(|| inodes.iter().position(|(_, n)| !ledger.is_claimed(n[0])))
+            .unwrap_or(0);
+        let keep_path = crate::pathfmt::display(&files[inodes[keep].1[0]].path);
+        for (n, (_, names)) in inodes.iter().enumerate() {
+            if n == keep {
+                continue;
+            }
+            out.push(Candidate {
+                category: Category::Duplicate,
+                path: files[names[0]].path.clone(),
+                is_dir: false,
+                files: names.clone(),
+                reason: format!("same content as {keep_path}"),
+                confidence: None,
+                bytes: 0,
+            });
+        }
+    }
+    out
+}
+
+/// The waste finder's findings, ready for the report.
+#[derive(Debug, Default)]
+pub struct Waste {
+    /// Version groups with obsolete members.
+    pub versions: Vec<VersionGroup>,
+    /// Regenerable folders and files.
+    pub regenerable: Vec<RegenerableEntry>,
+    /// Every candidate, for `--export-list`.
+    pub candidates: Vec<ExportEntry>,
+    /// The largest candidates.
+    pub top: Vec<ReclaimItem>,
+    /// Bytes in obsolete versions.
+    pub obsolete_bytes: u64,
+    /// Bytes in regenerable caches.
+    pub regenerable_bytes: u64,
+    /// Union of all three categories.
+    pub reclaimable_bytes: u64,
+}
+
+/// Inputs of [`assess`], all from earlier stages.
+pub struct Inputs<'a> {
+    /// The walk.
+    pub files: &'a [FileEntry],
+    /// Kind of each file.
+    pub kinds: &'a [Kind],
+    /// Media items.
+    pub items: &'a [Item],
+    /// Their report entries (probe results), same order.
+    pub media: &'a [MediaItem],
+    /// Absolute roots.
+    pub roots: &'a [PathBuf],
+    /// Duplicate groups as walk indices (empty when hashing was skipped).
+    pub duplicate_groups: &'a [Vec<usize>],
+}
+
+/// Finds obsolete versions and regenerable caches, joins them with the
+/// duplicates, and accounts for every byte once.
+pub fn assess(input: &Inputs, top: usize) -> Waste {
+    let files = input.files;
+    let protection = Protection::new(files, input.kinds);
+    let is_project: Vec<bool> = input.kinds.iter().map(|k| *k == Kind::Project).collect();
+    let groups = versions::find(
+        files,
+        input.items,
+        input.media,
+        input.roots,
+        &protection.protected,
+        &is_project,
+    );
+    let regen = regenerable::find(files, &protection.protected);
+
+    let mut cands = Vec::new();
+    for g in &groups {
+        for (m, confidence, reason) in &g.obsolete {
+            let m = &g.members[*m];
+            cands.push(Candidate {
+                category: Category::Obsolete,
+                path: m.path.clone(),
+                is_dir: g.unit == Unit::Folder,
+                files: m.files.clone(),
+                reason: reason.clone(),
+                confidence: Some(*confidence),
+                bytes: 0,
+            });
+        }
+    }
+    let first_regen = cands.len();
+    for r in &regen {
+        cands.push(Candidate {
+            category: Category::Regenerable,
+            is_dir: r.files.len() != 1 || files[r.files[0]].path != r.path,
+            path: r.path.clone(),
+            files: r.files.clone(),
+            reason: r.rule.reason.to_string(),
+            confidence: None,
+            bytes: 0,
+        });
+    }
+    let mut ledger = Ledger::new(files);
+    cands.iter().for_each(|c| ledger.mark(c));
+    let dups = duplicate_candidates(
+        input.duplicate_groups,
+        files,
+        &protection.protected,
+        &ledger,
+    );
+    dups.iter().for_each(|c| ledger.mark(c));
+    cands.extend(dups);
+    for c in &mut cands {
+        c.bytes = ledger.bytes_of(c);
+    }
+
+    let mut next = 0;
+    let versions = groups
+        .iter()
+        .map(|g| {
+            let mine = &cands[next..next + g.obsolete.len()];
+            next += g.obsolete.len();
+            version_entry(g, mine)
+        })
+        .collect();
+    let regenerable = regen
+        .iter()
+        .zip(&cands[first_regen..])
+        .map(|(r, c)| RegenerableEntry {
+            path: display(&r.path),
+            reason: r.rule.reason.to_string(),
+            bytes: c.bytes,
+            application: r.rule.app,
+            files: r.files.len() as u64,
+        })
+        .collect();
+    let mut waste = Waste {
+        versions,
+        regenerable,
+        obsolete_bytes: ledger.total(Some(Category::Obsolete)),
+        regenerable_bytes: ledger.total(Some(Category::Regenerable)),
+        reclaimable_bytes: ledger.total(None),
+        ..Waste::default()
+    };
+    let mut export: Vec<ExportEntry> = cands
+        .into_iter()
+        .map(|c| ExportEntry {
+            item: ReclaimItem {
+                path: display(&c.path),
+                category: c.category,
+                bytes: c.bytes,
+                reason: c.reason,
+                confidence: c.confidence,
+            },
+            paths: if c.is_dir {
+                vec![c.path]
+            } else {
+                c.files.iter().map(|&i| files[i].path.clone()).collect()
+            },
+        })
+        .collect();
+    export.sort_by(|a, b| {
+        a.item
+            .path
+            .cmp(&b.item.path)
+            .then(a.item.category.cmp(&b.item.category))
+    });
+    let mut by_size: Vec<&ExportEntry> = export.iter().filter(|e| e.item.bytes > 0).collect();
+    by_size.sort_by(|a, b| {
+        b.item
+            .bytes
+            .cmp(&a.item.bytes)
+            .then(a.item.path.cmp(&b.item.path))
+    });
+    waste.top = by_size.iter().take(top).map(|e| e.item.clone()).collect();
+    waste.candidates = export;
+    waste
+}
+
+fn version_entry(g: &versions::Group, obsolete: &[Candidate]) -> VersionGroup {
+    let decided: std::collections::HashSet<usize> =
+        g.obsolete.iter().map(|o| o.0).chain([g.keep]).collect();
+    VersionGroup {
+        name: g.name.clone(),
+        keep: display(&g.members[g.keep].path),
+        obsolete: obsolete.iter().map(|c| display(&c.path)).collect(),
+        obsolete_bytes: obsolete.iter().map(|c| c.bytes).sum(),
+        unit: g.unit.name(),
+        details: obsolete
+            .iter()
+            .map(|c| ObsoleteEntry {
+                path: display(&c.path),
+                bytes: c.bytes,
+                confidence: c.confidence.unwrap_or(Confidence::Low),
+                reason: c.reason.clone(),
+            })
+            .collect(),
+        undecided: (0..g.members.len())
+            .filter(|i| !decided.contains(i))
+            .map(|i| display(&g.members[i].path))
+            .collect(),
+    }
+}

@@ -1,0 +1,328 @@
+//! Caches, proxies and render files that the application that made them can
+//! rebuild. One table of rules, used by classification (kind `cache`) and by
+//! the waste finder. Sources for each rule: docs/RECLAIM.md.
+
+use crate::classify;
+use crate::walk::FileEntry;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// How a rule recognises its files.
+#[derive(Clone, Copy, Debug)]
+pub enum Match {
+    /// A folder with this name (case-insensitive): all it holds.
+    Dir(&'static str),
+    /// A folder whose name starts with this (case-insensitive).
+    DirPrefix(&'static str),
+    /// A file with this extension (lower case), wherever it is.
+    Ext(&'static str),
+    /// A file with this exact name (case-insensitive), wherever it is.
+    File(&'static str),
+}
+
+/// One kind of regenerable data.
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    /// How it is recognised.
+    pub matcher: Match,
+    /// Application that rebuilds it.
+    pub app: &'static str,
+    /// Why it can be deleted, for the report.
+    pub reason: &'static str,
+}
+
+const fn rule(matcher: Match, app: &'static str, reason: &'static str) -> Rule {
+    Rule {
+        matcher,
+        app,
+        reason,
+    }
+}
+
+use Match::{Dir, DirPrefix, Ext, File};
+
+/// Every rule. Order matters only for display.
+pub const RULES: &[Rule] = &[
+    rule(
+        Dir("CacheClip"),
+        "DaVinci Resolve",
+        "DaVinci Resolve render cache",
+    ),
+    rule(
+        Dir("OptimizedMedia"),
+        "DaVinci Resolve",
+        "DaVinci Resolve optimized media, rebuilt from the source clips",
+    ),
+    rule(
+        Dir("ProxyMedia"),
+        "DaVinci Resolve",
+        "DaVinci Resolve proxy media, rebuilt from the source clips",
+    ),
+    rule(
+        Dir("Media Cache Files"),
+        "Adobe Premiere Pro",
+        "Adobe media cache (conformed audio, indexes)",
+    ),
+    rule(
+        Dir("Media Cache"),
+        "Adobe Premiere Pro",
+        "Adobe media cache database",
+    ),
+    rule(
+        Dir("Peak Files"),
+        "Adobe Premiere Pro",
+        "Adobe audio peak files",
+    ),
+    rule(
+        Dir("Adobe Premiere Pro Video Previews"),
+        "Adobe Premiere Pro",
+        "Premiere Pro render previews",
+    ),
+    rule(
+        Dir("Adobe Premiere Pro Audio Previews"),
+        "Adobe Premiere Pro",
+        "Premiere Pro audio previews",
+    ),
+    rule(
+        Dir("Video Previews"),
+        "Adobe Premiere Pro",
+        "Premiere Pro render previews",
+    ),
+    rule(
+        Dir("Audio Previews"),
+        "Adobe Premiere Pro",
+        "Premiere Pro audio previews",
+    ),
+    rule(Ext("pek"), "Adobe Premiere Pro", "Adobe audio peak file"),
+    rule(Ext("cfa"), "Adobe Premiere Pro", "Adobe conformed audio"),
+    rule(Ext("ims"), "Adobe Premiere Pro", "Adobe media cache index"),
+    rule(
+        Ext("mcdb"),
+        "Adobe Premiere Pro",
+        "Adobe media cache database",
+    ),
+    rule(Ext("pkf"), "Adobe Audition", "Adobe Audition peak file"),
+    rule(
+        DirPrefix("Adobe After Effects Disk Cache"),
+        "Adobe After Effects",
+        "After Effects disk cache",
+    ),
+    rule(
+        Dir("Render Files"),
+        "Final Cut Pro",
+        "Final Cut Pro render files",
+    ),
+    rule(
+        Dir("Transcoded Media"),
+        "Final Cut Pro",
+        "Final Cut Pro optimized and proxy media, rebuilt from the originals",
+    ),
+    rule(
+        Dir("Analysis Files"),
+        "Final Cut Pro",
+        "Final Cut Pro analysis files",
+    ),
+    rule(
+        Dir("Peaks Data"),
+        "Final Cut Pro",
+        "Final Cut Pro audio waveforms",
+    ),
+    rule(
+        Dir("Thumbnail Media"),
+        "Final Cut Pro",
+        "Final Cut Pro thumbnails",
+    ),
+    rule(
+        File("msmMMOB.mdb"),
+        "Avid Media Composer",
+        "Avid media database, rebuilt when the folder is mounted",
+    ),
+    rule(
+        File("msmFMID.pmr"),
+        "Avid Media Composer",
+        "Avid media database, rebuilt when the folder is mounted",
+    ),
+    rule(
+        Dir("Fade Files"),
+        "Avid Pro Tools",
+        "Pro Tools fade files, recalculated on open",
+    ),
+    rule(
+        File("WaveCache.wfm"),
+        "Avid Pro Tools",
+        "Pro Tools waveform cache",
+    ),
+    rule(Ext("reapeaks"), "REAPER", "REAPER peak file"),
+    rule(
+        Ext("sfk"),
+        "VEGAS / Sound Forge",
+        "VEGAS / Sound Forge peak file",
+    ),
+    rule(
+        DirPrefix("nuke-u"),
+        "Foundry Nuke",
+        "Nuke disk cache (NUKE_TEMP_DIR)",
+    ),
+];
+
+/// The rule whose folder name matches `name`, if any.
+pub fn dir_rule(name: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| match r.matcher {
+        Dir(d) => name.eq_ignore_ascii_case(d),
+        DirPrefix(p) => {
+            name.len() >= p.len()
+                && name.is_char_boundary(p.len())
+                && name[..p.len()].eq_ignore_ascii_case(p)
+        }
+        _ => false,
+    })
+}
+
+/// The rule matching the file itself (extension or exact name), if any.
+pub fn file_rule(path: &Path) -> Option<&'static Rule> {
+    let name = path.file_name()?.to_str()?;
+    let ext = classify::extension(path);
+    RULES.iter().find(|r| match r.matcher {
+        Ext(e) => ext.as_deref() == Some(e),
+        File(f) => name.eq_ignore_ascii_case(f),
+        _ => false,
+    })
+}
+
+/// The outermost regenerable folder above `path` and its rule.
+pub fn cache_dir_of(path: &Path) -> Option<(PathBuf, &'static Rule)> {
+    let parent = path.parent()?;
+    let mut found = None;
+    for anc in parent.ancestors() {
+        if let Some(rule) = anc.file_name().and_then(|n| n.to_str()).and_then(dir_rule) {
+            found = Some((anc.to_path_buf(), rule));
+        }
+    }
+    found
+}
+
+/// A regenerable item: a cache folder or a loose cache file.
+#[derive(Clone, Debug)]
+pub struct Found {
+    /// The folder or file.
+    pub path: PathBuf,
+    /// Its rule.
+    pub rule: &'static Rule,
+    /// Files it holds (indices into the walk), protected ones left out.
+    pub files: Vec<usize>,
+}
+
+/// Finds every regenerable folder and loose cache file. Protected files
+/// (camera originals…) are never included; a folder holding one is not
+/// offered as a whole, only its other files are.
+pub fn find(files: &[FileEntry], protected: &[bool]) -> Vec<Found> {
+    let mut dirs: BTreeMap<PathBuf, (&'static Rule, Vec<usize>, bool)> = BTreeMap::new();
+    let mut loose = Vec::new();
+    // Files arrive sorted: siblings are consecutive, so each folder is tested once.
+    let mut last: Option<(&Path, Option<(PathBuf, &'static Rule)>)> = None;
+    for (i, f) in files.iter().enumerate() {
+        let parent = f.path.parent().unwrap_or(&f.path);
+        let dir = match &last {
+            Some((p, d)) if *p == parent => d.clone(),
+            _ => {
+                let d = cache_dir_of(&f.path);
+                last = Some((parent, d.clone()));
+                d
+            }
+        };
+        match dir {
+            Some((dir, rule)) => {
+                let e = dirs.entry(dir).or_insert((rule, Vec::new(), false));
+                if protected[i] {
+                    e.2 = true;
+                } else {
+                    e.1.push(i);
+                }
+            }
+            None => {
+                if !protected[i]
+                    && let Some(rule) = file_rule(&f.path)
+                {
+                    loose.push(Found {
+                        path: f.path.clone(),
+                        rule,
+                        files: vec![i],
+                    });
+                }
+            }
+        }
+    }
+    let mut out = loose;
+    for (path, (rule, members, has_protected)) in dirs {
+        if has_protected {
+            out.extend(members.into_iter().map(|i| Found {
+                path: files[i].path.clone(),
+                rule,
+                files: vec![i],
+            }));
+        } else if !members.is_empty() {
+            out.push(Found {
+                path,
+                rule,
+                files: members,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_of_each_application() {
+        for (p, app) in [
+            ("/r/Resolve/CacheClip/a/b.dvcc", "DaVinci Resolve"),
+            ("/r/OptimizedMedia/A001.mov", "DaVinci Resolve"),
+            ("/r/ProxyMedia/A001.mov", "DaVinci Resolve"),
+            ("/r/Media Cache Files/x.cfa", "Adobe Premiere Pro"),
+            (
+                "/r/Adobe Premiere Pro Video Previews/p.mov",
+                "Adobe Premiere Pro",
+            ),
+            (
+                "/r/Adobe After Effects Disk Cache - EDIT1/a.bin",
+                "Adobe After Effects",
+            ),
+            (
+                "/r/Lib.fcpbundle/E/Render Files/High Quality Media/r.mov",
+                "Final Cut Pro",
+            ),
+            (
+                "/r/Lib.fcpbundle/E/Transcoded Media/Proxy Media/p.mov",
+                "Final Cut Pro",
+            ),
+            ("/r/Lib.fcpbundle/E/Analysis Files/x.plist", "Final Cut Pro"),
+            ("/r/Session/Fade Files/f.wav", "Avid Pro Tools"),
+        ] {
+            let (_, rule) = cache_dir_of(Path::new(p)).unwrap_or_else(|| panic!("{p}"));
+            assert_eq!(rule.app, app, "{p}");
+        }
+        let (dir, _) = cache_dir_of(Path::new("/r/CacheClip/x/Render Files/y.mov")).unwrap();
+        assert_eq!(dir, Path::new("/r/CacheClip"), "outermost folder wins");
+        assert!(cache_dir_of(Path::new("/r/Exports/CacheClip.mov")).is_none());
+        assert!(cache_dir_of(Path::new("/r/Original Media/A001.mov")).is_none());
+    }
+
+    #[test]
+    fn loose_files() {
+        assert_eq!(
+            file_rule(Path::new("/r/a.wav.pek")).unwrap().app,
+            "Adobe Premiere Pro"
+        );
+        assert_eq!(
+            file_rule(Path::new("/r/Avid MediaFiles/MXF/1/msmMMOB.mdb"))
+                .unwrap()
+                .app,
+            "Avid Media Composer"
+        );
+        assert!(file_rule(Path::new("/r/a.mov")).is_none());
+    }
+}

@@ -1,0 +1,100 @@
+//! The `footprint dupes` report and its three renderers.
+
+use super::table::{TableStyle, table};
+use super::{DuplicateGroup, ErrorEntry, Tool};
+use crate::units::Bytes;
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// Totals of a duplicate search.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct DupesSummary {
+    /// Regular files seen, every hard-link name included.
+    pub files: u64,
+    /// Their apparent size, each inode once.
+    pub bytes: u64,
+    /// Duplicate groups.
+    pub groups: u64,
+    /// Names in all groups.
+    pub files_in_groups: u64,
+    /// Bytes in surplus copies: Σ size × (distinct inodes − 1).
+    pub duplicate_bytes: u64,
+}
+
+/// What `footprint dupes --format json` writes (documented in docs/REPORT.md).
+#[derive(Clone, Debug, Serialize)]
+pub struct DupesReport {
+    /// JSON schema version.
+    pub schema_version: u32,
+    /// Tool name and version.
+    pub tool: Tool,
+    /// RFC 3339 UTC time.
+    pub generated_at: String,
+    /// Absolute roots.
+    pub roots: Vec<String>,
+    /// Totals.
+    pub summary: DupesSummary,
+    /// Groups sorted by first path, paths sorted.
+    pub duplicates: Vec<DuplicateGroup>,
+    /// Per-file problems, sorted by path.
+    pub errors: Vec<ErrorEntry>,
+}
+
+/// One JSON document.
+pub fn write_json(r: &DupesReport, w: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, r)?;
+    writeln!(w)
+}
+
+/// fdupes-style: one path per line, a blank line after each group. Paths are
+/// written as the report escapes them (`\xNN` for bytes that are not UTF-8).
+pub fn write_list(r: &DupesReport, w: &mut dyn Write) -> io::Result<()> {
+    for g in &r.duplicates {
+        for p in &g.paths {
+            writeln!(w, "{p}")?;
+        }
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
+/// A table for people, largest waste first.
+pub fn write_table(r: &DupesReport, style: &TableStyle, w: &mut dyn Write) -> io::Result<()> {
+    let s = &r.summary;
+    writeln!(
+        w,
+        "{} duplicate groups: {} in surplus copies ({} names; {} files, {} scanned).",
+        s.groups,
+        Bytes(s.duplicate_bytes),
+        s.files_in_groups,
+        s.files,
+        Bytes(s.bytes)
+    )?;
+    if !r.duplicates.is_empty() {
+        let mut groups: Vec<&DuplicateGroup> = r.duplicates.iter().collect();
+        groups.sort_by(|a, b| {
+            b.wasted_bytes
+                .cmp(&a.wasted_bytes)
+                .then(a.paths.cmp(&b.paths))
+        });
+        let mut t = table(style, &["paths", "copies", "size", "wasted", "blake3"]);
+        for g in groups {
+            t.add_row([
+                g.paths.join("\n"),
+                g.paths.len().to_string(),
+                Bytes(g.size).to_string(),
+                Bytes(g.wasted_bytes).to_string(),
+                g.hash[..12].to_string(),
+            ]);
+        }
+        writeln!(w, "\n{t}")?;
+    }
+    if !r.errors.is_empty() {
+        writeln!(
+            w,
+            "\n{} files could not be compared (see --format json for the list).",
+            r.errors.len()
+        )?;
+    }
+    Ok(())
+}

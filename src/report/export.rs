@@ -1,0 +1,76 @@
+//! `--export-list`: the reclaim candidates for users' own review tools.
+//!
+//! `json` keeps category, reason and confidence; `lines` writes one real path
+//! per line (raw bytes, as on disk), each folder once and nothing below a
+//! listed folder, so `xargs -d '\n'` style tools can read it.
+
+use super::Report;
+use serde::Serialize;
+use std::io::{self, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+/// Export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// One JSON document with every candidate, its category, reason and paths.
+    Json,
+    /// One path per line.
+    Lines,
+}
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    schema_version: u32,
+    generated_at: &'a str,
+    roots: &'a [String],
+    candidates: Vec<Entry<'a>>,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    #[serde(flatten)]
+    item: &'a super::ReclaimItem,
+    paths: Vec<String>,
+}
+
+/// Writes the candidates of `report` in `format`.
+pub fn write(report: &Report, format: ExportFormat, w: &mut dyn Write) -> io::Result<()> {
+    match format {
+        ExportFormat::Json => {
+            let doc = Doc {
+                schema_version: super::SCHEMA_VERSION,
+                generated_at: &report.generated_at,
+                roots: &report.roots,
+                candidates: report
+                    .candidates
+                    .iter()
+                    .map(|c| Entry {
+                        item: &c.item,
+                        paths: c.paths.iter().map(|p| crate::pathfmt::display(p)).collect(),
+                    })
+                    .collect(),
+            };
+            serde_json::to_writer_pretty(&mut *w, &doc)?;
+            writeln!(w)
+        }
+        ExportFormat::Lines => {
+            let mut paths: Vec<&Path> = report
+                .candidates
+                .iter()
+                .flat_map(|c| c.paths.iter().map(|p| p.as_path()))
+                .collect();
+            paths.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+            paths.dedup();
+            let listed: std::collections::HashSet<&Path> = paths.iter().copied().collect();
+            for p in paths {
+                if p.ancestors().skip(1).any(|a| listed.contains(a)) {
+                    continue;
+                }
+                w.write_all(p.as_os_str().as_bytes())?;
+                w.write_all(b"\n")?;
+            }
+            Ok(())
+        }
+    }
+}

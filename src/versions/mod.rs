@@ -1,0 +1,468 @@
+//! Stage 5: obsolete versions of one export (`_v01` when `_v03` exists).
+//!
+//! Units are media files, image sequences and version folders (`comp_v001/`).
+//! Units are grouped by (folder relative to its root, name without version
+//! tokens, extension, unit type, probed resolution and frame rate). In each
+//! group the newest unit is kept; an older one is obsolete only when a
+//! version number, a date or a FINAL marker says so. Copy suffixes alone
+//! never do: the hash stage decides those. Protected files (camera
+//! originals, DCP/IMF, MHL-managed) are never part of a group.
+//! Rules with examples: docs/VERSIONS.md.
+
+pub mod name;
+
+use crate::inventory::{Clip, Item};
+use crate::reclaim::Confidence;
+use crate::report::MediaItem;
+use crate::walk::FileEntry;
+use name::VersionedName;
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+/// What a unit of a version group is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Unit {
+    /// One media file.
+    File,
+    /// An image sequence.
+    Sequence,
+    /// A folder whose name carries the version (`comp_v001/`).
+    Folder,
+}
+
+impl Unit {
+    /// Name used in the report.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::File => "file",
+            Unit::Sequence => "sequence",
+            Unit::Folder => "folder",
+        }
+    }
+}
+
+/// One member of a group.
+#[derive(Clone, Debug)]
+pub struct Member {
+    /// File, sequence pattern or folder.
+    pub path: PathBuf,
+    /// Walk indices of its files.
+    pub files: Vec<usize>,
+    /// Parsed name.
+    pub parsed: VersionedName,
+    /// Newest modification time among its files.
+    pub mtime_ns: i64,
+}
+
+/// A group of versions with a verdict for each member.
+#[derive(Clone, Debug)]
+pub struct Group {
+    /// Name without version tokens, with extension (`PROJX_cut.mp4`, `comp/`).
+    pub name: String,
+    /// Unit type.
+    pub unit: Unit,
+    /// Members sorted by path.
+    pub members: Vec<Member>,
+    /// Index of the member to keep.
+    pub keep: usize,
+    /// (member index, confidence, reason) for each obsolete member.
+    pub obsolete: Vec<(usize, Confidence, String)>,
+}
+
+type Key = (Vec<u8>, String, String, Unit, Option<(u32, u32, u64)>);
+
+/// Finds version groups that have at least one obsolete member.
+pub fn find(
+    files: &[FileEntry],
+    items: &[Item],
+    media: &[MediaItem],
+    roots: &[PathBuf],
+    protected: &[bool],
+    is_project: &[bool],
+) -> Vec<Group> {
+    let folders = version_folders(files, items, roots, protected, is_project);
+    let mut groups: HashMap<Key, Vec<Member>> = HashMap::new();
+    for (item, m) in items.iter().zip(media) {
+        let (unit, path, idx, stem, ext) = match &item.clip {
+            Clip::File(i) => {
+                let p = &files[*i].path;
+                let name = p.file_name().unwrap_or_default().as_bytes();
+                let (stem, ext) = split_ext(name);
+                (Unit::File, p.clone(), vec![*i], stem.to_vec(), ext)
+            }
+            Clip::Sequence(s) => {
+                let stem = trim_separators(&s.prefix);
+                let ext = s.suffix.strip_prefix(b".").unwrap_or(&s.suffix).to_vec();
+                let idx = s.frames.iter().map(|f| f.1).collect();
+                (Unit::Sequence, s.pattern(), idx, stem.to_vec(), ext)
+            }
+        };
+        let first = &files[idx[0]];
+        if idx.iter().any(|&i| protected[i]) || folders.owner.contains_key(&idx[0]) {
+            continue;
+        }
+        let Ok(stem) = std::str::from_utf8(&stem) else {
+            continue;
+        };
+        let parsed = name::parse(stem);
+        let sig = m.video.as_ref().map(|v| {
+            (
+                v.width,
+                v.height,
+                (v.fps.unwrap_or(0.0) * 1000.0).round() as u64,
+            )
+        });
+        let key = (
+            rel_parent(&path, &roots[first.root]),
+            parsed.key.clone(),
+            String::from_utf8_lossy(&ext).to_lowercase(),
+            unit,
+            sig,
+        );
+        let mtime_ns = idx.iter().map(|&i| files[i].mtime_ns).max().unwrap_or(0);
+        groups.entry(key).or_default().push(Member {
+            path,
+            files: idx,
+            parsed,
+            mtime_ns,
+        });
+    }
+    for (dir, (parsed, members)) in folders.dirs {
+        let root = &roots[files[members[0]].root];
+        let key = (
+            rel_parent(&dir, root),
+            parsed.key.clone(),
+            String::new(),
+            Unit::Folder,
+            None,
+        );
+        let mtime_ns = members
+            .iter()
+            .map(|&i| files[i].mtime_ns)
+            .max()
+            .unwrap_or(0);
+        groups.entry(key).or_default().push(Member {
+            path: dir,
+            files: members,
+            parsed,
+            mtime_ns,
+        });
+    }
+    let mut out: Vec<Group> = groups
+        .into_iter()
+        .filter(|(_, m)| m.len() > 1)
+        .filter_map(|((_, _, ext, unit, _), members)| judge(unit, &ext, members))
+        .collect();
+    out.sort_by(|a, b| {
+        let first = |g: &Group| g.members[0].path.as_os_str().to_owned();
+        first(a).cmp(&first(b))
+    });
+    out
+}
+
+/// Picks the newest member and the obsolete ones; `None` if nothing is obsolete.
+fn judge(unit: Unit, ext: &str, mut members: Vec<Member>) -> Option<Group> {
+    members.sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+    let rank = |m: &Member| {
+        (
+            m.parsed.version.clone(),
+            m.parsed.date,
+            m.parsed.finals,
+            !m.parsed.copy,
+            m.mtime_ns,
+        )
+    };
+    // Highest rank (an original name beats its copy); the first path among equals.
+    let keep = (0..members.len())
+        .rev()
+        .max_by(|&a, &b| rank(&members[a]).cmp(&rank(&members[b])))?;
+    let obsolete: Vec<_> = (0..members.len())
+        .filter(|&i| i != keep)
+        .filter_map(|i| verdict(&members[i], &members[keep]).map(|(c, r)| (i, c, r)))
+        .collect();
+    if obsolete.is_empty() {
+        return None;
+    }
+    let base = &members[keep].parsed.base;
+    let name = match unit {
+        Unit::Folder => format!("{base}/"),
+        _ if ext.is_empty() => base.clone(),
+        _ => format!("{base}.{ext}"),
+    };
+    Some(Group {
+        name,
+        unit,
+        members,
+        keep,
+        obsolete,
+    })
+}
+
+/// Why `m` is older than `keep`, if its name says so. Axes are compared in
+/// order (version, date, FINAL count); an axis missing on either side is skipped.
+fn verdict(m: &Member, keep: &Member) -> Option<(Confidence, String)> {
+    let (a, b) = (&m.parsed, &keep.parsed);
+    let keep_name = keep
+        .path
+        .file_name()
+        .map(|n| crate::pathfmt::display(Path::new(n)))
+        .unwrap_or_default();
+    if !a.version.is_empty() && !b.version.is_empty() && a.version != b.version {
+        if a.version > b.version {
+            return None;
+        }
+        let confidence = if a.version_is_bare_r || b.version_is_bare_r {
+            Confidence::Low
+        } else {
+            Confidence::High
+        };
+        let extra = if confidence == Confidence::Low {
+            " ('r' numbers may be reels: check)"
+        } else {
+            ""
+        };
+        return Some((
+            confidence,
+            format!(
+                "version {} is older than {} ({keep_name}){extra}",
+                show_version(&a.version),
+                show_version(&b.version)
+            ),
+        ));
+    }
+    if let (Some(da), Some(db)) = (a.date, b.date)
+        && da != db
+    {
+        return (da < db).then(|| {
+            (
+                Confidence::Low,
+                format!(
+                    "dated {}, older than {} ({keep_name})",
+                    show_date(da),
+                    show_date(db)
+                ),
+            )
+        });
+    }
+    (a.finals < b.finals).then(|| {
+        (
+            Confidence::Low,
+            format!("a later FINAL exists ({keep_name})"),
+        )
+    })
+}
+
+fn show_version(v: &[u32]) -> String {
+    let parts: Vec<String> = v.iter().map(|n| n.to_string()).collect();
+    format!("v{}", parts.join("."))
+}
+
+fn show_date(d: u64) -> String {
+    let day = d / 1_000_000;
+    format!("{}-{:02}-{:02}", day / 10_000, day / 100 % 100, day % 100)
+}
+
+/// Version folders and the files they hold.
+struct Folders {
+    /// Folder → (parsed name, files below it).
+    dirs: HashMap<PathBuf, (VersionedName, Vec<usize>)>,
+    /// File index → its version folder.
+    owner: HashMap<usize, PathBuf>,
+}
+
+/// Folders below a root whose name carries an explicit version (`v`, `ver`,
+/// `rev`: a bare `r2` may be a reel) and that hold media. A folder holding a
+/// protected or project file is not a unit: it is a project, not an export.
+fn version_folders(
+    files: &[FileEntry],
+    items: &[Item],
+    roots: &[PathBuf],
+    protected: &[bool],
+    is_project: &[bool],
+) -> Folders {
+    let mut candidates: HashSet<PathBuf> = HashSet::new();
+    for item in items {
+        let i = match &item.clip {
+            Clip::File(i) => *i,
+            Clip::Sequence(s) => s.frames[0].1,
+        };
+        if let Some(dir) = innermost_version_dir(&files[i].path, &roots[files[i].root]) {
+            candidates.insert(dir.to_path_buf());
+        }
+    }
+    let mut dirs: HashMap<PathBuf, (VersionedName, Vec<usize>)> = HashMap::new();
+    let mut rejected: HashSet<PathBuf> = HashSet::new();
+    if candidates.is_empty() {
+        return Folders {
+            dirs,
+            owner: HashMap::new(),
+        };
+    }
+    for (i, f) in files.iter().enumerate() {
+        let Some(dir) = f
+            .path
+            .ancestors()
+            .skip(1)
+            .take_while(|a| *a != roots[f.root])
+            .find(|a| candidates.contains(*a))
+        else {
+            continue;
+        };
+        if protected[i] || is_project[i] {
+            rejected.insert(dir.to_path_buf());
+        }
+        let name = dir.file_name().and_then(OsStr::to_str).unwrap_or_default();
+        dirs.entry(dir.to_path_buf())
+            .or_insert_with(|| (name::parse(name), Vec::new()))
+            .1
+            .push(i);
+    }
+    dirs.retain(|d, _| !rejected.contains(d));
+    let owner = dirs
+        .iter()
+        .flat_map(|(d, (_, m))| m.iter().map(move |&i| (i, d.clone())))
+        .collect();
+    Folders { dirs, owner }
+}
+
+/// The closest folder between `path` and `root` whose name has an explicit version.
+fn innermost_version_dir<'a>(path: &'a Path, root: &Path) -> Option<&'a Path> {
+    path.ancestors()
+        .skip(1)
+        .take_while(|a| *a != root && a.starts_with(root))
+        .find(|a| {
+            a.file_name().and_then(OsStr::to_str).is_some_and(|n| {
+                let p = name::parse(n);
+                !p.version.is_empty() && !p.version_is_bare_r
+            })
+        })
+}
+
+fn rel_parent(path: &Path, root: &Path) -> Vec<u8> {
+    let parent = path.parent().unwrap_or(path);
+    parent
+        .strip_prefix(root)
+        .unwrap_or(parent)
+        .as_os_str()
+        .as_bytes()
+        .to_vec()
+}
+
+fn split_ext(name: &[u8]) -> (&[u8], Vec<u8>) {
+    match name.iter().rposition(|&b| b == b'.') {
+        Some(dot) if dot > 0 => (&name[..dot], name[dot + 1..].to_vec()),
+        _ => (name, Vec::new()),
+    }
+}
+
+fn trim_separators(b: &[u8]) -> &[u8] {
+    let end = b
+        .iter()
+        .rposition(|c| !matches!(c, b'.' | b'_' | b'-' | b' '))
+        .map_or(0, |p| p + 1);
+    &b[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(path: &str, mtime: i64) -> Member {
+        let p = PathBuf::from(path);
+        let stem = p.file_stem().unwrap().to_str().unwrap().to_string();
+        Member {
+            parsed: name::parse(&stem),
+            path: p,
+            files: vec![],
+            mtime_ns: mtime,
+        }
+    }
+
+    fn verdicts(names: &[&str]) -> (String, Vec<(String, Confidence)>) {
+        let members = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| member(n, i as i64))
+            .collect();
+        match judge(Unit::File, "mov", members) {
+            None => (String::new(), vec![]),
+            Some(g) => (
+                g.members[g.keep].path.display().to_string(),
+                g.obsolete
+                    .iter()
+                    .map(|(i, c, _)| (g.members[*i].path.display().to_string(), *c))
+                    .collect(),
+            ),
+        }
+    }
+
+    #[test]
+    fn newest_version_is_kept_numerically() {
+        let (keep, obs) = verdicts(&["/r/cut_v9.mov", "/r/cut_v10.mov", "/r/cut_v2.mov"]);
+        assert_eq!(keep, "/r/cut_v10.mov");
+        assert_eq!(
+            obs,
+            vec![
+                ("/r/cut_v2.mov".into(), Confidence::High),
+                ("/r/cut_v9.mov".into(), Confidence::High)
+            ]
+        );
+    }
+
+    #[test]
+    fn weak_evidence_is_low_confidence() {
+        let (keep, obs) = verdicts(&["/r/cut_20260101.mov", "/r/cut_20260315.mov"]);
+        assert_eq!(keep, "/r/cut_20260315.mov");
+        assert_eq!(obs, vec![("/r/cut_20260101.mov".into(), Confidence::Low)]);
+        let (keep, obs) = verdicts(&["/r/cut_v03.mov", "/r/cut_v03_FINAL.mov"]);
+        assert_eq!(keep, "/r/cut_v03_FINAL.mov");
+        assert_eq!(obs, vec![("/r/cut_v03.mov".into(), Confidence::Low)]);
+        let (_, obs) = verdicts(&["/r/film_r1.mov", "/r/film_r2.mov"]);
+        assert_eq!(obs, vec![("/r/film_r1.mov".into(), Confidence::Low)]);
+    }
+
+    #[test]
+    fn ambiguous_or_copy_only_is_never_obsolete() {
+        // A copy suffix alone: the hash decides, not the name.
+        assert_eq!(
+            verdicts(&["/r/cut_v02.mov", "/r/cut_v02 (1).mov"]).1,
+            vec![]
+        );
+        // Unversioned vs versioned, FINAL vs a version: ambiguous.
+        assert_eq!(verdicts(&["/r/cut.mov", "/r/cut_v02.mov"]).1, vec![]);
+        assert_eq!(verdicts(&["/r/cut_FINAL.mov", "/r/cut_v05.mov"]).1, vec![]);
+    }
+
+    #[test]
+    fn version_beats_date() {
+        let (keep, obs) = verdicts(&["/r/cut_v01_20260401.mov", "/r/cut_v02_20260301.mov"]);
+        assert_eq!(keep, "/r/cut_v02_20260301.mov");
+        assert_eq!(
+            obs,
+            vec![("/r/cut_v01_20260401.mov".into(), Confidence::High)]
+        );
+    }
+
+    #[test]
+    fn folders_need_an_explicit_version() {
+        let root = Path::new("/r");
+        assert_eq!(
+            innermost_version_dir(Path::new("/r/sh010/comp_v002/out/a.1001.exr"), root),
+            Some(Path::new("/r/sh010/comp_v002/out").parent().unwrap())
+        );
+        assert_eq!(
+            innermost_version_dir(Path::new("/r/reel_R2/a.mov"), root),
+            None
+        );
+        assert_eq!(
+            innermost_version_dir(Path::new("/r/2026-03-15/a.mov"), root),
+            None
+        );
+        assert_eq!(
+            innermost_version_dir(Path::new("/PROJ_v2/a.mov"), Path::new("/PROJ_v2")),
+            None
+        );
+    }
+}
