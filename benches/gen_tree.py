@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Builds a deterministic tree that looks like a post-production drive.
 
-Usage: benches/gen_tree.py OUT_DIR [FILES]   (default 50,000 files)
+Usage: benches/gen_tree.py OUT_DIR [FILES] [BIG_MIB]
+  FILES    files in all (default 50,000)
+  BIG_MIB  also write large "rushes" totalling about this many MiB (default 0):
+           files of 240-480 MiB that share a prefix, a prefix and a suffix,
+           or are exact copies, as in PEERS.md's test volume
 
 Project folders of small and medium files, image sequences of equal-size
 frames (one re-exported as an exact copy), copied exports, same-size twins
@@ -14,6 +18,7 @@ import sys
 
 out = sys.argv[1]
 total = int(sys.argv[2]) if len(sys.argv) > 2 else 50_000
+big_mib = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 rng = random.Random(20261122)
 
 
@@ -77,4 +82,36 @@ while made < total:
     write(f"{out}/Projects/p{i % 40:02d}/d{(i // 40) % 25:02d}/note_{i:06d}.txt", blob(rng.randint(0, 4000)))
     i += 1
     made += 1
+
+
+def write_big(path, mib, seed, tweak=None):
+    """MiB blocks of fixed random bytes, each stamped with (seed, index)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        for i in range(mib):
+            stamp = (seed if tweak is None or not tweak(i) else seed + 1_000_000).to_bytes(8, "little")
+            f.write(stamp + i.to_bytes(8, "little") + BLOCK[16:])
+
+
+BLOCK = rng.randbytes(1 << 20)
+left = big_mib
+n = 0
+while left >= 240:
+    mib = min(left, 240 + (n * 80) % 241)
+    name = f"{out}/Rushes/day{n % 3:02d}/A{n:03d}C001_big.mov"
+    write_big(name, mib, n)
+    left -= mib
+    made += 1
+    kind = n % 4
+    if kind and left >= mib:
+        if kind == 1:  # same prefix, different rest
+            write_big(name.replace("_big", "_prefix_twin"), mib, n, lambda i: i > 0)
+        elif kind == 2:  # same prefix and suffix, different middle
+            write_big(name.replace("_big", "_ends_twin"), mib, n, lambda i, m=mib: i == m // 2)
+        else:  # an exact copy on another "drive"
+            write_big(f"{out}/Backup_rushes/A{n:03d}C001_big.mov", mib, n)
+        left -= mib
+        made += 1
+    n += 1
+
 print(f"{made} files in {out}")

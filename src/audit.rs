@@ -85,7 +85,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     if cfg.hash {
         step += 1;
         let bar = log.phase(step, stages_total, "Hashing", Some(0));
-        let dup = crate::hash::find_duplicates(&files, &bar);
+        let dup = crate::hash::find_duplicates(&files, cfg.io_threads, &bar);
         bar.finish_and_clear();
         interrupted()?;
         for e in dup.errors {
@@ -193,7 +193,7 @@ pub(crate) fn walk_stage(
     total: usize,
 ) -> Result<walk::WalkOutcome, AuditError> {
     let bar = log.phase(step, total, "Walking", None);
-    let walked = walk::walk(&cfg.walk, cfg.threads, &bar, log);
+    let walked = walk::walk(&cfg.walk, cfg.io_threads, &bar, log);
     bar.finish_and_clear();
     interrupted()?;
     if !walked.root_readable.iter().any(|&ok| ok) {

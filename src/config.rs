@@ -51,6 +51,10 @@ impl Excludes {
     }
 }
 
+/// Concurrent readers when neither --io-threads nor -j is given (fclones'
+/// best setting on this kind of machine is also 8: PEERS.md).
+pub const DEFAULT_IO_THREADS: usize = 8;
+
 /// Settings for the walk stage.
 #[derive(Debug, Clone)]
 pub struct WalkConfig {
@@ -86,8 +90,10 @@ pub struct Config {
     pub export: Option<(PathBuf, ExportFormat)>,
     /// Report destination; `None` is stdout.
     pub output: Option<PathBuf>,
-    /// Worker threads.
+    /// Worker threads (classify, probe).
     pub threads: usize,
+    /// Concurrent readers (walk, hash).
+    pub io_threads: usize,
     /// Draw progress bars on stderr.
     pub progress: bool,
     /// Print per-file warnings on stderr.
@@ -159,6 +165,10 @@ impl Config {
             export: None,
             output: scan.output.clone(),
             threads: threads(scan.threads)?,
+            io_threads: match (scan.io_threads, scan.threads) {
+                (Some(n), _) | (None, Some(n)) => threads(Some(n))?,
+                (None, None) => DEFAULT_IO_THREADS,
+            },
             progress: !scan.quiet && std::io::stderr().is_terminal(),
             warnings: !scan.quiet,
             color: color(scan.color, format, scan.output.is_some()),

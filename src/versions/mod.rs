@@ -7,7 +7,7 @@
 //! version number, a date or a FINAL marker says so. Copy suffixes alone
 //! never do: the hash stage decides those. Protected files (camera
 //! originals, DCP/IMF, MHL-managed) are never part of a group.
-//! Rules with examples: docs/VERSIONS.md.
+//! Rules with examples: docs/RECLAIM.md.
 
 pub mod name;
 

@@ -3,7 +3,7 @@
 //! A stem is split into tokens on `_ - . space`. Version, date and FINAL
 //! tokens are taken out; everything else (resolution, codec, language,
 //! textless, platform…) stays in the base, so deliverable variants never
-//! share a group. Rules and examples: docs/VERSIONS.md.
+//! share a group. Rules and examples: docs/RECLAIM.md.
 
 /// What a name says about its version.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
