@@ -85,6 +85,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     if cfg.hash {
         step += 1;
         let bar = log.phase(step, stages_total, "Hashing", Some(0));
+        bar.set_message(format!("{} readers (--io-threads)", cfg.io_threads));
         let dup = crate::hash::find_duplicates(&files, cfg.io_threads, &bar);
         bar.finish_and_clear();
         interrupted()?;

@@ -28,11 +28,14 @@ pub struct Cli {
 pub enum Command {
     /// Walk, classify, probe and weigh one or more project volumes.
     ///
-    /// Examples:
-    ///   footprint audit /Volumes/PROJX_A /Volumes/PROJX_B
-    ///   footprint audit --format json -o audit.json /mnt/raid/PROJX
-    ///   footprint audit --no-probe --exclude '*.tmp' /mnt/raid
-    ///   footprint audit --export-list candidates.json /mnt/raid/PROJX
+    /// Reports the weight by kind and codec, the heaviest folders, and what can
+    /// be reclaimed: duplicate copies, obsolete versions and regenerable caches.
+    /// Nothing inside the scanned folders is ever modified.
+    #[command(after_long_help = "Examples:
+  footprint audit /Volumes/PROJX_A /Volumes/PROJX_B
+  footprint audit --format json -o audit.json /mnt/raid/PROJX
+  footprint audit --no-probe --exclude '*.tmp' /mnt/raid
+  footprint audit --export-list candidates.json /mnt/raid/PROJX")]
     Audit(AuditArgs),
 
     /// Find files with identical content across one or more drives.
@@ -41,11 +44,10 @@ pub enum Command {
     /// 16 KiB, then the whole file), so it is much faster than a full audit.
     /// Hard links are listed but not counted as waste; empty files are never
     /// duplicates. Nothing is deleted.
-    ///
-    /// Examples:
-    ///   footprint dupes /Volumes/SHUTTLE_A /Volumes/SHUTTLE_B
-    ///   footprint dupes --format list /mnt/raid > dupes.txt
-    ///   footprint dupes --format json -o dupes.json /mnt/raid
+    #[command(after_long_help = "Examples:
+  footprint dupes /Volumes/SHUTTLE_A /Volumes/SHUTTLE_B
+  footprint dupes --format list /mnt/raid > dupes.txt
+  footprint dupes --format json -o dupes.json /mnt/raid")]
     Dupes(DupesArgs),
 }
 

@@ -12,6 +12,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<DupesReport, AuditError> {
     let walked = walk_stage(cfg, log, 1, 2)?;
     let files = walked.files;
     let bar = log.phase(2, 2, "Hashing", Some(0));
+    bar.set_message(format!("{} readers (--io-threads)", cfg.io_threads));
     let dup = crate::hash::find_duplicates(&files, cfg.io_threads, &bar);
     bar.finish_and_clear();
     interrupted()?;
