@@ -9,6 +9,7 @@ pub mod audit;
 pub mod cancel;
 pub mod classify;
 pub mod cli;
+pub mod co2;
 pub mod config;
 pub mod dupes;
 pub mod error;
