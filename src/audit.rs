@@ -14,7 +14,7 @@ use crate::probe::{ProbeError, ProbeInfo, Prober, header};
 use crate::progress::Progress;
 use crate::report::{
     ByKind, ErrorEntry, FolderWeight, MediaItem, ProbeStatus, Report, SCHEMA_VERSION, SequenceInfo,
-    StageStatus, Stages, Summary, Tool,
+    StageStatus, Stages, Summary, TargetWeight, Tool,
 };
 use crate::walk::{self, FileEntry};
 use rayon::prelude::*;
@@ -149,6 +149,28 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         regenerable_bytes: waste.regenerable_bytes,
         reclaimable_bytes: waste.reclaimable_bytes,
     };
+    let runtime = programme_runtime(cfg, &files, &inv.packages, &media);
+    let targets: Vec<TargetWeight> = match runtime {
+        Some((secs, source)) => cfg
+            .weigh
+            .targets
+            .iter()
+            .map(|t| {
+                let budget = t.budget_bytes(secs);
+                TargetWeight {
+                    id: t.id.clone(),
+                    name: t.name.clone(),
+                    runtime_s: secs,
+                    runtime_source: source,
+                    budget_bytes: budget,
+                    actual_bytes: summary.bytes,
+                    ratio: summary.bytes as f64 / budget.max(1) as f64,
+                }
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let co2 = crate::co2::estimate(summary.bytes, summary.reclaimable_bytes, &cfg.weigh.co2);
     Ok(Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool::default(),
@@ -164,8 +186,12 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
             },
             versions: StageStatus::Done,
             regenerable: StageStatus::Done,
-            targets: StageStatus::NotImplemented,
-            co2: StageStatus::NotImplemented,
+            targets: if runtime.is_some() && !cfg.weigh.targets.is_empty() {
+                StageStatus::Done
+            } else {
+                StageStatus::Skipped
+            },
+            co2: StageStatus::Done,
             copies: StageStatus::NotImplemented,
             manifests: StageStatus::NotImplemented,
         },
@@ -176,14 +202,47 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         versions: waste.versions,
         regenerable: waste.regenerable,
         reclaim_top: waste.top,
-        targets: Vec::new(),
-        co2: None,
+        targets,
+        co2: Some(co2),
         copies: Vec::new(),
         manifests: Vec::new(),
         folders: heaviest_folders(&files, &owns, roots, cfg.top.max(1) * 5),
         errors: errors.iter().map(ErrorEntry::from).collect(),
         candidates: waste.candidates,
+        packages: inv.packages.clone(),
     })
+}
+
+/// The runtime budgets scale with: options or config, else the longest DCP
+/// CPL in the roots, else the longest video.
+fn programme_runtime(
+    cfg: &Config,
+    files: &[FileEntry],
+    packages: &[std::path::PathBuf],
+    media: &[MediaItem],
+) -> Option<(f64, &'static str)> {
+    if let Some(r) = cfg.weigh.runtime {
+        return Some(r);
+    }
+    let cpl = files
+        .iter()
+        .filter(|f| {
+            crate::classify::extension(&f.path).as_deref() == Some("xml")
+                && packages.iter().any(|p| f.path.starts_with(p))
+        })
+        .filter_map(|f| crate::runtime::read_cpl(&f.path).ok())
+        .map(|c| c.seconds)
+        .fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.max(s))));
+    if let Some(s) = cpl {
+        return Some((s, "cpl"));
+    }
+    media
+        .iter()
+        .filter(|m| m.kind == Kind::Video)
+        .filter_map(|m| m.duration_s)
+        .filter(|d| d.is_finite() && *d > 0.0)
+        .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.max(d))))
+        .map(|d| (d, "longest-video"))
 }
 
 /// Stage 1 with its progress phase; fails when no root could be read.

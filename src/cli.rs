@@ -49,6 +49,79 @@ pub enum Command {
   footprint dupes --format list /mnt/raid > dupes.txt
   footprint dupes --format json -o dupes.json /mnt/raid")]
     Dupes(DupesArgs),
+
+    /// CI gate: check a delivery folder's deliverables against a target.
+    ///
+    /// Every video file and DCP/IMF package under PATH is probed and checked
+    /// against the target's rules (bit rates, size budget for its own running
+    /// time, codecs, resolution, frame rate, audio). Exit 0 when everything
+    /// passes, 1 when anything fails or no deliverable is found, 2 on error.
+    #[command(after_long_help = "Examples:
+  footprint check deliveries/EP101_bluray --target bluray
+  footprint check --format junit -o check.xml /mnt/out/DCP --target dcp")]
+    Check(CheckArgs),
+
+    /// List the delivery targets (built-in and from footprint.toml) with their sources.
+    Targets(TargetsArgs),
+}
+
+/// Output formats of `footprint check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// One line per rule (default).
+    Table,
+    /// One JSON document.
+    Json,
+    /// JUnit XML, shown by CI systems.
+    Junit,
+}
+
+/// Options of `footprint check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The delivery folder or file.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+
+    /// Target to check against (`footprint targets` lists them).
+    #[arg(long, value_name = "ID")]
+    pub target: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    pub format: CheckFormat,
+
+    /// Write the result to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// TOML config (custom targets). Default: footprint.toml in PATH, if present.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The ffprobe binary to use. Default: `ffprobe` on PATH.
+    #[arg(long, env = "FOOTPRINT_FFPROBE", value_name = "PATH")]
+    pub ffprobe: Option<PathBuf>,
+
+    /// Seconds before a hanging ffprobe is killed.
+    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
+    pub probe_timeout: f64,
+
+    /// Do not print progress bars or warnings on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Options of `footprint targets`.
+#[derive(Debug, Args)]
+pub struct TargetsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// TOML config with custom targets. Default: ./footprint.toml, if present.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// Output formats.
@@ -162,6 +235,46 @@ pub struct AuditArgs {
     /// How many of the heaviest folders the table lists.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
+
+    /// Weighing against delivery targets and CO₂.
+    #[command(flatten)]
+    pub weigh: WeighArgs,
+}
+
+/// Options for delivery targets and the CO₂ estimate.
+#[derive(Debug, Args, Default)]
+pub struct WeighArgs {
+    /// Programme runtime for target budgets: 90m, 1h32m, 01:32:00, 5520s.
+    ///
+    /// Default: `runtime` in footprint.toml, else a DCP's CPL found in the
+    /// roots (sum of its reels), else the longest video.
+    #[arg(long, value_name = "DURATION")]
+    pub runtime: Option<String>,
+
+    /// Delivery target to weigh against (repeatable). Default: bluray and dcp.
+    /// `footprint targets` lists them.
+    #[arg(long = "target", value_name = "ID")]
+    pub targets: Vec<String>,
+
+    /// Grid carbon intensity: fr, be, de, uk, eu, us, world, or kg CO2e per kWh.
+    #[arg(long, value_name = "ZONE|KG_PER_KWH")]
+    pub grid: Option<String>,
+
+    /// Where the copies are stored. Default: hdd.
+    #[arg(long, value_enum, value_name = "MEDIUM")]
+    pub medium: Option<crate::co2::Medium>,
+
+    /// Copies kept (3-2-1 backup means 3). Default: 3.
+    #[arg(long, value_name = "N")]
+    pub copies: Option<u32>,
+
+    /// Years the project stays stored. Default: 5.
+    #[arg(long, value_name = "N")]
+    pub years: Option<f64>,
+
+    /// TOML config. Default: footprint.toml in the first root, if present.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// Output formats of `footprint dupes`.

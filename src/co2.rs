@@ -72,13 +72,41 @@ pub struct Grid {
 
 /// Built-in grid zones (CO2-FACTORS.md §1c).
 pub const GRIDS: &[Grid] = &[
-    Grid { id: "fr", kg_per_kwh: 0.0461, source: "ADEME Base Empreinte, Électricité 2025 mix moyen consommation [S11]" },
-    Grid { id: "be", kg_per_kwh: 0.118, source: "Ember 2024, via co2.js average-intensities [S12]" },
-    Grid { id: "de", kg_per_kwh: 0.342, source: "Ember 2024, via co2.js average-intensities [S12]" },
-    Grid { id: "uk", kg_per_kwh: 0.216, source: "Ember 2024, via co2.js average-intensities [S12]" },
-    Grid { id: "eu", kg_per_kwh: 0.213, source: "Ember 2024 (EU-27), via co2.js average-intensities [S12]" },
-    Grid { id: "us", kg_per_kwh: 0.384, source: "Ember 2024, via co2.js average-intensities [S12]" },
-    Grid { id: "world", kg_per_kwh: 0.473, source: "Ember 2024, via co2.js average-intensities [S12]" },
+    Grid {
+        id: "fr",
+        kg_per_kwh: 0.0461,
+        source: "ADEME Base Empreinte, Électricité 2025 mix moyen consommation [S11]",
+    },
+    Grid {
+        id: "be",
+        kg_per_kwh: 0.118,
+        source: "Ember 2024, via co2.js average-intensities [S12]",
+    },
+    Grid {
+        id: "de",
+        kg_per_kwh: 0.342,
+        source: "Ember 2024, via co2.js average-intensities [S12]",
+    },
+    Grid {
+        id: "uk",
+        kg_per_kwh: 0.216,
+        source: "Ember 2024, via co2.js average-intensities [S12]",
+    },
+    Grid {
+        id: "eu",
+        kg_per_kwh: 0.213,
+        source: "Ember 2024 (EU-27), via co2.js average-intensities [S12]",
+    },
+    Grid {
+        id: "us",
+        kg_per_kwh: 0.384,
+        source: "Ember 2024, via co2.js average-intensities [S12]",
+    },
+    Grid {
+        id: "world",
+        kg_per_kwh: 0.473,
+        source: "Ember 2024, via co2.js average-intensities [S12]",
+    },
 ];
 
 /// Parses `--grid`: a zone id or a number of kg CO₂e per kWh.
@@ -110,6 +138,8 @@ pub struct Assumptions {
     pub copies: u32,
     /// Years kept.
     pub years: f64,
+    /// Room PUE replacing the default range for on-premises media.
+    pub pue: Option<f64>,
 }
 
 /// The per-TB model parameters of one medium, as (central, low-end, high-end).
@@ -133,7 +163,11 @@ fn params(m: Medium) -> Params {
         Medium::Hdd => Params {
             watts_per_tb: [1.0, 0.4, 3.0],
             pue: [1.5, 1.0, 2.0],
-            embodied_kg_per_tb: [30.0 / 20.0 * raw[0], 20.0 / 20.0 * raw[1], 40.0 / 10.0 * raw[2]],
+            embodied_kg_per_tb: [
+                30.0 / 20.0 * raw[0],
+                raw[1], // 20 kg / 20 TB
+                40.0 / 10.0 * raw[2],
+            ],
             life_years: [5.0, 7.0, 3.0],
             replication: [1.0; 3],
         },
@@ -168,7 +202,13 @@ fn params(m: Medium) -> Params {
 
 /// Operational and embodied kg CO₂e per stored TB, per copy, per year.
 pub fn per_tb_year(a: &Assumptions) -> (Range, Range) {
-    let p = params(a.medium);
+    let mut p = params(a.medium);
+    if let Some(pue) = a
+        .pue
+        .filter(|_| matches!(a.medium, Medium::Hdd | Medium::Ssd))
+    {
+        p.pue = [pue; 3];
+    }
     let at = |k: usize| {
         let life = if a.medium == Medium::Lto {
             a.years.max(1.0)
@@ -181,8 +221,16 @@ pub fn per_tb_year(a: &Assumptions) -> (Range, Range) {
     };
     let (c, l, h) = (at(0), at(1), at(2));
     (
-        Range { central: c.0, low: l.0, high: h.0 },
-        Range { central: c.1, low: l.1, high: h.1 },
+        Range {
+            central: c.0,
+            low: l.0,
+            high: h.0,
+        },
+        Range {
+            central: c.1,
+            low: l.1,
+            high: h.1,
+        },
     )
 }
 
@@ -302,6 +350,7 @@ mod tests {
             medium: Medium::Hdd,
             copies,
             years,
+            pue: None,
         }
     }
 
@@ -323,7 +372,13 @@ mod tests {
         assert!(close(op.central + emb.central, 5.07, 0.02));
         assert!(close(op.high + emb.high, 22.0, 0.05));
         // Other zones quoted for comparison: BE 2.1, UK 3.4, EU 3.4, US 5.6, world 6.8.
-        for (zone, want) in [("be", 2.1), ("uk", 3.4), ("eu", 3.4), ("us", 5.6), ("world", 6.8)] {
+        for (zone, want) in [
+            ("be", 2.1),
+            ("uk", 3.4),
+            ("eu", 3.4),
+            ("us", 5.6),
+            ("world", 6.8),
+        ] {
             let (op, emb) = per_tb_year(&hdd(zone, 1, 5.0));
             assert!(close(op.central + emb.central, want, 0.04), "{zone}");
         }
@@ -361,11 +416,17 @@ mod tests {
 
     #[test]
     fn cloud_and_lto_are_in_the_expected_class() {
-        let cloud = Assumptions { medium: Medium::Cloud, ..hdd("fr", 1, 5.0) };
+        let cloud = Assumptions {
+            medium: Medium::Cloud,
+            ..hdd("fr", 1, 5.0)
+        };
         let (op, emb) = per_tb_year(&cloud);
         // 0.3 TB × 5 yr, 3 replicas: ≈ 3.3 kg in Paris (CO2-FACTORS §3).
         assert!(close((op.central + emb.central) * 1.5, 3.3, 0.1));
-        let lto = Assumptions { medium: Medium::Lto, ..hdd("de", 1, 5.0) };
+        let lto = Assumptions {
+            medium: Medium::Lto,
+            ..hdd("de", 1, 5.0)
+        };
         let (op, emb) = per_tb_year(&lto);
         assert_eq!(op.central, 0.0);
         assert!(close(emb.central, 1.1 / 5.0, 1e-9));

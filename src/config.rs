@@ -1,10 +1,14 @@
 //! Validated settings, free of clap types. Everything downstream takes `&Config`.
 
-use crate::cli::{AuditArgs, ColorWhen, DupesArgs, DupesFormat, Format, ScanArgs};
+use crate::cli::{AuditArgs, ColorWhen, DupesArgs, DupesFormat, Format, ScanArgs, WeighArgs};
+use crate::projectfile::{self, ProjectFile};
 use crate::report::export::ExportFormat;
+use crate::targets::{self, Target};
+use crate::{co2, runtime};
 use anyhow::{Context, Result, bail};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::io::IsTerminal;
+use std::path::Path;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -110,6 +114,107 @@ pub struct Config {
     pub probe_timeout: Duration,
     /// Heaviest folders listed in the table.
     pub top: usize,
+    /// Targets and CO₂ assumptions.
+    pub weigh: Weigh,
+}
+
+/// Delivery targets, runtime and CO₂ assumptions, from options and footprint.toml.
+#[derive(Debug, Clone)]
+pub struct Weigh {
+    /// Runtime given by `--runtime` or the config, with its source.
+    pub runtime: Option<(f64, &'static str)>,
+    /// Targets to weigh against.
+    pub targets: Vec<Target>,
+    /// Every known target (built-in and custom).
+    pub all_targets: Vec<Target>,
+    /// CO₂ assumptions.
+    pub co2: crate::co2::Assumptions,
+    /// The config file used, if any.
+    pub config_path: Option<PathBuf>,
+}
+
+impl Weigh {
+    /// Resolves options over the config file over defaults. Returns the
+    /// config's extra excludes too.
+    pub fn resolve(args: &WeighArgs, first_root: Option<&Path>) -> Result<(Self, Vec<String>)> {
+        let loaded =
+            projectfile::load(args.config.as_deref(), first_root).map_err(anyhow::Error::msg)?;
+        let (config_path, file) = match loaded {
+            Some((p, f)) => (Some(p), f),
+            None => (None, ProjectFile::default()),
+        };
+        let runtime = match (&args.runtime, &file.runtime) {
+            (Some(r), _) => Some((
+                runtime::parse_duration(r).map_err(anyhow::Error::msg)?,
+                "--runtime",
+            )),
+            (None, Some(r)) => Some((
+                runtime::parse_duration(r).map_err(anyhow::Error::msg)?,
+                "config",
+            )),
+            (None, None) => None,
+        };
+        let mut all_targets = targets::builtin();
+        for t in file.custom_targets {
+            match all_targets.iter_mut().find(|b| b.id == t.id) {
+                Some(b) => *b = t,
+                None => all_targets.push(t),
+            }
+        }
+        let ids: Vec<String> = if !args.targets.is_empty() {
+            args.targets.clone()
+        } else {
+            file.targets
+                .clone()
+                .unwrap_or_else(|| vec!["bluray".into(), "dcp".into()])
+        };
+        let mut chosen: Vec<Target> = Vec::new();
+        for id in &ids {
+            let t = targets::find(&all_targets, id).map_err(anyhow::Error::msg)?;
+            if !chosen.iter().any(|c| c.id == t.id) {
+                chosen.push(t.clone());
+            }
+        }
+        let grid_spec = match (&args.grid, &file.co2.grid) {
+            (Some(g), _) => g.clone(),
+            (None, Some(toml::Value::String(g))) => g.clone(),
+            (None, Some(toml::Value::Float(f))) => f.to_string(),
+            (None, Some(toml::Value::Integer(i))) => i.to_string(),
+            (None, Some(_)) => bail!("co2.grid must be a zone id or a number"),
+            (None, None) => "fr".into(),
+        };
+        let medium = match (args.medium, &file.co2.medium) {
+            (Some(m), _) => m,
+            (None, Some(m)) => <co2::Medium as clap::ValueEnum>::from_str(m, true)
+                .map_err(|_| anyhow::anyhow!("co2.medium '{m}': use hdd, ssd, lto or cloud"))?,
+            (None, None) => co2::Medium::Hdd,
+        };
+        let copies = args.copies.or(file.co2.copies).unwrap_or(3);
+        let years = args.years.or(file.co2.years).unwrap_or(5.0);
+        if copies == 0 {
+            bail!("--copies must be at least 1");
+        }
+        if !(years.is_finite() && years > 0.0) {
+            bail!("--years must be a positive number");
+        }
+        let co2 = co2::Assumptions {
+            grid: co2::grid(&grid_spec).map_err(anyhow::Error::msg)?,
+            medium,
+            copies,
+            years,
+            pue: file.co2.pue,
+        };
+        Ok((
+            Weigh {
+                runtime,
+                targets: chosen,
+                all_targets,
+                co2,
+                config_path,
+            },
+            file.exclude,
+        ))
+    }
 }
 
 impl Config {
@@ -133,14 +238,23 @@ impl Config {
             });
             (f.clone(), fmt)
         });
+        let mut base = Config::scan(scan, format)?;
+        let (weigh, extra) =
+            Weigh::resolve(&args.weigh, base.walk.roots.first().map(PathBuf::as_path))?;
+        if !extra.is_empty() {
+            let mut all = scan.exclude.clone();
+            all.extend(extra);
+            base.walk.excludes = Excludes::new(&all)?;
+        }
         Ok(Config {
             export,
+            weigh,
             probe: !args.no_probe,
             hash: !args.no_hash,
             ffprobe: args.ffprobe.clone(),
             probe_timeout: Duration::from_secs_f64(args.probe_timeout),
             top: args.top,
-            ..Config::scan(scan, format)?
+            ..base
         })
     }
 
@@ -158,7 +272,7 @@ impl Config {
     }
 
     /// Settings common to every scanning command, with stage defaults.
-    fn scan(scan: &ScanArgs, format: OutputFormat) -> Result<Self> {
+    pub(crate) fn scan(scan: &ScanArgs, format: OutputFormat) -> Result<Self> {
         Ok(Config {
             walk: walk_config(scan)?,
             format,
@@ -177,6 +291,19 @@ impl Config {
             ffprobe: None,
             probe_timeout: Duration::from_secs(30),
             top: 10,
+            weigh: Weigh {
+                runtime: None,
+                targets: Vec::new(),
+                all_targets: Vec::new(),
+                co2: co2::Assumptions {
+                    grid: co2::GRIDS[0],
+                    medium: co2::Medium::Hdd,
+                    copies: 3,
+                    years: 5.0,
+                    pue: None,
+                },
+                config_path: None,
+            },
         })
     }
 }

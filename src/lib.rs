@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod cancel;
+pub mod check;
 pub mod classify;
 pub mod cli;
 pub mod co2;
@@ -19,11 +20,14 @@ pub mod inventory;
 pub mod pathfmt;
 pub mod probe;
 pub mod progress;
+pub mod projectfile;
 pub mod protect;
 pub mod reclaim;
 pub mod regenerable;
 pub mod report;
+pub mod runtime;
 pub mod sequence;
+pub mod targets;
 pub mod timefmt;
 pub mod units;
 pub mod versions;
@@ -118,4 +122,4 @@ fn render(
     sink.commit()
 }
 
-mod output;
+pub(crate) mod output;

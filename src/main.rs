@@ -12,6 +12,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Audit(args) => Config::from_audit(args).and_then(|cfg| footprint::run_audit(&cfg)),
         Command::Dupes(args) => Config::from_dupes(args).and_then(|cfg| footprint::run_dupes(&cfg)),
+        Command::Check(args) => footprint::check::run(args),
+        Command::Targets(args) => footprint::check::list(args),
     };
     match result {
         Ok(exit) => ExitCode::from(exit as u8),

@@ -255,6 +255,7 @@ pub fn from_json(v: &Value) -> ProbeInfo {
                 .and_then(|r| parse_rate(&r))
                 .or_else(|| str_field(s, "r_frame_rate").and_then(|r| parse_rate(&r))),
             pix_fmt: str_field(s, "pix_fmt"),
+            bit_rate: num_field(s, "bit_rate").map(|b| b as u64),
         });
     let audio = streams
         .iter()

@@ -27,6 +27,9 @@ pub struct VideoInfo {
     pub fps: Option<f64>,
     /// Pixel format (`yuv422p10le`…).
     pub pix_fmt: Option<String>,
+    /// Stream bit rate, bits per second, when the container states it (addition).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bit_rate: Option<u64>,
 }
 
 /// Audio stream facts.

@@ -263,10 +263,10 @@ pub struct Report {
     pub regenerable: Vec<RegenerableEntry>,
     /// The largest reclaimable items, all categories, largest first (addition).
     pub reclaim_top: Vec<ReclaimItem>,
-    /// Delivery targets (not yet implemented: always empty, see `stages`).
-    pub targets: Vec<serde_json::Value>,
-    /// CO₂ estimate (not yet implemented: null, see `stages`).
-    pub co2: Option<serde_json::Value>,
+    /// The project's weight against delivery targets.
+    pub targets: Vec<TargetWeight>,
+    /// CO₂ estimate of keeping it stored.
+    pub co2: Option<crate::co2::Co2Report>,
     /// Copies across roots (not yet implemented: always empty).
     pub copies: Vec<serde_json::Value>,
     /// ASC MHL and DCP packing lists (not yet implemented: always empty).
@@ -278,6 +278,28 @@ pub struct Report {
     /// Every reclaim candidate, for `--export-list` (not part of the JSON report).
     #[serde(skip)]
     pub candidates: Vec<ExportEntry>,
+    /// DCP/IMF package folders found (for `check`; not in the JSON report).
+    #[serde(skip)]
+    pub packages: Vec<PathBuf>,
+}
+
+/// The project weighed against one delivery target.
+#[derive(Clone, Debug, Serialize)]
+pub struct TargetWeight {
+    /// Target id.
+    pub id: String,
+    /// Target name.
+    pub name: String,
+    /// Programme runtime, seconds.
+    pub runtime_s: f64,
+    /// `--runtime`, `config`, `cpl` or `longest-video`.
+    pub runtime_source: &'static str,
+    /// What the target allows for that runtime.
+    pub budget_bytes: u64,
+    /// What the audit weighed (`summary.bytes`).
+    pub actual_bytes: u64,
+    /// actual ÷ budget.
+    pub ratio: f64,
 }
 
 /// A group of versions of one export.

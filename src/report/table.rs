@@ -68,14 +68,45 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
     } else {
         format!("{} roots", r.roots.len())
     };
+    let against: Vec<String> = r
+        .targets
+        .iter()
+        .map(|t| format!("{} {}", times(t.ratio), target_label(&t.id)))
+        .collect();
+    if against.is_empty() {
+        writeln!(out, "This project weighs {}.", Bytes(s.bytes))?;
+    } else {
+        writeln!(
+            out,
+            "This project weighs {}: {}.",
+            Bytes(s.bytes),
+            against.join(", ")
+        )?;
+    }
     writeln!(
         out,
-        "This project weighs {}: {} files in {} folders ({}).",
-        Bytes(s.bytes),
-        s.files,
-        s.folders,
-        roots
+        "{} files in {} folders ({}).",
+        s.files, s.folders, roots
     )?;
+    if let Some(t) = r.targets.first() {
+        let budgets: Vec<String> = r
+            .targets
+            .iter()
+            .map(|t| format!("{} {}", t.id, Bytes(t.budget_bytes)))
+            .collect();
+        writeln!(
+            out,
+            "Runtime {} ({}); budgets for it: {}.",
+            format_duration(t.runtime_s),
+            match t.runtime_source {
+                "cpl" => "from the DCP's CPL",
+                "longest-video" => "the longest video; set --runtime",
+                "config" => "from footprint.toml",
+                _ => "from --runtime",
+            },
+            budgets.join(", ")
+        )?;
+    }
     if r.stages.probe == StageStatus::Done || s.media_files > 0 {
         writeln!(
             out,
@@ -120,8 +151,75 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
     }
 
     write_reclaim(r, style, out)?;
+    write_co2(r, out)?;
     write_stages(r, out)?;
     write_errors(r, style, out)
+}
+
+/// `13×`, `1.2×`, `0.23×`.
+fn times(ratio: f64) -> String {
+    if ratio >= 10.0 {
+        format!("{ratio:.0}×")
+    } else if ratio >= 1.0 {
+        format!("{ratio:.1}×")
+    } else {
+        format!("{ratio:.2}×")
+    }
+}
+
+fn target_label(id: &str) -> String {
+    match id {
+        "dcp" => "its DCP".into(),
+        "bluray" => "a Blu-ray".into(),
+        "uhd-bluray" => "a UHD Blu-ray".into(),
+        "broadcast-hd" => "its broadcast master".into(),
+        "web-1080p" => "a 1080p web upload".into(),
+        other => format!("target {other}"),
+    }
+}
+
+/// Two significant figures, as CO2-FACTORS §4 recommends.
+fn sig2(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return "0".into();
+    }
+    let digits = (1 - v.abs().log10().floor() as i32).max(0) as usize;
+    format!("{v:.digits$}")
+}
+
+fn write_co2(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let Some(c) = &r.co2 else {
+        return Ok(());
+    };
+    let a = &c.assumptions;
+    let range = |x: &crate::co2::Range| {
+        format!("{} kg ({}–{})", sig2(x.central), sig2(x.low), sig2(x.high))
+    };
+    writeln!(
+        out,
+        "Keeping it stored: {} CO₂e per year; {} kg over {} years.",
+        range(&c.kg_per_year),
+        sig2(c.kg_total.central),
+        a.years
+    )?;
+    writeln!(
+        out,
+        "  operational {} + embodied {} kg per year; {} copies on {}, grid {} ({} kg/kWh). Sources: --format json, co2.sources.",
+        sig2(c.operational_kg_per_year.central),
+        sig2(c.embodied_kg_per_year.central),
+        a.copies,
+        format!("{:?}", a.medium).to_lowercase(),
+        a.grid_zone,
+        a.grid_kg_per_kwh
+    )?;
+    if c.reclaimable_kg_per_year.central > 0.0 {
+        writeln!(
+            out,
+            "  The reclaimable part accounts for {} per year: an allocated share, a saving only when drives are retired or a purchase is avoided.",
+            range(&c.reclaimable_kg_per_year)
+        )?;
+    }
+    writeln!(out)
 }
 
 /// `path` shown relative to the root when there is a single root.

@@ -1,0 +1,383 @@
+//! `footprint check`: the CI gate for delivery folders, and `footprint targets`.
+
+use crate::cli::{CheckArgs, CheckFormat, ColorWhen, Format, ScanArgs, TargetsArgs, WeighArgs};
+use crate::config::{Config, OutputFormat, Weigh};
+use crate::error::Exit;
+use crate::probe::ffprobe::Ffprobe;
+use crate::probe::{ProbeError, Prober};
+use crate::report::{MediaItem, ProbeStatus, SCHEMA_VERSION, Tool};
+use crate::targets::{RuleResult, Target, check};
+use anyhow::{Context, Result, bail};
+use serde::Serialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// One checked deliverable.
+#[derive(Debug, Serialize)]
+pub struct Deliverable {
+    /// File, or package folder.
+    pub path: String,
+    /// `video` or `dcp`.
+    pub kind: &'static str,
+    /// Its bytes (a package: all its files).
+    pub bytes: u64,
+    /// Its running time, seconds.
+    pub duration_s: Option<f64>,
+    /// Every rule passed.
+    pub passed: bool,
+    /// Each rule with measured value and limit.
+    pub rules: Vec<RuleResult>,
+}
+
+/// What `check --format json` writes.
+#[derive(Debug, Serialize)]
+pub struct CheckReport {
+    /// JSON schema version.
+    pub schema_version: u32,
+    /// Tool.
+    pub tool: Tool,
+    /// RFC 3339 time.
+    pub generated_at: String,
+    /// The checked path.
+    pub path: String,
+    /// The target.
+    pub target: Target,
+    /// True when every deliverable passed (and there was at least one).
+    pub passed: bool,
+    /// Deliverables, sorted by path.
+    pub deliverables: Vec<Deliverable>,
+    /// Problems met while checking.
+    pub errors: Vec<crate::report::ErrorEntry>,
+}
+
+/// Runs `footprint check`.
+pub fn run(args: &CheckArgs) -> Result<Exit> {
+    if !args.path.exists() {
+        bail!("{}: no such file or folder", args.path.display());
+    }
+    if !(args.probe_timeout.is_finite() && args.probe_timeout > 0.0) {
+        bail!("--probe-timeout must be a positive number of seconds");
+    }
+    let root = std::fs::canonicalize(&args.path)?;
+    let config_dir = if root.is_dir() {
+        Some(root.as_path())
+    } else {
+        root.parent()
+    };
+    let weigh_args = WeighArgs {
+        targets: vec![args.target.clone()],
+        config: args.config.clone(),
+        ..WeighArgs::default()
+    };
+    let (weigh, _) = Weigh::resolve(&weigh_args, config_dir)?;
+    let target = weigh.targets[0].clone();
+    let scan = ScanArgs {
+        paths: vec![root.clone()],
+        output: None,
+        threads: None,
+        io_threads: None,
+        exclude: Vec::new(),
+        follow_links: false,
+        one_file_system: false,
+        quiet: args.quiet,
+        color: ColorWhen::Never,
+    };
+    let mut cfg = Config::scan(&scan, OutputFormat::Json)?;
+    cfg.hash = false;
+    cfg.ffprobe = args.ffprobe.clone();
+    cfg.probe_timeout = Duration::from_secs_f64(args.probe_timeout);
+    let mut sink = crate::output::Sink::open(args.output.as_deref())?;
+    let log = crate::progress::Progress::new(cfg.progress, cfg.warnings);
+    let report = match crate::audit::run(&cfg, &log) {
+        Ok(r) => r,
+        Err(crate::audit::AuditError::Interrupted) => {
+            sink.discard();
+            return Ok(Exit::Interrupted);
+        }
+        Err(e) => {
+            sink.discard();
+            return Err(e.into());
+        }
+    };
+    let mut deliverables = Vec::new();
+    for m in &report.media {
+        let inside = report
+            .packages
+            .iter()
+            .any(|p| Path::new(&m.path).starts_with(p));
+        if m.kind == crate::classify::Kind::Video && !inside {
+            deliverables.push(Deliverable {
+                rules: check(&target, m, m.bytes, m.duration_s),
+                path: m.path.clone(),
+                kind: "video",
+                bytes: m.bytes,
+                duration_s: m.duration_s,
+                passed: false,
+            });
+        }
+    }
+    for p in &report.packages {
+        let (m, bytes, duration) = package_item(p, &cfg);
+        deliverables.push(Deliverable {
+            rules: check(&target, &m, bytes, duration),
+            path: crate::pathfmt::display(p),
+            kind: "dcp",
+            bytes,
+            duration_s: duration,
+            passed: false,
+        });
+    }
+    for d in &mut deliverables {
+        d.passed = d.rules.iter().all(|r| r.status == "pass");
+    }
+    deliverables.sort_by(|a, b| a.path.cmp(&b.path));
+    let passed = !deliverables.is_empty() && deliverables.iter().all(|d| d.passed);
+    let out = CheckReport {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool::default(),
+        generated_at: crate::timefmt::rfc3339(std::time::SystemTime::now()),
+        path: crate::pathfmt::display(&root),
+        target,
+        passed,
+        deliverables,
+        errors: report.errors,
+    };
+    let w = sink.writer();
+    match args.format {
+        CheckFormat::Json => {
+            serde_json::to_writer_pretty(&mut *w, &out)?;
+            writeln!(w)?;
+        }
+        CheckFormat::Junit => write_junit(&out, w)?,
+        CheckFormat::Table => write_text(&out, w)?,
+    }
+    w.flush().context("cannot write the result")?;
+    sink.commit()?;
+    Ok(if passed {
+        Exit::Success
+    } else {
+        Exit::CheckFailed
+    })
+}
+
+/// Probes a package's MXF files: the picture gives the video facts, every
+/// track its audio; bytes are all the package's files; duration from its CPL.
+fn package_item(dir: &Path, cfg: &Config) -> (MediaItem, u64, Option<f64>) {
+    let mut files = Vec::new();
+    list_files(dir, &mut files);
+    files.sort();
+    let bytes = files
+        .iter()
+        .filter_map(|f| f.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    let cpl = files
+        .iter()
+        .filter(|f| crate::classify::extension(f).as_deref() == Some("xml"))
+        .filter_map(|f| crate::runtime::read_cpl(f).ok())
+        .map(|c| c.seconds)
+        .fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.max(s))));
+    let mut m = MediaItem {
+        path: crate::pathfmt::display(dir),
+        kind: crate::classify::Kind::Dcp,
+        bytes,
+        container: Some("mxf".into()),
+        duration_s: cpl,
+        bit_rate: None,
+        bit_rate_estimated: true,
+        video: None,
+        audio: Vec::new(),
+        timecode: None,
+        sequence: None,
+        probe: ProbeStatus {
+            source: "ffprobe",
+            error: None,
+        },
+    };
+    let prober = match Ffprobe::locate(cfg.ffprobe.as_deref(), cfg.probe_timeout) {
+        Ok(p) => p.with_timeout(cfg.probe_timeout),
+        Err(e) => {
+            m.probe.error = Some(e.to_string());
+            return (m, bytes, cpl);
+        }
+    };
+    for f in files
+        .iter()
+        .filter(|f| crate::classify::extension(f).as_deref() == Some("mxf"))
+    {
+        match prober.probe(f) {
+            Ok(info) => {
+                if m.video.is_none()
+                    && let Some(mut v) = info.video
+                {
+                    let size = f.metadata().map(|md| md.len()).unwrap_or(0);
+                    let secs = cpl.or(info.duration_s).filter(|d| *d > 0.0);
+                    // The picture track's own rate: its bytes over the running time.
+                    let rate = secs.map(|d| (size as f64 * 8.0 / d) as u64);
+                    v.bit_rate = v.bit_rate.or(rate);
+                    m.bit_rate = rate;
+                    m.duration_s = m.duration_s.or(info.duration_s);
+                    m.video = Some(v);
+                }
+                m.audio.extend(info.audio);
+            }
+            Err(ProbeError::Empty) => {}
+            Err(e) => m.probe.error = Some(format!("{}: {e}", f.display())),
+        }
+    }
+    let d = m.duration_s;
+    (m, bytes, d)
+}
+
+fn list_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        match e.file_type() {
+            Ok(t) if t.is_dir() => list_files(&e.path(), out),
+            Ok(t) if t.is_file() => out.push(e.path()),
+            _ => {}
+        }
+    }
+}
+
+fn write_text(r: &CheckReport, w: &mut dyn Write) -> std::io::Result<()> {
+    for d in &r.deliverables {
+        writeln!(
+            w,
+            "{} {} ({})",
+            if d.passed { "PASS" } else { "FAIL" },
+            d.path,
+            d.kind
+        )?;
+        for rule in &d.rules {
+            writeln!(
+                w,
+                "  {:4} {:15} {} (limit {})",
+                rule.status, rule.rule, rule.measured, rule.limit
+            )?;
+        }
+    }
+    if r.deliverables.is_empty() {
+        writeln!(
+            w,
+            "FAIL no deliverable (video file or DCP/IMF package) found in {}",
+            r.path
+        )?;
+    }
+    let failed = r.deliverables.iter().filter(|d| !d.passed).count();
+    writeln!(
+        w,
+        "{}: {} deliverable(s), {} failed, against {} ({}).",
+        if r.passed { "PASSED" } else { "FAILED" },
+        r.deliverables.len(),
+        failed,
+        r.target.id,
+        r.target.name
+    )
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {
+                out.push_str(&format!("\\x{:02X}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn write_junit(r: &CheckReport, w: &mut dyn Write) -> std::io::Result<()> {
+    let tests: usize = r
+        .deliverables
+        .iter()
+        .map(|d| d.rules.len())
+        .sum::<usize>()
+        .max(1);
+    let failures: usize = r
+        .deliverables
+        .iter()
+        .flat_map(|d| &d.rules)
+        .filter(|x| x.status == "fail")
+        .count()
+        + usize::from(r.deliverables.is_empty());
+    writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        w,
+        r#"<testsuites name="footprint check" tests="{tests}" failures="{failures}">"#
+    )?;
+    writeln!(
+        w,
+        r#"  <testsuite name="{}" tests="{tests}" failures="{failures}">"#,
+        xml_escape(&format!("footprint check --target {}", r.target.id))
+    )?;
+    if r.deliverables.is_empty() {
+        writeln!(
+            w,
+            r#"    <testcase classname="{}" name="deliverables"><failure message="no deliverable found"/></testcase>"#,
+            xml_escape(&r.path)
+        )?;
+    }
+    for d in &r.deliverables {
+        for rule in &d.rules {
+            let head = format!(
+                r#"    <testcase classname="{}" name="{}""#,
+                xml_escape(&d.path),
+                rule.rule
+            );
+            if rule.status == "pass" {
+                writeln!(w, "{head}/>")?;
+            } else {
+                writeln!(
+                    w,
+                    r#"{head}><failure message="{}"/></testcase>"#,
+                    xml_escape(&format!("measured {}, limit {}", rule.measured, rule.limit))
+                )?;
+            }
+        }
+    }
+    writeln!(w, "  </testsuite>\n</testsuites>")
+}
+
+/// Runs `footprint targets`.
+pub fn list(args: &TargetsArgs) -> Result<Exit> {
+    let cwd = std::env::current_dir().ok();
+    let weigh_args = WeighArgs {
+        config: args.config.clone(),
+        ..WeighArgs::default()
+    };
+    let (weigh, _) = Weigh::resolve(&weigh_args, cwd.as_deref())?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &weigh.all_targets)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            for t in &weigh.all_targets {
+                writeln!(
+                    out,
+                    "{:14} {}\n               budget {:.1} Mbit/s of runtime ({:.1} GB/h)",
+                    t.id,
+                    t.name,
+                    t.budget_bit_rate as f64 / 1e6,
+                    t.budget_bit_rate as f64 * 3600.0 / 8e9
+                )?;
+                for s in &t.sources {
+                    writeln!(out, "               source: {s}")?;
+                }
+            }
+        }
+    }
+    Ok(Exit::Success)
+}

@@ -1,0 +1,215 @@
+//! The programme runtime that delivery budgets scale with: from `--runtime`,
+//! the config, a DCP composition playlist (CPL), or the longest video.
+
+use std::path::Path;
+
+/// Parses `90m`, `1h32m`, `1h 32m 10s`, `01:32:00`, `92:00`, `5520s` or `5520` into seconds.
+pub fn parse_duration(spec: &str) -> Result<f64, String> {
+    let s = spec.trim();
+    let bad = || format!("invalid duration '{spec}': use e.g. 90m, 1h32m, 01:32:00 or 5520s");
+    if s.is_empty() {
+        return Err(bad());
+    }
+    let secs = if s.contains(':') {
+        let parts: Vec<&str> = s.split(':').collect();
+        if parts.len() > 3 {
+            return Err(bad());
+        }
+        let mut total = 0.0;
+        for p in &parts {
+            let v: f64 = p.parse().map_err(|_| bad())?;
+            if v.is_nan() || v < 0.0 {
+                return Err(bad());
+            }
+            total = total * 60.0 + v;
+        }
+        total
+    } else if let Ok(v) = s.parse::<f64>() {
+        v
+    } else {
+        let mut total = 0.0;
+        let mut num = String::new();
+        for c in s.chars().filter(|c| !c.is_whitespace()) {
+            if c.is_ascii_digit() || c == '.' {
+                num.push(c);
+                continue;
+            }
+            let unit = match c.to_ascii_lowercase() {
+                'h' => 3600.0,
+                'm' => 60.0,
+                's' => 1.0,
+                _ => return Err(bad()),
+            };
+            let v: f64 = num.parse().map_err(|_| bad())?;
+            total += v * unit;
+            num.clear();
+        }
+        if !num.is_empty() {
+            return Err(bad());
+        }
+        total
+    };
+    if secs.is_finite() && secs > 0.0 {
+        Ok(secs)
+    } else {
+        Err(bad())
+    }
+}
+
+/// A CPL's running time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CplRuntime {
+    /// Seconds: Σ over reels of Duration ÷ EditRate of the main picture.
+    pub seconds: f64,
+    /// Reels counted.
+    pub reels: usize,
+    /// `ContentTitleText`, if any.
+    pub title: Option<String>,
+}
+
+/// Reads a CompositionPlaylist (SMPTE ST 429-7 or Interop; the namespace is
+/// not checked, only local names). Each reel counts its MainPicture, or else
+/// its longest asset; an asset's Duration defaults to IntrinsicDuration −
+/// EntryPoint, its EditRate to the CPL's.
+pub fn parse_cpl(xml: &str) -> Result<CplRuntime, String> {
+    let doc = roxmltree::Document::parse(xml).map_err(|e| format!("malformed XML: {e}"))?;
+    let root = doc.root_element();
+    if root.tag_name().name() != "CompositionPlaylist" {
+        return Err(format!(
+            "not a CompositionPlaylist (root element is {})",
+            root.tag_name().name()
+        ));
+    }
+    let rate = |s: Option<&str>| -> Option<f64> {
+        let mut it = s?.split_whitespace().map(|x| x.parse::<f64>().ok());
+        let (num, den) = (it.next()??, it.next().unwrap_or(Some(1.0))?);
+        (num > 0.0 && den > 0.0).then(|| num / den)
+    };
+    let count = |s: Option<&str>| s.and_then(|s| s.parse::<u64>().ok());
+    let cpl_rate = rate(text(child(root, "EditRate")));
+    let reel_list = child(root, "ReelList").ok_or("no ReelList")?;
+    let mut seconds = 0.0;
+    let mut reels = 0;
+    for reel in reel_list
+        .children()
+        .filter(|c| c.is_element() && c.tag_name().name() == "Reel")
+    {
+        let Some(assets) = child(reel, "AssetList") else {
+            continue;
+        };
+        let mut best: Option<(bool, f64)> = None;
+        for a in assets.children().filter(|c| c.is_element()) {
+            let dur = count(text(child(a, "Duration"))).or_else(|| {
+                let intrinsic = count(text(child(a, "IntrinsicDuration")))?;
+                let entry = count(text(child(a, "EntryPoint"))).unwrap_or(0);
+                Some(intrinsic.saturating_sub(entry))
+            });
+            let (Some(dur), Some(r)) = (dur, rate(text(child(a, "EditRate"))).or(cpl_rate)) else {
+                continue;
+            };
+            let secs = dur as f64 / r;
+            let is_picture = a.tag_name().name() == "MainPicture";
+            best = match best {
+                Some((true, _)) if !is_picture => best,
+                Some((bp, bs)) if bp == is_picture && bs >= secs => best,
+                _ => Some((is_picture, secs)),
+            };
+        }
+        if let Some((_, secs)) = best {
+            seconds += secs;
+            reels += 1;
+        }
+    }
+    if reels == 0 {
+        return Err("no reel with a duration and an edit rate".into());
+    }
+    Ok(CplRuntime {
+        seconds,
+        reels,
+        title: text(child(root, "ContentTitleText")).map(String::from),
+    })
+}
+
+fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
+    n.children()
+        .find(|c| c.is_element() && c.tag_name().name() == name)
+}
+
+fn text<'a>(n: Option<roxmltree::Node<'a, '_>>) -> Option<&'a str> {
+    n.and_then(|n| n.text()).map(str::trim)
+}
+
+/// Reads and parses a CPL file; the error names the file.
+pub fn read_cpl(path: &Path) -> Result<CplRuntime, String> {
+    let bytes = crate::fsutil::read_head(path, 16 << 20).map_err(|e| e.to_string())?;
+    let xml = String::from_utf8_lossy(&bytes);
+    parse_cpl(xml.trim_start_matches('\u{feff}'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        for (s, v) in [
+            ("90m", 5400.0),
+            ("1h32m", 5520.0),
+            ("1h 32m 10s", 5530.0),
+            ("01:32:00", 5520.0),
+            ("92:00", 5520.0),
+            ("5520s", 5520.0),
+            ("5520", 5520.0),
+            ("1.5h", 5400.0),
+        ] {
+            assert_eq!(parse_duration(s).unwrap(), v, "{s}");
+        }
+        for s in ["", "abc", "90x", "0", "-5m", "1:2:3:4", "h", "12m30"] {
+            assert!(parse_duration(s).is_err(), "{s}");
+        }
+    }
+
+    const SMPTE: &str = r#"<?xml version="1.0"?>
+<CompositionPlaylist xmlns="http://www.smpte-ra.org/schemas/429-7/2006/CPL">
+  <ContentTitleText>FEATURE_FTR</ContentTitleText><EditRate>24 1</EditRate>
+  <ReelList>
+    <Reel><AssetList>
+      <MainPicture><EditRate>24 1</EditRate><IntrinsicDuration>30000</IntrinsicDuration><Duration>28800</Duration></MainPicture>
+      <MainSound><EditRate>24 1</EditRate><Duration>99999</Duration></MainSound>
+    </AssetList></Reel>
+    <Reel><AssetList>
+      <MainPicture><IntrinsicDuration>14500</IntrinsicDuration><EntryPoint>100</EntryPoint></MainPicture>
+    </AssetList></Reel>
+  </ReelList>
+</CompositionPlaylist>"#;
+
+    #[test]
+    fn smpte_multi_reel() {
+        let r = parse_cpl(SMPTE).unwrap();
+        assert_eq!(r.reels, 2);
+        // 28800/24 + (14500-100)/24 (CPL edit rate) = 1200 + 600.
+        assert_eq!(r.seconds, 1800.0);
+        assert_eq!(r.title.as_deref(), Some("FEATURE_FTR"));
+    }
+
+    #[test]
+    fn interop_namespace_and_25fps() {
+        let xml = r#"<CompositionPlaylist xmlns="http://www.digicine.com/PROTO-ASDCP-CPL-20040511#">
+          <ReelList><Reel><AssetList><MainPicture><EditRate>25 1</EditRate>
+          <Duration>2500</Duration></MainPicture></AssetList></Reel></ReelList></CompositionPlaylist>"#;
+        assert_eq!(parse_cpl(xml).unwrap().seconds, 100.0);
+    }
+
+    #[test]
+    fn malformed_cpls_are_errors_not_panics() {
+        assert!(
+            parse_cpl("<CompositionPlaylist><ReelList>")
+                .unwrap_err()
+                .contains("malformed")
+        );
+        assert!(parse_cpl("<PackingList/>").is_err());
+        assert!(parse_cpl("<CompositionPlaylist><ReelList/></CompositionPlaylist>").is_err());
+        assert!(parse_cpl("<CompositionPlaylist><ReelList><Reel><AssetList><MainPicture><Duration>x</Duration></MainPicture></AssetList></Reel></ReelList></CompositionPlaylist>").is_err());
+        assert!(parse_cpl("<CompositionPlaylist><EditRate>0 1</EditRate><ReelList><Reel><AssetList><MainPicture><Duration>5</Duration></MainPicture></AssetList></Reel></ReelList></CompositionPlaylist>").is_err());
+    }
+}

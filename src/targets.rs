@@ -1,0 +1,362 @@
+//! Delivery targets: reference budgets the project's weight is compared with,
+//! and the rules `footprint check` applies to deliverables. Figures and
+//! sources: DOMAIN.md §4, listed in docs/TARGETS.md.
+
+use crate::report::MediaItem;
+use serde::{Deserialize, Serialize};
+
+/// One delivery target.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    /// Short id (`dcp`, `bluray`…).
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// Size budget per second of runtime, in bits per second.
+    pub budget_bit_rate: u64,
+    /// Highest video stream bit rate allowed.
+    #[serde(default)]
+    pub max_video_bit_rate: Option<u64>,
+    /// Highest total (all streams) bit rate allowed.
+    #[serde(default)]
+    pub max_total_bit_rate: Option<u64>,
+    /// Allowed video codecs (ffprobe `codec_name`); empty means any.
+    #[serde(default)]
+    pub video_codecs: Vec<String>,
+    /// Largest picture allowed.
+    #[serde(default)]
+    pub max_width: Option<u32>,
+    /// Largest picture allowed.
+    #[serde(default)]
+    pub max_height: Option<u32>,
+    /// Allowed frame rates (±0.01); empty means any.
+    #[serde(default)]
+    pub frame_rates: Vec<f64>,
+    /// Allowed audio codecs (ffprobe `codec_name`); empty means any.
+    #[serde(default)]
+    pub audio_codecs: Vec<String>,
+    /// Where every number comes from.
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+const MBIT: u64 = 1_000_000;
+
+fn s(v: &[&str]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}
+
+/// The built-in targets.
+pub fn builtin() -> Vec<Target> {
+    let pcm = [
+        "pcm_s16le",
+        "pcm_s24le",
+        "pcm_s24be",
+        "pcm_s16be",
+        "pcm_bluray",
+    ];
+    let bd_audio: Vec<&str> = pcm
+        .iter()
+        .copied()
+        .chain(["ac3", "eac3", "dts", "truehd"])
+        .collect();
+    let video_rates = vec![23.976, 24.0, 25.0, 29.97, 50.0, 59.94];
+    vec![
+        Target {
+            id: "dcp".into(),
+            name: "DCP (JPEG 2000, 30 MB/s)".into(),
+            budget_bit_rate: 240 * MBIT,
+            max_video_bit_rate: Some(250 * MBIT),
+            max_total_bit_rate: None,
+            video_codecs: s(&["jpeg2000"]),
+            max_width: Some(4096),
+            max_height: Some(2160),
+            frame_rates: vec![24.0, 25.0, 30.0, 48.0, 50.0, 60.0],
+            audio_codecs: s(&["pcm_s24le", "pcm_s24be"]),
+            sources: s(&[
+                "Budget 30 MB/s of runtime (54 GB per 30 min), the figure users quote; the DCI picture cap is 250 Mbit/s = 31.25 MB/s (DOMAIN.md §4)",
+                "DCI Digital Cinema System Specification: JPEG 2000, 2K ≤ 2048×1080, 4K ≤ 4096×2160, 24-bit PCM audio; LoC FDD fdd000213; ISO 26429-4",
+            ]),
+        },
+        Target {
+            id: "bluray".into(),
+            name: "Blu-ray (BD-25/50, 1080p)".into(),
+            budget_bit_rate: 48 * MBIT,
+            max_video_bit_rate: Some(40 * MBIT),
+            max_total_bit_rate: Some(48 * MBIT),
+            video_codecs: s(&["h264", "mpeg2video", "vc1"]),
+            max_width: Some(1920),
+            max_height: Some(1080),
+            frame_rates: video_rates.clone(),
+            audio_codecs: s(&bd_audio),
+            sources: s(&[
+                "Blu-ray Disc: video ≤ 40 Mbit/s, AV mux ≤ 48 Mbit/s (54 Mbit/s transfer); digitalfactbook (DOMAIN.md §4)",
+                "Budget: 48 Mbit/s × runtime, about 32 GB for 90 min: the 30 GB class of a feature on BD-50",
+            ]),
+        },
+        Target {
+            id: "uhd-bluray".into(),
+            name: "Ultra HD Blu-ray (100 GB, HEVC 10-bit)".into(),
+            budget_bit_rate: 128 * MBIT,
+            max_video_bit_rate: None,
+            max_total_bit_rate: Some(128 * MBIT),
+            video_codecs: s(&["hevc"]),
+            max_width: Some(3840),
+            max_height: Some(2160),
+            frame_rates: video_rates.clone(),
+            audio_codecs: s(&bd_audio),
+            sources: s(&[
+                "Ultra HD Blu-ray: HEVC 10-bit, 82 / 108 / 128 Mbit/s for 50 / 66 / 100 GB discs; Wikipedia (archived) (DOMAIN.md §4)",
+            ]),
+        },
+        Target {
+            id: "broadcast-hd".into(),
+            name: "Broadcast HD (XDCAM HD422, 50 Mbit/s)".into(),
+            budget_bit_rate: 50 * MBIT + 8 * 1_152_000,
+            max_video_bit_rate: Some(50 * MBIT),
+            max_total_bit_rate: None,
+            video_codecs: s(&["mpeg2video"]),
+            max_width: Some(1920),
+            max_height: Some(1080),
+            frame_rates: vec![25.0, 29.97],
+            audio_codecs: s(&["pcm_s24le", "pcm_s24be"]),
+            sources: s(&[
+                "XDCAM HD422: MPEG-2 4:2:2 long-GOP 50 Mbit/s CBR, 1080i25, MXF OP1a, 8 × 24-bit PCM; broadcaster house spec (MediaBank) (DOMAIN.md §4)",
+                "Budget: 50 Mbit/s video + 8 × 1.152 Mbit/s PCM = 59.2 Mbit/s (26.6 GB/h)",
+            ]),
+        },
+        Target {
+            id: "web-1080p".into(),
+            name: "Web upload 1080p (H.264, YouTube recommended)".into(),
+            budget_bit_rate: 8 * MBIT + 384_000,
+            max_video_bit_rate: Some(12 * MBIT),
+            max_total_bit_rate: None,
+            video_codecs: s(&["h264"]),
+            max_width: Some(1920),
+            max_height: Some(1080),
+            frame_rates: vec![23.976, 24.0, 25.0, 29.97, 30.0, 48.0, 50.0, 59.94, 60.0],
+            audio_codecs: s(&["aac"]),
+            sources: s(&[
+                "YouTube recommended upload encoding: 1080p SDR 8 Mbit/s (12 at 48-60 fps), AAC 384 kbit/s stereo; support.google.com/youtube/answer/1722171 (DOMAIN.md §4)",
+            ]),
+        },
+    ]
+}
+
+impl Target {
+    /// Bytes this target allows for `runtime_s` seconds.
+    pub fn budget_bytes(&self, runtime_s: f64) -> u64 {
+        (self.budget_bit_rate as f64 / 8.0 * runtime_s).round() as u64
+    }
+
+    /// Checks that a custom target makes sense; the error names the field.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.id.is_empty()
+            || !self
+                .id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(format!(
+                "target id '{}' must be letters, digits, '-' or '_'",
+                self.id
+            ));
+        }
+        if self.budget_bit_rate == 0 {
+            return Err(format!("target '{}': budget_bit_rate must be > 0", self.id));
+        }
+        if self
+            .frame_rates
+            .iter()
+            .any(|r| !(r.is_finite() && *r > 0.0))
+        {
+            return Err(format!(
+                "target '{}': frame_rates must be positive",
+                self.id
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Finds a target by id among `all`.
+pub fn find<'a>(all: &'a [Target], id: &str) -> Result<&'a Target, String> {
+    all.iter()
+        .find(|t| t.id.eq_ignore_ascii_case(id))
+        .ok_or_else(|| {
+            let ids: Vec<&str> = all.iter().map(|t| t.id.as_str()).collect();
+            format!("unknown target '{id}' (known: {})", ids.join(", "))
+        })
+}
+
+/// One rule's outcome for one deliverable.
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleResult {
+    /// Rule id: `size_budget`, `video_bit_rate`, `total_bit_rate`, `video_codec`,
+    /// `resolution`, `frame_rate`, `audio_codec`, `probe`.
+    pub rule: &'static str,
+    /// `pass` or `fail`.
+    pub status: &'static str,
+    /// What was measured.
+    pub measured: String,
+    /// The limit.
+    pub limit: String,
+}
+
+fn mbps(b: u64) -> String {
+    format!("{:.2} Mbit/s", b as f64 / 1e6)
+}
+
+/// Applies `t`'s rules to one deliverable. `bytes` and `duration_s` are the
+/// deliverable's own (a DCP package: all its files, the CPL runtime).
+pub fn check(t: &Target, m: &MediaItem, bytes: u64, duration_s: Option<f64>) -> Vec<RuleResult> {
+    let mut out = Vec::new();
+    let mut push = |rule, ok: bool, measured: String, limit: String| {
+        out.push(RuleResult {
+            rule,
+            status: if ok { "pass" } else { "fail" },
+            measured,
+            limit,
+        })
+    };
+    let Some(v) = &m.video else {
+        let why = m
+            .probe
+            .error
+            .clone()
+            .unwrap_or_else(|| "no video stream".into());
+        push("probe", false, why, "a readable video stream".into());
+        return out;
+    };
+    if let Some(d) = duration_s.filter(|d| *d > 0.0) {
+        let budget = t.budget_bytes(d);
+        push(
+            "size_budget",
+            bytes <= budget,
+            format!("{bytes} bytes"),
+            format!(
+                "{budget} bytes ({} for {:.1} s)",
+                mbps(t.budget_bit_rate),
+                d
+            ),
+        );
+    }
+    let total = m.bit_rate.or_else(|| {
+        duration_s
+            .filter(|d| *d > 0.0)
+            .map(|d| (bytes as f64 * 8.0 / d) as u64)
+    });
+    if let Some(max) = t.max_video_bit_rate {
+        // The stream's own rate, else the total (an upper bound).
+        match v.bit_rate.or(total) {
+            Some(r) => push(
+                "video_bit_rate",
+                r <= max,
+                if v.bit_rate.is_some() {
+                    mbps(r)
+                } else {
+                    format!("{} (total)", mbps(r))
+                },
+                mbps(max),
+            ),
+            None => push("video_bit_rate", false, "unknown".into(), mbps(max)),
+        }
+    }
+    if let Some(max) = t.max_total_bit_rate {
+        match total {
+            Some(r) => push("total_bit_rate", r <= max, mbps(r), mbps(max)),
+            None => push("total_bit_rate", false, "unknown".into(), mbps(max)),
+        }
+    }
+    if !t.video_codecs.is_empty() {
+        push(
+            "video_codec",
+            t.video_codecs.iter().any(|c| c == &v.codec),
+            v.codec.clone(),
+            t.video_codecs.join(" | "),
+        );
+    }
+    if t.max_width.is_some() || t.max_height.is_some() {
+        let (w, h) = (
+            t.max_width.unwrap_or(u32::MAX),
+            t.max_height.unwrap_or(u32::MAX),
+        );
+        push(
+            "resolution",
+            v.width > 0 && v.width <= w && v.height <= h,
+            format!("{}x{}", v.width, v.height),
+            format!("≤ {}x{}", w, h),
+        );
+    }
+    if !t.frame_rates.is_empty() {
+        let shown: Vec<String> = t.frame_rates.iter().map(|r| format!("{r}")).collect();
+        match v.fps {
+            Some(f) => push(
+                "frame_rate",
+                t.frame_rates.iter().any(|r| (r - f).abs() < 0.01),
+                format!("{f:.3}"),
+                shown.join(" | "),
+            ),
+            None => push("frame_rate", false, "unknown".into(), shown.join(" | ")),
+        }
+    }
+    if !t.audio_codecs.is_empty() {
+        let bad: Vec<&str> = m
+            .audio
+            .iter()
+            .map(|a| a.codec.as_str())
+            .filter(|c| !t.audio_codecs.iter().any(|x| x == c))
+            .collect();
+        let measured: Vec<&str> = m.audio.iter().map(|a| a.codec.as_str()).collect();
+        push(
+            "audio_codec",
+            bad.is_empty(),
+            if measured.is_empty() {
+                "no audio".into()
+            } else {
+                measured.join(", ")
+            },
+            t.audio_codecs.join(" | "),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn budgets_for_several_runtimes() {
+        let all = builtin();
+        let dcp = find(&all, "dcp").unwrap();
+        assert_eq!(dcp.budget_bytes(1800.0), 54_000_000_000, "54 GB per 30 min");
+        assert_eq!(
+            dcp.budget_bytes(5400.0),
+            162_000_000_000,
+            "about 162 GB for 90 min"
+        );
+        let bd = find(&all, "BLURAY").unwrap();
+        let b = bd.budget_bytes(5400.0);
+        assert!(
+            (25_000_000_000..=35_000_000_000).contains(&b),
+            "30 GB class: {b}"
+        );
+        let xd = find(&all, "broadcast-hd").unwrap();
+        assert!((xd.budget_bytes(3600.0) as f64 / 1e9 - 26.6).abs() < 0.1);
+        assert_eq!(
+            find(&all, "web-1080p").unwrap().budget_bytes(60.0),
+            62_880_000
+        );
+        assert!(
+            find(&all, "vhs")
+                .unwrap_err()
+                .contains("known: dcp, bluray")
+        );
+        for t in &all {
+            t.validate().unwrap();
+            assert!(!t.sources.is_empty(), "{} has sources", t.id);
+        }
+    }
+}
