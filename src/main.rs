@@ -19,9 +19,14 @@ fn main() -> ExitCode {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(err) => {
             // A closed pipe (`footprint audit … | head`) is not a failure.
-            if let Some(io) = err.downcast_ref::<std::io::Error>()
-                && io.kind() == std::io::ErrorKind::BrokenPipe
-            {
+            let broken_pipe = err.chain().any(|e| {
+                let kind = match e.downcast_ref::<serde_json::Error>() {
+                    Some(json) => json.io_error_kind(),
+                    None => e.downcast_ref::<std::io::Error>().map(|io| io.kind()),
+                };
+                kind == Some(std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
                 return ExitCode::SUCCESS;
             }
             eprintln!("footprint: error: {err:#}");

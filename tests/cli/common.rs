@@ -92,3 +92,40 @@ pub fn media<'a>(report: &'a Value, suffix: &str) -> &'a Value {
         .find(|m| m["path"].as_str().unwrap().ends_with(suffix))
         .unwrap_or_else(|| panic!("no media item ending with {suffix}"))
 }
+
+/// Runs ffmpeg (quiet, overwrite) and asserts it succeeded.
+pub fn ffmpeg(args: &[&str]) {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-y"])
+        .args(args)
+        .output()
+        .expect("ffmpeg runs");
+    assert!(
+        out.status.success(),
+        "ffmpeg {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A 1 s 1080p25 H.264 at about 8 Mbit/s with AC-3 stereo: a valid Blu-ray stream.
+#[rustfmt::skip]
+pub fn compliant_h264(path: &Path) {
+    ffmpeg(&[
+        "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25",
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-t", "1", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "8M",
+        "-maxrate", "8M", "-bufsize", "8M", "-pix_fmt", "yuv420p",
+        "-c:a", "ac3", "-ac", "2", "-b:a", "192k",
+        path.to_str().unwrap(),
+    ]);
+}
+
+/// Six frames of lossless noise: far above any Blu-ray bit rate.
+#[rustfmt::skip]
+pub fn noisy_h264(path: &Path) {
+    ffmpeg(&[
+        "-f", "lavfi", "-i", "color=c=gray:size=640x360:rate=25,noise=alls=100:allf=t",
+        "-frames:v", "6", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0",
+        path.to_str().unwrap(),
+    ]);
+}

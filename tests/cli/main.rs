@@ -1,7 +1,9 @@
 //! Integration tests: one binary, topic modules (as ripgrep's tests/tests.rs).
 
+mod check;
 mod common;
 mod fixtures;
 mod probe;
+mod targets;
 mod trees;
 mod waste;

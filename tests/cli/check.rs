@@ -1,0 +1,191 @@
+//! `footprint check`: the CI gate for delivery folders.
+
+use crate::common::*;
+use serde_json::Value;
+use std::fs;
+
+fn check(args: &[&str]) -> (i32, Value) {
+    let out = footprint()
+        .arg("check")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    (out.status.code().unwrap(), parse_one_document(&out.stdout))
+}
+
+fn rule<'a>(deliverable: &'a Value, name: &str) -> &'a Value {
+    deliverable["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == name)
+        .unwrap_or_else(|| panic!("no rule {name} in {deliverable}"))
+}
+
+#[test]
+fn check_passes_a_compliant_file_and_fails_a_heavy_one() {
+    if !has("ffmpeg") {
+        eprintln!("ffmpeg not installed: check rules not exercised");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ok = dir.path().join("ok");
+    fs::create_dir(&ok).unwrap();
+    compliant_h264(&ok.join("feature.m2ts"));
+    let (code, r) = check(&[ok.to_str().unwrap(), "--target", "bluray"]);
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(r["passed"], true);
+    assert_eq!(r["target"]["id"], "bluray");
+    let d = &r["deliverables"][0];
+    assert_eq!(d["kind"], "video");
+    for name in [
+        "size_budget",
+        "video_bit_rate",
+        "video_codec",
+        "resolution",
+        "frame_rate",
+        "audio_codec",
+    ] {
+        assert_eq!(rule(d, name)["status"], "pass", "{name}: {d}");
+    }
+    assert!(
+        rule(d, "resolution")["measured"]
+            .as_str()
+            .unwrap()
+            .contains("1920x1080")
+    );
+
+    // The same file is not a DCP: wrong codec and audio.
+    let (code, r) = check(&[ok.to_str().unwrap(), "--target", "dcp"]);
+    assert_eq!(code, 1);
+    let d = &r["deliverables"][0];
+    assert_eq!(rule(d, "video_codec")["status"], "fail");
+    assert_eq!(rule(d, "audio_codec")["status"], "fail");
+    assert_eq!(rule(d, "resolution")["status"], "pass");
+
+    // Add a lossless noise file: the folder fails on its bit rate only.
+    noisy_h264(&ok.join("noise.mp4"));
+    let (code, r) = check(&[ok.to_str().unwrap(), "--target", "bluray"]);
+    assert_eq!(code, 1);
+    assert_eq!(r["passed"], false);
+    let ds = r["deliverables"].as_array().unwrap();
+    assert_eq!(ds.len(), 2);
+    assert!(
+        ds[0]["path"].as_str().unwrap().ends_with("feature.m2ts"),
+        "sorted"
+    );
+    assert_eq!(ds[0]["passed"], true);
+    let noise = &ds[1];
+    assert_eq!(noise["passed"], false);
+    assert_eq!(rule(noise, "video_bit_rate")["status"], "fail");
+    assert_eq!(rule(noise, "size_budget")["status"], "fail");
+    assert_eq!(rule(noise, "video_codec")["status"], "pass");
+}
+
+#[test]
+fn check_accepts_the_fixture_dcp() {
+    let dcp = fixtures().join("dcp");
+    let (code, r) = check(&[dcp.to_str().unwrap(), "--target", "dcp"]);
+    if !has("ffprobe") {
+        assert_eq!(code, 1, "without ffprobe the probe rule fails");
+        return;
+    }
+    assert_eq!(code, 0, "{r}");
+    let d = &r["deliverables"][0];
+    assert_eq!(d["kind"], "dcp");
+    assert!(d["path"].as_str().unwrap().ends_with("DEMO_FTR"));
+    assert_eq!(rule(d, "video_codec")["measured"], "jpeg2000");
+    assert_eq!(rule(d, "audio_codec")["status"], "pass");
+    // The package's bytes are all its files.
+    let bytes: u64 = fs::read_dir(fixtures().join("dcp/DEMO_FTR"))
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    assert_eq!(d["bytes"], bytes);
+}
+
+#[test]
+fn check_fails_an_empty_folder_and_rejects_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("readme.txt"), "no video here").unwrap();
+    let (code, r) = check(&[dir.path().to_str().unwrap(), "--target", "bluray"]);
+    assert_eq!(code, 1);
+    assert_eq!(r["passed"], false);
+    assert!(r["deliverables"].as_array().unwrap().is_empty());
+    let out = footprint()
+        .args(["check", "/nonexistent/delivery", "--target", "bluray"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/delivery"));
+    let out = footprint()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--target", "vhs"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // --target is required.
+    let out = footprint().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn check_junit_is_well_formed_and_escapes_names() {
+    if !has("ffmpeg") {
+        eprintln!("ffmpeg not installed: JUnit output not exercised");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    noisy_h264(&dir.path().join("a<b>&\"c\".mp4"));
+    let report = dir.path().join("junit.xml");
+    let out = footprint()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--target", "bluray", "--format", "junit", "-o"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "-o writes the file, not stdout");
+    let xml = fs::read_to_string(&report).unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .unwrap();
+    // One test case per rule of the one deliverable.
+    let cases: Vec<_> = suite
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    let failed: Vec<_> = cases
+        .iter()
+        .filter(|c| c.children().any(|n| n.has_tag_name("failure")))
+        .collect();
+    assert_eq!(
+        suite.attribute("tests"),
+        Some(cases.len().to_string().as_str())
+    );
+    assert_eq!(
+        suite.attribute("failures"),
+        Some(failed.len().to_string().as_str())
+    );
+    for c in &cases {
+        assert!(
+            c.attribute("classname")
+                .unwrap()
+                .ends_with("a<b>&\"c\".mp4")
+        );
+    }
+    let names: Vec<&str> = failed
+        .iter()
+        .map(|c| c.attribute("name").unwrap())
+        .collect();
+    assert!(
+        names.contains(&"video_bit_rate") && names.contains(&"size_budget"),
+        "{names:?}"
+    );
+    assert!(!names.contains(&"video_codec"));
+}
