@@ -18,7 +18,7 @@ use std::time::Duration;
 pub struct Deliverable {
     /// File, or package folder.
     pub path: String,
-    /// `video` or `dcp`.
+    /// `video`, `dcp` or `imf`.
     pub kind: &'static str,
     /// Its bytes (a package: all its files).
     pub bytes: u64,
@@ -118,11 +118,11 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
         }
     }
     for p in &report.packages {
-        let (m, bytes, duration) = package_item(p, &cfg);
+        let (m, kind, bytes, duration) = package_item(p, &cfg);
         deliverables.push(Deliverable {
             rules: check(&target, &m, bytes, duration),
             path: crate::pathfmt::display(p),
-            kind: "dcp",
+            kind,
             bytes,
             duration_s: duration,
             passed: false,
@@ -163,7 +163,7 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
 
 /// Probes a package's MXF files: the picture gives the video facts, every
 /// track its audio; bytes are all the package's files; duration from its CPL.
-fn package_item(dir: &Path, cfg: &Config) -> (MediaItem, u64, Option<f64>) {
+fn package_item(dir: &Path, cfg: &Config) -> (MediaItem, &'static str, u64, Option<f64>) {
     let mut files = Vec::new();
     list_files(dir, &mut files);
     files.sort();
@@ -172,12 +172,13 @@ fn package_item(dir: &Path, cfg: &Config) -> (MediaItem, u64, Option<f64>) {
         .filter_map(|f| f.metadata().ok())
         .map(|m| m.len())
         .sum();
-    let cpl = files
+    let longest = files
         .iter()
         .filter(|f| crate::classify::extension(f).as_deref() == Some("xml"))
         .filter_map(|f| crate::runtime::read_cpl(f).ok())
-        .map(|c| c.seconds)
-        .fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.max(s))));
+        .max_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    let kind = longest.as_ref().map_or("dcp", |c| c.package);
+    let cpl = longest.map(|c| c.seconds);
     let mut m = MediaItem {
         path: crate::pathfmt::display(dir),
         kind: crate::classify::Kind::Dcp,
@@ -199,7 +200,7 @@ fn package_item(dir: &Path, cfg: &Config) -> (MediaItem, u64, Option<f64>) {
         Ok(p) => p.with_timeout(cfg.probe_timeout),
         Err(e) => {
             m.probe.error = Some(e.to_string());
-            return (m, bytes, cpl);
+            return (m, kind, bytes, cpl);
         }
     };
     for f in files
@@ -227,7 +228,7 @@ fn package_item(dir: &Path, cfg: &Config) -> (MediaItem, u64, Option<f64>) {
         }
     }
     let d = m.duration_s;
-    (m, bytes, d)
+    (m, kind, bytes, d)
 }
 
 fn list_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -246,7 +246,7 @@ pub struct AuditArgs {
 pub struct WeighArgs {
     /// Programme runtime for target budgets: 90m, 1h32m, 01:32:00, 5520s.
     ///
-    /// Default: `runtime` in footprint.toml, else a DCP's CPL found in the
+    /// Default: `runtime` in footprint.toml, else a DCP or IMF CPL found in the
     /// roots (sum of its reels), else the longest video.
     #[arg(long, value_name = "DURATION")]
     pub runtime: Option<String>,

@@ -65,6 +65,8 @@ pub struct CplRuntime {
     pub reels: usize,
     /// `ContentTitleText`, if any.
     pub title: Option<String>,
+    /// `dcp` (ReelList) or `imf` (SegmentList, SMPTE ST 2067-3).
+    pub package: &'static str,
 }
 
 /// Reads a CompositionPlaylist (SMPTE ST 429-7 or Interop; the namespace is
@@ -80,14 +82,12 @@ pub fn parse_cpl(xml: &str) -> Result<CplRuntime, String> {
             root.tag_name().name()
         ));
     }
-    let rate = |s: Option<&str>| -> Option<f64> {
-        let mut it = s?.split_whitespace().map(|x| x.parse::<f64>().ok());
-        let (num, den) = (it.next()??, it.next().unwrap_or(Some(1.0))?);
-        (num > 0.0 && den > 0.0).then(|| num / den)
-    };
-    let count = |s: Option<&str>| s.and_then(|s| s.parse::<u64>().ok());
     let cpl_rate = rate(text(child(root, "EditRate")));
-    let reel_list = child(root, "ReelList").ok_or("no ReelList")?;
+    let title = text(child(root, "ContentTitleText")).map(String::from);
+    if let Some(segments) = child(root, "SegmentList") {
+        return imf_runtime(segments, cpl_rate, title);
+    }
+    let reel_list = child(root, "ReelList").ok_or("no ReelList or SegmentList")?;
     let mut seconds = 0.0;
     let mut reels = 0;
     for reel in reel_list
@@ -126,8 +126,71 @@ pub fn parse_cpl(xml: &str) -> Result<CplRuntime, String> {
     Ok(CplRuntime {
         seconds,
         reels,
-        title: text(child(root, "ContentTitleText")).map(String::from),
+        title,
+        package: "dcp",
     })
+}
+
+/// An IMF CPL: Σ over segments of the MainImageSequence's resources, each
+/// (SourceDuration, else IntrinsicDuration − EntryPoint) × RepeatCount ÷
+/// EditRate (the resource's, else the CPL's).
+fn imf_runtime(
+    segments: roxmltree::Node,
+    cpl_rate: Option<f64>,
+    title: Option<String>,
+) -> Result<CplRuntime, String> {
+    let mut seconds = 0.0;
+    let mut counted = 0;
+    for seg in segments
+        .children()
+        .filter(|c| c.tag_name().name() == "Segment")
+    {
+        let Some(image) = child(seg, "SequenceList")
+            .and_then(|l| child(l, "MainImageSequence"))
+            .and_then(|s| child(s, "ResourceList"))
+        else {
+            continue;
+        };
+        let mut seg_secs = 0.0;
+        for res in image
+            .children()
+            .filter(|c| c.tag_name().name() == "Resource")
+        {
+            let dur = count(text(child(res, "SourceDuration"))).or_else(|| {
+                let intrinsic = count(text(child(res, "IntrinsicDuration")))?;
+                let entry = count(text(child(res, "EntryPoint"))).unwrap_or(0);
+                Some(intrinsic.saturating_sub(entry))
+            });
+            let repeat = count(text(child(res, "RepeatCount"))).unwrap_or(1);
+            let r = rate(text(child(res, "EditRate"))).or(cpl_rate);
+            let (Some(dur), Some(r)) = (dur, r) else {
+                return Err("an image resource without a duration or an edit rate".into());
+            };
+            seg_secs += (dur * repeat) as f64 / r;
+        }
+        seconds += seg_secs;
+        counted += 1;
+    }
+    if counted == 0 {
+        return Err("no segment with a main image sequence".into());
+    }
+    Ok(CplRuntime {
+        seconds,
+        reels: counted,
+        title,
+        package: "imf",
+    })
+}
+
+/// An edit rate such as `24 1` or `24000 1001`, in frames per second.
+fn rate(s: Option<&str>) -> Option<f64> {
+    let mut it = s?.split_whitespace().map(|x| x.parse::<f64>().ok());
+    let (num, den) = (it.next()??, it.next().unwrap_or(Some(1.0))?);
+    (num > 0.0 && den > 0.0).then(|| num / den)
+}
+
+fn count(s: Option<&str>) -> Option<u64> {
+    s.and_then(|s| s.parse::<u64>().ok())
 }
 
 fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
@@ -187,6 +250,7 @@ mod tests {
     fn smpte_multi_reel() {
         let r = parse_cpl(SMPTE).unwrap();
         assert_eq!(r.reels, 2);
+        assert_eq!(r.package, "dcp");
         // 28800/24 + (14500-100)/24 (CPL edit rate) = 1200 + 600.
         assert_eq!(r.seconds, 1800.0);
         assert_eq!(r.title.as_deref(), Some("FEATURE_FTR"));
@@ -198,6 +262,37 @@ mod tests {
           <ReelList><Reel><AssetList><MainPicture><EditRate>25 1</EditRate>
           <Duration>2500</Duration></MainPicture></AssetList></Reel></ReelList></CompositionPlaylist>"#;
         assert_eq!(parse_cpl(xml).unwrap().seconds, 100.0);
+    }
+
+    #[test]
+    fn imf_segments_resources_and_repeats() {
+        let xml = r#"<CompositionPlaylist xmlns="http://www.smpte-ra.org/schemas/2067-3/2016"
+            xmlns:cc="http://www.smpte-ra.org/schemas/2067-2/2016">
+          <ContentTitleText>SHOW_EP01_IMF</ContentTitleText><EditRate>24000 1001</EditRate>
+          <SegmentList>
+            <Segment><SequenceList>
+              <cc:MainImageSequence><ResourceList>
+                <Resource><IntrinsicDuration>24000</IntrinsicDuration><EntryPoint>0</EntryPoint><SourceDuration>12000</SourceDuration></Resource>
+                <Resource><IntrinsicDuration>2400</IntrinsicDuration><EntryPoint>0</EntryPoint><RepeatCount>5</RepeatCount></Resource>
+              </ResourceList></cc:MainImageSequence>
+              <cc:MainAudioSequence><ResourceList><Resource><SourceDuration>999999</SourceDuration></Resource></ResourceList></cc:MainAudioSequence>
+            </SequenceList></Segment>
+            <Segment><SequenceList>
+              <cc:MainImageSequence><ResourceList>
+                <Resource><EditRate>25 1</EditRate><IntrinsicDuration>2600</IntrinsicDuration><EntryPoint>100</EntryPoint></Resource>
+              </ResourceList></cc:MainImageSequence>
+            </SequenceList></Segment>
+          </SegmentList>
+        </CompositionPlaylist>"#;
+        let r = parse_cpl(xml).unwrap();
+        assert_eq!(r.package, "imf");
+        assert_eq!(r.reels, 2);
+        // (12000 + 2400 × 5) × 1001/24000 + 2500/25 = 1001 + 100.
+        assert!((r.seconds - 1101.0).abs() < 1e-9, "{}", r.seconds);
+        let bad = xml
+            .replace("<SourceDuration>12000</SourceDuration>", "")
+            .replace("<IntrinsicDuration>24000</IntrinsicDuration>", "");
+        assert!(parse_cpl(&bad).is_err());
     }
 
     #[test]

@@ -99,7 +99,7 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
             "Runtime {} ({}); budgets for it: {}.",
             format_duration(t.runtime_s),
             match t.runtime_source {
-                "cpl" => "from the DCP's CPL",
+                "cpl" => "from the package's CPL",
                 "longest-video" => "the longest video; set --runtime",
                 "config" => "from footprint.toml",
                 _ => "from --runtime",
