@@ -291,6 +291,14 @@ pub fn estimate(bytes: u64, reclaimable: u64, a: &Assumptions) -> Co2Report {
         "model and defaults: footprint CO2-FACTORS §2 (per stored TB: W/TB × 8.76 × PUE × grid + embodied ÷ life)".to_string(),
     ];
     sources.extend(medium_sources(a.medium).iter().map(|s| s.to_string()));
+    if let Some(pue) = a
+        .pue
+        .filter(|_| matches!(a.medium, Medium::Hdd | Medium::Ssd))
+    {
+        sources.push(format!(
+            "PUE {pue} for central, low and high: set in footprint.toml"
+        ));
+    }
     Co2Report {
         kg_per_year: total,
         operational_kg_per_year: operational,

@@ -229,18 +229,26 @@ pub fn check(t: &Target, m: &MediaItem, bytes: u64, duration_s: Option<f64>) -> 
         push("probe", false, why, "a readable video stream".into());
         return out;
     };
-    if let Some(d) = duration_s.filter(|d| *d > 0.0) {
-        let budget = t.budget_bytes(d);
-        push(
+    match duration_s.filter(|d| *d > 0.0) {
+        Some(d) => {
+            let budget = t.budget_bytes(d);
+            push(
+                "size_budget",
+                bytes <= budget,
+                format!("{bytes} bytes"),
+                format!(
+                    "{budget} bytes ({} for {:.1} s)",
+                    mbps(t.budget_bit_rate),
+                    d
+                ),
+            );
+        }
+        None => push(
             "size_budget",
-            bytes <= budget,
-            format!("{bytes} bytes"),
-            format!(
-                "{budget} bytes ({} for {:.1} s)",
-                mbps(t.budget_bit_rate),
-                d
-            ),
-        );
+            false,
+            "unknown running time".into(),
+            format!("{} of running time", mbps(t.budget_bit_rate)),
+        ),
     }
     let total = m.bit_rate.or_else(|| {
         duration_s

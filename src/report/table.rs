@@ -85,8 +85,10 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
     }
     writeln!(
         out,
-        "{} files in {} folders ({}).",
-        s.files, s.folders, roots
+        "{} in {} ({}).",
+        count(s.files, "file", "files"),
+        count(s.folders, "folder", "folders"),
+        roots
     )?;
     if let Some(t) = r.targets.first() {
         let budgets: Vec<String> = r
@@ -110,8 +112,8 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
     if r.stages.probe == StageStatus::Done || s.media_files > 0 {
         writeln!(
             out,
-            "{} media items ({} image sequences), {} of running time.",
-            s.media_files,
+            "{} ({} image sequences), {} of running time.",
+            count(s.media_files, "media item", "media items"),
             s.image_sequences,
             format_duration(s.media_duration_s)
         )?;
@@ -187,26 +189,54 @@ fn sig2(v: f64) -> String {
     format!("{v:.digits$}")
 }
 
+/// "1 file", "2 files".
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The unit a mass of `kg` reads best in: t, kg, g or mg.
+fn mass_unit(kg: f64) -> (f64, &'static str) {
+    match kg.abs() {
+        m if m >= 1000.0 => (1e-3, "t"),
+        m if m >= 1.0 || m == 0.0 => (1.0, "kg"),
+        m if m >= 1e-3 => (1e3, "g"),
+        _ => (1e6, "mg"),
+    }
+}
+
+fn mass(kg: f64) -> String {
+    let (k, unit) = mass_unit(kg);
+    format!("{} {unit}", sig2(kg * k))
+}
+
+/// "central unit (low–high)", all in the central value's unit.
+fn mass_range(x: &crate::co2::Range) -> String {
+    let (k, unit) = mass_unit(x.central);
+    format!(
+        "{} {unit} ({}–{})",
+        sig2(x.central * k),
+        sig2(x.low * k),
+        sig2(x.high * k)
+    )
+}
+
 fn write_co2(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let Some(c) = &r.co2 else {
         return Ok(());
     };
     let a = &c.assumptions;
-    let range = |x: &crate::co2::Range| {
-        format!("{} kg ({}–{})", sig2(x.central), sig2(x.low), sig2(x.high))
-    };
     writeln!(
         out,
-        "Keeping it stored: {} CO₂e per year; {} kg over {} years.",
-        range(&c.kg_per_year),
-        sig2(c.kg_total.central),
+        "Keeping it stored: {} CO₂e per year; {} over {} years.",
+        mass_range(&c.kg_per_year),
+        mass(c.kg_total.central),
         a.years
     )?;
     writeln!(
         out,
-        "  operational {} + embodied {} kg per year; {} copies on {}, grid {} ({} kg/kWh). Sources: --format json, co2.sources.",
-        sig2(c.operational_kg_per_year.central),
-        sig2(c.embodied_kg_per_year.central),
+        "  operational {} + embodied {} per year; {} copies on {}, grid {} ({} kg/kWh). Sources: docs/co2.md, or co2.sources in --format json.",
+        mass(c.operational_kg_per_year.central),
+        mass(c.embodied_kg_per_year.central),
         a.copies,
         format!("{:?}", a.medium).to_lowercase(),
         a.grid_zone,
@@ -216,7 +246,7 @@ fn write_co2(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "  The reclaimable part accounts for {} per year: an allocated share, a saving only when drives are retired or a purchase is avoided.",
-            range(&c.reclaimable_kg_per_year)
+            mass_range(&c.reclaimable_kg_per_year)
         )?;
     }
     writeln!(out)
@@ -393,4 +423,25 @@ fn write_errors(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Resu
         r.errors.len()
     )?;
     writeln!(out, "{t}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masses_read_in_the_right_unit_with_two_significant_figures() {
+        assert_eq!(mass(5.3), "5.3 kg");
+        assert_eq!(mass(22.81), "23 kg");
+        assert_eq!(mass(1234.0), "1.2 t");
+        assert_eq!(mass(0.0123), "12 g");
+        assert_eq!(mass(0.000_012_4), "12 mg");
+        assert_eq!(mass(0.0), "0 kg");
+        let r = crate::co2::Range {
+            central: 1.18,
+            low: 0.36,
+            high: 6.2,
+        };
+        assert_eq!(mass_range(&r), "1.2 kg (0.36–6.2)");
+    }
 }

@@ -189,3 +189,23 @@ fn check_junit_is_well_formed_and_escapes_names() {
     );
     assert!(!names.contains(&"video_codec"));
 }
+
+#[test]
+fn the_ci_examples_in_the_docs_parse() {
+    use clap::Parser;
+    let doc = include_str!("../../docs/TARGETS.md");
+    let lines: Vec<&str> = doc
+        .lines()
+        .map(|l| {
+            l.trim()
+                .trim_start_matches("- run: ")
+                .trim_start_matches("- ")
+        })
+        .filter(|l| l.starts_with("footprint check ") && !l.contains('['))
+        .collect();
+    assert!(lines.len() >= 2, "{lines:?}");
+    for line in lines {
+        let cli = footprint::cli::Cli::try_parse_from(line.split_whitespace());
+        assert!(cli.is_ok(), "{line}: {}", cli.err().unwrap());
+    }
+}
