@@ -38,7 +38,7 @@ pub enum AuditError {
 
 /// Runs the whole audit and returns the report.
 pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
-    let stages_total = 2 + usize::from(cfg.probe) + usize::from(cfg.hash);
+    let stages_total = 3 + usize::from(cfg.probe) + usize::from(cfg.hash);
     let mut step = 1;
     let walked = walk_stage(cfg, log, step, stages_total)?;
     let mut errors = walked.errors;
@@ -97,6 +97,27 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         duplicate_members = dup.members;
     }
 
+    step += 1;
+    let verifying = cfg.verify_mhl || cfg.verify_dcp;
+    let bar = log.phase(
+        step,
+        stages_total,
+        if verifying {
+            "Verifying manifests"
+        } else {
+            "Checking manifests"
+        },
+        Some(0),
+    );
+    let (manifests, manifest_errors) =
+        crate::manifest::check(&files, cfg.verify_mhl, cfg.verify_dcp, cfg.io_threads, &bar);
+    bar.finish_and_clear();
+    interrupted()?;
+    for e in manifest_errors {
+        log.warn_file(&e);
+        errors.push(e);
+    }
+
     let mut media = Vec::with_capacity(inv.items.len());
     let mut kinds = inv.kinds.clone();
     for (item, result) in inv.items.iter().zip(probed) {
@@ -131,6 +152,16 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         cfg.top.max(1) * 2,
     );
 
+    let copies = (cfg.hash && roots.len() > 1).then(|| {
+        crate::copies::assess(
+            &files,
+            &kinds,
+            roots,
+            &duplicate_members,
+            cfg.weigh.co2.copies,
+            cfg.clip_depth,
+        )
+    });
     let owns = owners(&files);
     let (by_kind, summary_bytes) = totals(&files, &kinds, &owns);
     let duplicate_bytes = duplicates.iter().map(|g| g.wasted_bytes).sum();
@@ -192,8 +223,12 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
                 StageStatus::Skipped
             },
             co2: StageStatus::Done,
-            copies: StageStatus::NotImplemented,
-            manifests: StageStatus::NotImplemented,
+            copies: if copies.is_some() {
+                StageStatus::Done
+            } else {
+                StageStatus::Skipped
+            },
+            manifests: StageStatus::Done,
         },
         summary,
         by_kind,
@@ -204,8 +239,9 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         reclaim_top: waste.top,
         targets,
         co2: Some(co2),
-        copies: Vec::new(),
-        manifests: Vec::new(),
+        copies: copies.as_ref().map(|c| c.roots.clone()).unwrap_or_default(),
+        clip_copies: copies.map(|c| c.clips).unwrap_or_default(),
+        manifests,
         folders: heaviest_folders(&files, &owns, roots, cfg.top.max(1) * 5),
         errors: errors.iter().map(ErrorEntry::from).collect(),
         candidates: waste.candidates,

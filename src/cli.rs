@@ -236,6 +236,25 @@ pub struct AuditArgs {
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
 
+    /// Re-hash every file an ASC MHL history lists, with the history's own
+    /// format (xxh64, xxh3, xxh128, md5, sha1, c4), and report mismatches.
+    ///
+    /// Without it, files are checked by size and modification time, which
+    /// misses a content change whose mtime was restored.
+    #[arg(long)]
+    pub verify_mhl: bool,
+
+    /// Re-hash every asset a DCP/IMF packing list lists (SHA-1) and report
+    /// mismatches. Without it, assets are checked by size.
+    #[arg(long)]
+    pub verify_dcp: bool,
+
+    /// For copies across roots: a clip folder is the folder this many levels
+    /// below each root (e.g. 2 for ROOT/DAY/CARD). Default: the card folder
+    /// of a camera-card structure, else each media file's own folder.
+    #[arg(long, value_name = "N")]
+    pub clip_depth: Option<usize>,
+
     /// Weighing against delivery targets and CO₂.
     #[command(flatten)]
     pub weigh: WeighArgs,

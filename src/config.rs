@@ -116,6 +116,12 @@ pub struct Config {
     pub top: usize,
     /// Targets and CO₂ assumptions.
     pub weigh: Weigh,
+    /// Re-hash files listed in ASC MHL histories.
+    pub verify_mhl: bool,
+    /// Re-hash assets listed in DCP/IMF packing lists.
+    pub verify_dcp: bool,
+    /// Clip folders for copy counts: this many levels below each root.
+    pub clip_depth: Option<usize>,
 }
 
 /// Delivery targets, runtime and CO₂ assumptions, from options and footprint.toml.
@@ -254,6 +260,9 @@ impl Config {
             ffprobe: args.ffprobe.clone(),
             probe_timeout: Duration::from_secs_f64(args.probe_timeout),
             top: args.top,
+            verify_mhl: args.verify_mhl,
+            verify_dcp: args.verify_dcp,
+            clip_depth: args.clip_depth,
             ..base
         })
     }
@@ -291,6 +300,9 @@ impl Config {
             ffprobe: None,
             probe_timeout: Duration::from_secs(30),
             top: 10,
+            verify_mhl: false,
+            verify_dcp: false,
+            clip_depth: None,
             weigh: Weigh {
                 runtime: None,
                 targets: Vec::new(),

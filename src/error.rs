@@ -38,6 +38,8 @@ pub enum ErrorKind {
     Changed,
     /// The media could not be probed (fake, truncated, unsupported, timeout).
     Probe,
+    /// An ASC MHL or packing list that cannot be read (malformed XML…).
+    Manifest,
     /// Any other I/O error.
     Io,
 }
@@ -62,6 +64,7 @@ impl ErrorKind {
             ErrorKind::SymlinkLoop => "symlink loop",
             ErrorKind::Changed => "changed during scan",
             ErrorKind::Probe => "probe failed",
+            ErrorKind::Manifest => "bad manifest",
             ErrorKind::Io => "I/O error",
         }
     }

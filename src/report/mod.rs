@@ -267,10 +267,12 @@ pub struct Report {
     pub targets: Vec<TargetWeight>,
     /// CO₂ estimate of keeping it stored.
     pub co2: Option<crate::co2::Co2Report>,
-    /// Copies across roots (not yet implemented: always empty).
-    pub copies: Vec<serde_json::Value>,
-    /// ASC MHL and DCP packing lists (not yet implemented: always empty).
-    pub manifests: Vec<serde_json::Value>,
+    /// Copies across roots, one per root of a multi-root audit.
+    pub copies: Vec<crate::copies::RootCopies>,
+    /// Copies of each clip folder across roots (addition).
+    pub clip_copies: Vec<crate::copies::ClipCopies>,
+    /// ASC MHL histories and DCP/IMF packing lists, checked against the disk.
+    pub manifests: Vec<crate::manifest::ManifestReport>,
     /// Heaviest folders, at most two levels below each root (addition).
     pub folders: Vec<FolderWeight>,
     /// Per-file problems, sorted by path.

@@ -1,0 +1,246 @@
+//! Stage: manifests. ASC MHL histories and DCP/IMF packing lists found in the
+//! roots, each entry checked against the disk: by size and modification time
+//! (PKLs carry no time: size), or, with `--verify-mhl` / `--verify-dcp`, by
+//! re-hashing with the manifest's own format. Nothing is ever written.
+
+pub mod digest;
+pub mod mhl;
+pub mod pkl;
+
+use crate::error::{ErrorKind, FileError};
+use crate::walk::FileEntry;
+use digest::Format;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One file a manifest lists.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Listed {
+    /// Absolute path.
+    pub path: PathBuf,
+    /// Recorded size.
+    pub size: Option<u64>,
+    /// Recorded modification time, seconds (MHL only).
+    pub mtime_s: Option<i64>,
+    /// Recorded hash.
+    pub hash: Option<(Format, String)>,
+}
+
+/// A parsed manifest.
+#[derive(Clone, Debug)]
+pub struct Manifest {
+    /// The newest MHL generation, or the PKL.
+    pub path: PathBuf,
+    /// `ascmhl` or `dcp-pkl`.
+    pub kind: &'static str,
+    /// The folder its paths are relative to.
+    pub root: PathBuf,
+    /// MHL generations read (1 for a PKL).
+    pub generations: usize,
+    /// Listed files, newest entry of each.
+    pub entries: Vec<Listed>,
+}
+
+/// `manifests[]`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ManifestReport {
+    /// The newest generation, or the PKL.
+    pub path: String,
+    /// `ascmhl` or `dcp-pkl`.
+    pub kind: &'static str,
+    /// The format most entries use (`xxh64`, `sha1`…).
+    pub hash_format: String,
+    /// Files listed.
+    pub entries: u64,
+    /// Files that match.
+    pub verified: u64,
+    /// Files that differ, sorted.
+    pub changed: Vec<String>,
+    /// Files listed but absent, sorted.
+    pub missing: Vec<String>,
+    /// The folder the manifest covers (addition).
+    pub root: String,
+    /// MHL generations read (addition).
+    pub generations: usize,
+    /// `size+mtime`, `size` or `hash`: how `verified` was decided (addition).
+    pub checked_by: &'static str,
+}
+
+/// Where the manifests are: `ascmhl/` folders holding a `.mhl`, and XML
+/// files whose root element is `PackingList`, in the walked files.
+pub fn find(files: &[FileEntry]) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut mhl: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| crate::classify::extension(&f.path).as_deref() == Some("mhl"))
+        .filter_map(|f| f.path.parent())
+        .filter(|d| {
+            d.file_name()
+                .is_some_and(|n| n.eq_ignore_ascii_case("ascmhl"))
+        })
+        .map(Path::to_path_buf)
+        .collect();
+    mhl.sort();
+    mhl.dedup();
+    let mut pkls: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| crate::classify::extension(&f.path).as_deref() == Some("xml"))
+        .filter(|f| {
+            crate::fsutil::read_head(&f.path, 4096).is_ok_and(|h| {
+                crate::inventory::root_element(&String::from_utf8_lossy(&h)).as_deref()
+                    == Some("PackingList")
+            })
+        })
+        .map(|f| f.path.clone())
+        .collect();
+    pkls.sort();
+    (mhl, pkls)
+}
+
+enum Outcome {
+    Verified,
+    Changed,
+    Missing,
+}
+
+/// Checks one entry; `hash` re-reads the file with the manifest's format.
+fn check_entry(e: &Listed, hash: bool) -> Result<Outcome, FileError> {
+    let md = match std::fs::metadata(&e.path) {
+        Ok(md) if md.is_file() => md,
+        Ok(_) => return Ok(Outcome::Missing),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Outcome::Missing),
+        Err(err) => {
+            return Err(FileError::io(
+                &e.path,
+                "cannot check against its manifest",
+                &err,
+            ));
+        }
+    };
+    if e.size.is_none() && e.mtime_s.is_none() && !(hash && e.hash.is_some()) {
+        return Err(FileError::new(
+            &e.path,
+            ErrorKind::Manifest,
+            "its manifest records no size, date or hash to check it against",
+        ));
+    }
+    if e.size.is_some_and(|s| s != md.len()) {
+        return Ok(Outcome::Changed);
+    }
+    if hash && let Some((format, want)) = &e.hash {
+        let got = digest::file(&e.path, *format)
+            .map_err(|err| FileError::io(&e.path, "cannot hash for its manifest", &err))?;
+        return Ok(if format.same(&got, want) {
+            Outcome::Verified
+        } else {
+            Outcome::Changed
+        });
+    }
+    if let Some(want) = e.mtime_s {
+        use std::os::unix::fs::MetadataExt;
+        // MHL dates have whole seconds, truncated.
+        if md.mtime() != want {
+            return Ok(Outcome::Changed);
+        }
+    }
+    Ok(Outcome::Verified)
+}
+
+/// Reads and checks every manifest. Unreadable or malformed ones become
+/// errors; the others are reported sorted by path.
+pub fn check(
+    files: &[FileEntry],
+    verify_mhl: bool,
+    verify_dcp: bool,
+    io_threads: usize,
+    bar: &indicatif::ProgressBar,
+) -> (Vec<ManifestReport>, Vec<FileError>) {
+    // Re-hashing waits on the disk: as many reads in flight as the hash stage.
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(io_threads.max(1))
+        .build()
+    {
+        Ok(pool) => pool.install(|| check_all(files, verify_mhl, verify_dcp, bar)),
+        Err(_) => check_all(files, verify_mhl, verify_dcp, bar),
+    }
+}
+
+fn check_all(
+    files: &[FileEntry],
+    verify_mhl: bool,
+    verify_dcp: bool,
+    bar: &indicatif::ProgressBar,
+) -> (Vec<ManifestReport>, Vec<FileError>) {
+    let (mhl_dirs, pkls) = find(files);
+    let mut errors = Vec::new();
+    let mut manifests = Vec::new();
+    for d in &mhl_dirs {
+        match mhl::read_history(d) {
+            Ok(m) => manifests.push((m, verify_mhl)),
+            Err(e) => errors.push(FileError::new(d, ErrorKind::Manifest, e)),
+        }
+    }
+    for p in &pkls {
+        match pkl::read(p) {
+            Ok(m) => manifests.push((m, verify_dcp)),
+            Err(e) => errors.push(FileError::new(p, ErrorKind::Manifest, e)),
+        }
+    }
+    bar.set_length(manifests.iter().map(|(m, _)| m.entries.len() as u64).sum());
+    let mut out = Vec::new();
+    for (m, hash) in manifests {
+        let results: Vec<Result<Outcome, FileError>> = m
+            .entries
+            .par_iter()
+            .map(|e| {
+                let r = check_entry(e, hash);
+                bar.inc(1);
+                r
+            })
+            .collect();
+        let mut report = ManifestReport {
+            path: crate::pathfmt::display(&m.path),
+            kind: m.kind,
+            hash_format: majority_format(&m.entries),
+            entries: m.entries.len() as u64,
+            verified: 0,
+            changed: Vec::new(),
+            missing: Vec::new(),
+            root: crate::pathfmt::display(&m.root),
+            generations: m.generations,
+            checked_by: match (hash, m.kind) {
+                (true, _) => "hash",
+                (false, "dcp-pkl") => "size",
+                _ => "size+mtime",
+            },
+        };
+        for (e, r) in m.entries.iter().zip(results) {
+            match r {
+                Ok(Outcome::Verified) => report.verified += 1,
+                Ok(Outcome::Changed) => report.changed.push(crate::pathfmt::display(&e.path)),
+                Ok(Outcome::Missing) => report.missing.push(crate::pathfmt::display(&e.path)),
+                // Neither verified nor changed: listed in `errors`.
+                Err(err) => errors.push(err),
+            }
+        }
+        report.changed.sort();
+        report.missing.sort();
+        out.push(report);
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    (out, errors)
+}
+
+fn majority_format(entries: &[Listed]) -> String {
+    let mut count: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for e in entries {
+        if let Some((f, _)) = &e.hash {
+            *count.entry(f.name()).or_default() += 1;
+        }
+    }
+    count
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map_or_else(|| "none".to_string(), |(f, _)| f.to_string())
+}
