@@ -19,6 +19,9 @@ pub struct Entry {
     pub mtime_s: Option<i64>,
     /// The first hash element of a known format.
     pub hash: Option<(Format, String)>,
+    /// That element's `action` is `failed`: the tool that wrote this
+    /// generation found the file no longer matches (its value is the new hash).
+    pub failed: bool,
 }
 
 fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
@@ -60,7 +63,12 @@ pub fn parse_generation(xml: &str) -> Result<Vec<Entry>, String> {
         let mtime_s = p
             .attribute("lastmodificationdate")
             .and_then(crate::timefmt::parse_rfc3339);
-        let hash = h.children().filter(|c| c.is_element()).find_map(|c| {
+        let known = h
+            .children()
+            .filter(|c| c.is_element())
+            .find(|c| Format::from_mhl(c.tag_name().name()).is_some());
+        let failed = known.is_some_and(|c| c.attribute("action") == Some("failed"));
+        let hash = known.and_then(|c| {
             let f = Format::from_mhl(c.tag_name().name())?;
             Some((f, c.text()?.trim().to_string()))
         });
@@ -69,6 +77,7 @@ pub fn parse_generation(xml: &str) -> Result<Vec<Entry>, String> {
             size,
             mtime_s,
             hash,
+            failed,
         });
     }
     Ok(out)
@@ -111,10 +120,15 @@ pub fn read_history(ascmhl_dir: &Path) -> Result<Manifest, String> {
                 ));
             }
             match latest.get_mut(&e.path) {
-                // A later generation without a hash of a known format keeps the older hash.
+                // The reference hash is the newest one that is not a failure;
+                // a failure sticks.
                 Some(old) => {
-                    let hash = e.hash.clone().or(old.hash.take());
-                    *old = Entry { hash, ..e };
+                    let hash = match e.failed {
+                        true => old.hash.take(),
+                        false => e.hash.clone().or(old.hash.take()),
+                    };
+                    let failed = old.failed || e.failed;
+                    *old = Entry { hash, failed, ..e };
                 }
                 None => {
                     latest.insert(e.path.clone(), e);
@@ -134,6 +148,7 @@ pub fn read_history(ascmhl_dir: &Path) -> Result<Manifest, String> {
                 size: e.size,
                 mtime_s: e.mtime_s,
                 hash: e.hash,
+                failed: e.failed,
             })
             .collect(),
     })

@@ -24,8 +24,10 @@ pub struct Listed {
     pub size: Option<u64>,
     /// Recorded modification time, seconds (MHL only).
     pub mtime_s: Option<i64>,
-    /// Recorded hash.
+    /// Recorded hash: the reference, never a failed verification's value.
     pub hash: Option<(Format, String)>,
+    /// The manifest itself records a failed verification of this file.
+    pub failed: bool,
 }
 
 /// A parsed manifest.
@@ -118,6 +120,9 @@ fn check_entry(e: &Listed, hash: bool) -> Result<Outcome, FileError> {
             ));
         }
     };
+    if e.failed {
+        return Ok(Outcome::Changed);
+    }
     if e.size.is_none() && e.mtime_s.is_none() && !(hash && e.hash.is_some()) {
         return Err(FileError::new(
             &e.path,

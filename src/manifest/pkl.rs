@@ -144,6 +144,7 @@ pub fn read(pkl: &Path) -> Result<Manifest, String> {
             size: a.size,
             mtime_s: None,
             hash: a.hash.map(|h| (Format::Sha1Base64, h)),
+            failed: false,
         });
     }
     entries.sort_by(|a, b| a.path.cmp(&b.path));

@@ -3,6 +3,7 @@
 //! Field names and order follow CONTRACT.md (`schema_version` 1). Fields that
 //! CONTRACT does not name are additions, documented in docs/REPORT.md.
 
+pub mod consolidate;
 pub mod dupes;
 pub mod export;
 pub mod json;

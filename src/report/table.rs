@@ -153,6 +153,8 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
     }
 
     write_reclaim(r, style, out)?;
+    super::consolidate::write_copies(r, style, out)?;
+    super::consolidate::write_manifests(r, style, out)?;
     write_co2(r, out)?;
     write_stages(r, out)?;
     write_errors(r, style, out)
@@ -253,7 +255,7 @@ fn write_co2(r: &Report, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// `path` shown relative to the root when there is a single root.
-fn relative<'a>(r: &Report, path: &'a str) -> &'a str {
+pub(crate) fn relative<'a>(r: &Report, path: &'a str) -> &'a str {
     match r.roots.as_slice() {
         [root] => path
             .strip_prefix(root.as_str())

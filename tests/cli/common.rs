@@ -129,3 +129,19 @@ pub fn noisy_h264(path: &Path) {
         path.to_str().unwrap(),
     ]);
 }
+
+/// The ASC MHL reference tool (`ascmhl`, PyPI): `$FOOTPRINT_ASCMHL`, else on
+/// PATH. `.ci/run` installs it; under CI its absence is a failure, not a skip.
+pub fn ascmhl() -> Option<PathBuf> {
+    let candidate = std::env::var_os("FOOTPRINT_ASCMHL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("ascmhl"));
+    let ok = std::process::Command::new(&candidate)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok && std::env::var_os("CI").is_some() {
+        panic!("ascmhl is not installed but CI is set: .ci/run must install it");
+    }
+    ok.then_some(candidate)
+}

@@ -2,6 +2,7 @@
 
 mod check;
 mod common;
+mod consolidate;
 mod fixtures;
 mod probe;
 mod targets;

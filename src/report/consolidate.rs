@@ -1,0 +1,132 @@
+//! Table sections for DITs: copies across roots ("safe to wipe?") and the
+//! manifests (ASC MHL, DCP packing lists) checked against the disk.
+
+use super::Report;
+use super::table::{TableStyle, table};
+use crate::units::Bytes;
+use std::io::{self, Write};
+
+/// One line per root, then the clip folders with a single copy.
+pub fn write_copies(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<()> {
+    if r.copies.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "Copies across roots (is each root safe to wipe?):")?;
+    let mut t = table(
+        style,
+        &[
+            "Root",
+            "Size",
+            "Also elsewhere",
+            "Only here",
+            "Safe to wipe?",
+        ],
+    );
+    for c in &r.copies {
+        let verdict = if c.safe_to_wipe {
+            "yes: every byte is on another root".to_string()
+        } else if c.clip_folders_at_risk > 0 {
+            format!("NO: {} clip folder(s) at risk", c.clip_folders_at_risk)
+        } else {
+            "NO: some files exist only here".to_string()
+        };
+        t.add_row(vec![
+            c.root.clone(),
+            Bytes(c.bytes).to_string(),
+            Bytes(c.bytes_elsewhere).to_string(),
+            Bytes(c.bytes_unique).to_string(),
+            verdict,
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    let at_risk: Vec<_> = r
+        .clip_copies
+        .iter()
+        .filter(|c| c.status == "at_risk")
+        .collect();
+    let surplus = r
+        .clip_copies
+        .iter()
+        .filter(|c| c.status == "surplus")
+        .count();
+    if !at_risk.is_empty() {
+        let mut t = table(style, &["Clip folders with one copy", "Files", "Size"]);
+        for c in at_risk.iter().take(style.top.max(1) * 2) {
+            t.add_row(vec![
+                c.path.clone(),
+                c.files.to_string(),
+                Bytes(c.bytes).to_string(),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+        if at_risk.len() > style.top.max(1) * 2 {
+            writeln!(
+                out,
+                "… and {} more (--format json, clip_copies).",
+                at_risk.len() - style.top.max(1) * 2
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "{} clip folder(s): {} at risk (1 copy), {} above the {}-copy policy (--copies).\n",
+        r.clip_copies.len(),
+        at_risk.len(),
+        surplus,
+        r.co2.as_ref().map_or(3, |c| c.assumptions.copies)
+    )
+}
+
+/// One line per manifest, then the files that changed or are missing.
+pub fn write_manifests(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<()> {
+    if r.manifests.is_empty() {
+        return Ok(());
+    }
+    let mut t = table(
+        style,
+        &[
+            "Manifest",
+            "Kind",
+            "Files",
+            "Verified",
+            "Changed",
+            "Missing",
+            "Checked by",
+        ],
+    );
+    for m in &r.manifests {
+        t.add_row(vec![
+            super::table::relative(r, &m.path).to_string(),
+            m.kind.to_string(),
+            m.entries.to_string(),
+            m.verified.to_string(),
+            m.changed.len().to_string(),
+            m.missing.len().to_string(),
+            m.checked_by.to_string(),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    let mut problems: Vec<(&str, &str)> = Vec::new();
+    for m in &r.manifests {
+        problems.extend(m.changed.iter().map(|p| ("changed", p.as_str())));
+        problems.extend(m.missing.iter().map(|p| ("missing", p.as_str())));
+    }
+    problems.sort_by(|a, b| a.1.cmp(b.1));
+    for (what, path) in problems.iter().take(style.top.max(1) * 2) {
+        writeln!(out, "  {what:8} {}", super::table::relative(r, path))?;
+    }
+    if problems.len() > style.top.max(1) * 2 {
+        writeln!(
+            out,
+            "  … and {} more (--format json, manifests).",
+            problems.len() - style.top.max(1) * 2
+        )?;
+    }
+    if r.manifests.iter().any(|m| m.checked_by != "hash") {
+        writeln!(
+            out,
+            "Size and date checks miss a change whose date was restored: --verify-mhl and --verify-dcp re-hash."
+        )?;
+    }
+    writeln!(out)
+}
