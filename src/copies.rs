@@ -115,16 +115,22 @@ pub fn assess(
     // For each file, the number of roots holding its content on a distinct inode.
     let mut copies = vec![1u32; files.len()];
     for g in groups {
-        let pairs: HashSet<(usize, FileId)> =
-            g.iter().map(|&i| (files[i].root, files[i].id)).collect();
+        // Root → the distinct inodes holding this content there (few roots).
+        let mut by_root: BTreeMap<usize, HashSet<FileId>> = BTreeMap::new();
+        for &i in g {
+            by_root
+                .entry(files[i].root)
+                .or_default()
+                .insert(files[i].id);
+        }
         for &i in g {
             let f = &files[i];
-            let others: HashSet<usize> = pairs
+            // Another root counts unless its only inode is this very file.
+            let others = by_root
                 .iter()
-                .filter(|(r, id)| *r != f.root && *id != f.id)
-                .map(|(r, _)| *r)
-                .collect();
-            copies[i] = 1 + others.len() as u32;
+                .filter(|(r, ids)| **r != f.root && !(ids.len() == 1 && ids.contains(&f.id)))
+                .count();
+            copies[i] = 1 + others as u32;
         }
     }
     let mut per_root: Vec<(HashSet<FileId>, u64, u64)> = vec![(HashSet::new(), 0, 0); roots.len()];

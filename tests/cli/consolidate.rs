@@ -136,6 +136,14 @@ fn copies_across_roots_are_exact() {
     assert_eq!(ca["bytes_unique"], 0);
     assert_eq!(ca["safe_to_wipe"], true);
 
+    // A hard link on another root is the same bytes on the same disk: no copy.
+    let d = dir.path().join("D");
+    fs::create_dir(&d).unwrap();
+    fs::hard_link(&only_a, d.join("linked.mov")).unwrap();
+    let rl = audit_json(&["--no-probe", "-q", a.to_str().unwrap(), d.to_str().unwrap()]);
+    assert_eq!(copies_of(&rl, &a)["bytes_unique"], 150_000);
+    assert_eq!(copies_of(&rl, &d)["bytes_unique"], 30_000);
+
     // The table answers the question per root.
     let out = footprint()
         .args(["audit", "--no-probe", "-q"])
