@@ -13,8 +13,8 @@ use crate::probe::ffprobe::Ffprobe;
 use crate::probe::{ProbeError, ProbeInfo, Prober, header};
 use crate::progress::Progress;
 use crate::report::{
-    ByKind, ErrorEntry, FolderWeight, MediaItem, ProbeStatus, Report, SCHEMA_VERSION, SequenceInfo,
-    StageStatus, Stages, Summary, TargetWeight, Tool,
+    ByKind, ErrorEntry, FileRow, FolderWeight, MediaItem, ProbeStatus, Report, SCHEMA_VERSION,
+    SequenceInfo, StageStatus, Stages, Summary, TargetWeight, Tool,
 };
 use crate::walk::{self, FileEntry};
 use rayon::prelude::*;
@@ -246,7 +246,32 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         errors: errors.iter().map(ErrorEntry::from).collect(),
         candidates: waste.candidates,
         packages: inv.packages.clone(),
+        other_files: other_files(&files, &kinds, &inv.items),
     })
+}
+
+/// Files that belong to no media item, for the CSV.
+fn other_files(files: &[FileEntry], kinds: &[Kind], items: &[Item]) -> Vec<FileRow> {
+    let mut in_item = vec![false; files.len()];
+    for item in items {
+        match &item.clip {
+            Clip::File(i) => in_item[*i] = true,
+            Clip::Sequence(s) => s.frames.iter().for_each(|f| in_item[f.1] = true),
+        }
+    }
+    let mut rows: Vec<FileRow> = files
+        .iter()
+        .zip(kinds)
+        .zip(in_item)
+        .filter(|(_, inside)| !inside)
+        .map(|((f, &kind), _)| FileRow {
+            path: pathfmt::display(&f.path),
+            kind,
+            bytes: f.size,
+        })
+        .collect();
+    rows.sort_by(|a, b| a.path.cmp(&b.path));
+    rows
 }
 
 /// The runtime budgets scale with: options or config, else the longest DCP

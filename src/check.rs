@@ -1,6 +1,6 @@
 //! `footprint check`: the CI gate for delivery folders, and `footprint targets`.
 
-use crate::cli::{CheckArgs, CheckFormat, ColorWhen, Format, ScanArgs, TargetsArgs, WeighArgs};
+use crate::cli::{CheckArgs, CheckFormat, ColorWhen, ListFormat, ScanArgs, TargetsArgs, WeighArgs};
 use crate::config::{Config, OutputFormat, Weigh};
 use crate::error::Exit;
 use crate::probe::ffprobe::Ffprobe;
@@ -360,11 +360,11 @@ pub fn list(args: &TargetsArgs) -> Result<Exit> {
     let (weigh, _) = Weigh::resolve(&weigh_args, cwd.as_deref())?;
     let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Json => {
+        ListFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &weigh.all_targets)?;
             writeln!(out)?;
         }
-        Format::Table => {
+        ListFormat::Table => {
             for t in &weigh.all_targets {
                 writeln!(
                     out,

@@ -116,12 +116,21 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 pub struct TargetsArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 
     /// TOML config with custom targets. Default: ./footprint.toml, if present.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+/// Output formats of `footprint targets`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned text (default).
+    Table,
+    /// One JSON array.
+    Json,
 }
 
 /// Output formats.
@@ -131,6 +140,10 @@ pub enum Format {
     Table,
     /// One JSON document (schema_version 1, see CONTRACT in the README).
     Json,
+    /// One self-contained HTML page with charts and sortable tables (use -o).
+    Html,
+    /// CSV: one row per media item and per other file, for spreadsheets.
+    Csv,
 }
 
 /// When to use color.

@@ -81,6 +81,10 @@ pub enum OutputFormat {
     Json,
     /// fdupes-style path list (`dupes` only).
     List,
+    /// Self-contained HTML page (`audit` only).
+    Html,
+    /// CSV rows (`audit` only).
+    Csv,
 }
 
 /// Settings for `footprint audit` and `footprint dupes`.
@@ -233,6 +237,8 @@ impl Config {
         let format = match args.format {
             Format::Table => OutputFormat::Table,
             Format::Json => OutputFormat::Json,
+            Format::Html => OutputFormat::Html,
+            Format::Csv => OutputFormat::Csv,
         };
         let export = args.export_list.as_ref().map(|f| {
             let fmt = args.export_format.unwrap_or_else(|| {

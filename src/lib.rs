@@ -56,6 +56,8 @@ pub fn run_audit(cfg: &Config) -> Result<Exit> {
     let style = table_style(cfg);
     render(sink, |w| match cfg.format {
         OutputFormat::Json => report::json::write(&report, w),
+        OutputFormat::Csv => report::csv::write(&report, w),
+        OutputFormat::Html => report::html::write(&report, w),
         _ => report::table::write(&report, &style, w),
     })?;
     if let Some((sink, fmt)) = export {
@@ -76,7 +78,8 @@ pub fn run_dupes(cfg: &Config) -> Result<Exit> {
     render(sink, |w| match cfg.format {
         OutputFormat::Json => report::dupes::write_json(&report, w),
         OutputFormat::List => report::dupes::write_list(&report, w),
-        OutputFormat::Table => report::dupes::write_table(&report, &style, w),
+        // `dupes` offers table, json and list only (DupesFormat).
+        _ => report::dupes::write_table(&report, &style, w),
     })?;
     Ok(Exit::Success)
 }

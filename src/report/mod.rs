@@ -4,15 +4,20 @@
 //! CONTRACT does not name are additions, documented in docs/REPORT.md.
 
 pub mod consolidate;
+pub mod csv;
 pub mod dupes;
 pub mod export;
+pub mod html;
+pub mod html_tables;
 pub mod json;
+pub mod svg;
 pub mod table;
 
 use crate::classify::Kind;
 use crate::error::{ErrorKind, FileError};
 use crate::probe::{AudioInfo, VideoInfo};
 use crate::reclaim::{Category, Confidence};
+use crate::units::Bytes;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use std::path::PathBuf;
@@ -284,6 +289,21 @@ pub struct Report {
     /// DCP/IMF package folders found (for `check`; not in the JSON report).
     #[serde(skip)]
     pub packages: Vec<PathBuf>,
+    /// Files that are not part of a media item, sorted by path (for CSV;
+    /// not in the JSON report).
+    #[serde(skip)]
+    pub other_files: Vec<FileRow>,
+}
+
+/// A file outside the media items, as the CSV lists it.
+#[derive(Clone, Debug)]
+pub struct FileRow {
+    /// Absolute path.
+    pub path: String,
+    /// Its kind.
+    pub kind: Kind,
+    /// Apparent size.
+    pub bytes: u64,
 }
 
 /// The project weighed against one delivery target.
@@ -374,4 +394,106 @@ pub struct ExportEntry {
     pub item: ReclaimItem,
     /// Real paths to act on: the folder, the file, or every frame.
     pub paths: Vec<PathBuf>,
+}
+
+/// "This project weighs 3.5 TB: 70× a Blu-ray, 13× its DCP." (every renderer's headline).
+pub fn headline(r: &Report) -> String {
+    let against: Vec<String> = r
+        .targets
+        .iter()
+        .map(|t| format!("{} {}", times(t.ratio), target_label(&t.id)))
+        .collect();
+    if against.is_empty() {
+        format!("This project weighs {}.", Bytes(r.summary.bytes))
+    } else {
+        format!(
+            "This project weighs {}: {}.",
+            Bytes(r.summary.bytes),
+            against.join(", ")
+        )
+    }
+}
+
+/// `13×`, `1.2×`, `0.23×`.
+pub fn times(ratio: f64) -> String {
+    if ratio >= 10.0 {
+        format!("{ratio:.0}×")
+    } else if ratio >= 1.0 {
+        format!("{ratio:.1}×")
+    } else {
+        format!("{ratio:.2}×")
+    }
+}
+
+/// How the headline names a target.
+pub fn target_label(id: &str) -> String {
+    match id {
+        "dcp" => "its DCP".into(),
+        "bluray" => "a Blu-ray".into(),
+        "uhd-bluray" => "a UHD Blu-ray".into(),
+        "broadcast-hd" => "its broadcast master".into(),
+        "web-1080p" => "a 1080p web upload".into(),
+        other => format!("target {other}"),
+    }
+}
+
+/// Media grouped by codec (with profile) and resolution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodecGroup {
+    /// `prores (HQ)`, `pcm_s24le (audio)`, `unreadable`…
+    pub codec: String,
+    /// `1920x1080` or `-`.
+    pub resolution: String,
+    /// Media items.
+    pub items: u64,
+    /// Their bytes.
+    pub bytes: u64,
+    /// Their running time.
+    pub seconds: f64,
+}
+
+/// The media by codec and resolution, heaviest first.
+pub fn codec_groups(r: &Report) -> Vec<CodecGroup> {
+    let mut groups: std::collections::BTreeMap<(String, String), (u64, u64, f64)> =
+        std::collections::BTreeMap::new();
+    for m in &r.media {
+        let (codec, res) = match (&m.video, m.audio.first()) {
+            (Some(v), _) => (
+                match &v.profile {
+                    Some(p) => format!("{} ({p})", v.codec),
+                    None => v.codec.clone(),
+                },
+                if v.width > 0 {
+                    format!("{}x{}", v.width, v.height)
+                } else {
+                    "-".into()
+                },
+            ),
+            (None, Some(a)) => (format!("{} (audio)", a.codec), "-".into()),
+            (None, None) if m.probe.error.is_some() => ("unreadable".into(), "-".into()),
+            (None, None) => (format!("not probed ({})", m.kind.name()), "-".into()),
+        };
+        let g = groups.entry((codec, res)).or_default();
+        g.0 += 1;
+        g.1 += m.bytes;
+        g.2 += m.duration_s.unwrap_or(0.0);
+    }
+    let mut rows: Vec<CodecGroup> = groups
+        .into_iter()
+        .map(
+            |((codec, resolution), (items, bytes, seconds))| CodecGroup {
+                codec,
+                resolution,
+                items,
+                bytes,
+                seconds,
+            },
+        )
+        .collect();
+    rows.sort_by(|a, b| {
+        b.bytes
+            .cmp(&a.bytes)
+            .then_with(|| (&a.codec, &a.resolution).cmp(&(&b.codec, &b.resolution)))
+    });
+    rows
 }

@@ -68,21 +68,7 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
     } else {
         format!("{} roots", r.roots.len())
     };
-    let against: Vec<String> = r
-        .targets
-        .iter()
-        .map(|t| format!("{} {}", times(t.ratio), target_label(&t.id)))
-        .collect();
-    if against.is_empty() {
-        writeln!(out, "This project weighs {}.", Bytes(s.bytes))?;
-    } else {
-        writeln!(
-            out,
-            "This project weighs {}: {}.",
-            Bytes(s.bytes),
-            against.join(", ")
-        )?;
-    }
+    writeln!(out, "{}", super::headline(r))?;
     writeln!(
         out,
         "{} in {} ({}).",
@@ -160,30 +146,8 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
     write_errors(r, style, out)
 }
 
-/// `13×`, `1.2×`, `0.23×`.
-fn times(ratio: f64) -> String {
-    if ratio >= 10.0 {
-        format!("{ratio:.0}×")
-    } else if ratio >= 1.0 {
-        format!("{ratio:.1}×")
-    } else {
-        format!("{ratio:.2}×")
-    }
-}
-
-fn target_label(id: &str) -> String {
-    match id {
-        "dcp" => "its DCP".into(),
-        "bluray" => "a Blu-ray".into(),
-        "uhd-bluray" => "a UHD Blu-ray".into(),
-        "broadcast-hd" => "its broadcast master".into(),
-        "web-1080p" => "a 1080p web upload".into(),
-        other => format!("target {other}"),
-    }
-}
-
 /// Two significant figures, as CO2-FACTORS §4 recommends.
-fn sig2(v: f64) -> String {
+pub(crate) fn sig2(v: f64) -> String {
     if v == 0.0 || !v.is_finite() {
         return "0".into();
     }
@@ -206,13 +170,13 @@ fn mass_unit(kg: f64) -> (f64, &'static str) {
     }
 }
 
-fn mass(kg: f64) -> String {
+pub(crate) fn mass(kg: f64) -> String {
     let (k, unit) = mass_unit(kg);
     format!("{} {unit}", sig2(kg * k))
 }
 
 /// "central unit (low–high)", all in the central value's unit.
-fn mass_range(x: &crate::co2::Range) -> String {
+pub(crate) fn mass_range(x: &crate::co2::Range) -> String {
     let (k, unit) = mass_unit(x.central);
     format!(
         "{} {unit} ({}–{})",
@@ -345,39 +309,14 @@ fn confidence_label(c: crate::reclaim::Confidence) -> &'static str {
 
 /// Media grouped by codec (and profile) and resolution.
 fn media_table(r: &Report, style: &TableStyle) -> Table {
-    let mut groups: BTreeMap<(String, String), (u64, u64, f64)> = BTreeMap::new();
-    for m in &r.media {
-        let (codec, res) = match (&m.video, m.audio.first()) {
-            (Some(v), _) => (
-                match &v.profile {
-                    Some(p) => format!("{} ({p})", v.codec),
-                    None => v.codec.clone(),
-                },
-                if v.width > 0 {
-                    format!("{}x{}", v.width, v.height)
-                } else {
-                    "-".into()
-                },
-            ),
-            (None, Some(a)) => (format!("{} (audio)", a.codec), "-".into()),
-            (None, None) if m.probe.error.is_some() => ("unreadable".into(), "-".into()),
-            (None, None) => (format!("not probed ({})", m.kind.name()), "-".into()),
-        };
-        let g = groups.entry((codec, res)).or_default();
-        g.0 += 1;
-        g.1 += m.bytes;
-        g.2 += m.duration_s.unwrap_or(0.0);
-    }
-    let mut rows: Vec<_> = groups.into_iter().collect();
-    rows.sort_by(|a, b| b.1.1.cmp(&a.1.1).then_with(|| a.0.cmp(&b.0)));
     let mut t = table(style, &["Codec", "Resolution", "Items", "Size", "Duration"]);
-    for ((codec, res), (n, bytes, secs)) in rows {
+    for g in super::codec_groups(r) {
         t.add_row(vec![
-            codec,
-            res,
-            n.to_string(),
-            Bytes(bytes).to_string(),
-            format_duration(secs),
+            g.codec,
+            g.resolution,
+            g.items.to_string(),
+            Bytes(g.bytes).to_string(),
+            format_duration(g.seconds),
         ]);
     }
     t

@@ -1,0 +1,183 @@
+//! CSV renderer: one row per media item (an image sequence is one row) and
+//! one per other file, sorted by path, with the columns people filter on in a
+//! spreadsheet. RFC 4180 quoting; cells that a spreadsheet would run as a
+//! formula (leading `=`, `+`, `-`, `@`, tab or CR) are neutralised with a
+//! leading `'`, as OWASP recommends for CSV injection.
+
+use super::{MediaItem, Report};
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+/// The header row.
+pub const COLUMNS: &[&str] = &[
+    "path",
+    "kind",
+    "bytes",
+    "container",
+    "codec",
+    "profile",
+    "resolution",
+    "fps",
+    "duration_s",
+    "bit_rate",
+    "audio",
+    "duplicate_group",
+    "obsolete",
+    "regenerable",
+    "reason",
+];
+
+/// One cell: quoted when it holds a separator, a quote or a line break;
+/// neutralised when it starts like a formula.
+pub fn cell(s: &str) -> String {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let s = if risky {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// What the waste finder says of one path.
+#[derive(Default)]
+struct Flags {
+    duplicate_group: Option<usize>,
+    obsolete: Option<String>,
+    regenerable: bool,
+    reasons: Vec<String>,
+}
+
+fn flags(r: &Report) -> HashMap<&str, Flags> {
+    let mut map: HashMap<&str, Flags> = HashMap::new();
+    for (n, g) in r.duplicates.iter().enumerate() {
+        for p in &g.paths {
+            map.entry(p.as_str()).or_default().duplicate_group = Some(n + 1);
+        }
+    }
+    for c in &r.candidates {
+        // A candidate names its item (file, sequence pattern or folder) and
+        // the real files it stands for.
+        let mut keys: Vec<&str> = c.paths.iter().filter_map(|p| p.to_str()).collect();
+        keys.push(c.item.path.as_str());
+        keys.sort_unstable();
+        keys.dedup();
+        for k in keys {
+            let f = map.entry(k).or_default();
+            match c.item.category {
+                crate::reclaim::Category::Obsolete => {
+                    f.obsolete = Some(
+                        c.item
+                            .confidence
+                            .map_or("yes", |c| match c {
+                                crate::reclaim::Confidence::High => "high",
+                                crate::reclaim::Confidence::Low => "low",
+                            })
+                            .to_string(),
+                    )
+                }
+                crate::reclaim::Category::Regenerable => f.regenerable = true,
+                crate::reclaim::Category::Duplicate => {}
+            }
+            if !f.reasons.contains(&c.item.reason) {
+                f.reasons.push(c.item.reason.clone());
+            }
+        }
+    }
+    map
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn media_cells(m: &MediaItem) -> [String; 8] {
+    let v = m.video.as_ref();
+    [
+        opt(m.container.as_deref()),
+        v.map(|v| v.codec.clone())
+            .or_else(|| m.audio.first().map(|a| a.codec.clone()))
+            .unwrap_or_default(),
+        opt(v.and_then(|v| v.profile.as_deref())),
+        v.filter(|v| v.width > 0)
+            .map(|v| format!("{}x{}", v.width, v.height))
+            .unwrap_or_default(),
+        opt(v.and_then(|v| v.fps).map(|f| format!("{f:.3}"))),
+        opt(m.duration_s.map(|d| format!("{d:.3}"))),
+        opt(m.bit_rate),
+        m.audio
+            .iter()
+            .map(|a| {
+                let layout = a
+                    .channel_layout
+                    .clone()
+                    .unwrap_or_else(|| format!("{} ch", a.channels));
+                format!("{} {}", a.codec, layout)
+            })
+            .collect::<Vec<_>>()
+            .join(" + "),
+    ]
+}
+
+/// Writes the CSV.
+pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let flags = flags(r);
+    let none = Flags::default();
+    // (path, row) for media items and other files, merged by path.
+    let mut rows: Vec<(&str, Vec<String>)> = Vec::new();
+    let tail = |path: &str| -> [String; 4] {
+        let f = flags.get(path).unwrap_or(&none);
+        [
+            opt(f.duplicate_group),
+            f.obsolete.clone().unwrap_or_default(),
+            if f.regenerable {
+                "yes".into()
+            } else {
+                String::new()
+            },
+            f.reasons.join("; "),
+        ]
+    };
+    for m in &r.media {
+        let mut row = vec![m.path.clone(), m.kind.name().into(), m.bytes.to_string()];
+        row.extend(media_cells(m));
+        row.extend(tail(&m.path));
+        rows.push((&m.path, row));
+    }
+    for f in &r.other_files {
+        let mut row = vec![f.path.clone(), f.kind.name().into(), f.bytes.to_string()];
+        row.extend(std::iter::repeat_n(String::new(), 8));
+        row.extend(tail(&f.path));
+        rows.push((&f.path, row));
+    }
+    rows.sort_by(|a, b| a.0.cmp(b.0));
+    writeln!(out, "{}", COLUMNS.join(","))?;
+    for (_, row) in rows {
+        let line: Vec<String> = row.iter().map(|c| cell(c)).collect();
+        writeln!(out, "{}", line.join(","))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_quoted_and_neutralised() {
+        assert_eq!(cell("plain.mov"), "plain.mov");
+        assert_eq!(cell("a,b.mov"), "\"a,b.mov\"");
+        assert_eq!(cell("say \"hi\".mov"), "\"say \"\"hi\"\".mov\"");
+        assert_eq!(cell("two\nlines"), "\"two\nlines\"");
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("+1"), "'+1");
+        assert_eq!(cell("-cmd"), "'-cmd");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("\tx"), "'\tx");
+        assert_eq!(cell(""), "");
+    }
+}

@@ -1,0 +1,220 @@
+//! The HTML report's tables: sortable headers (numbers sort by `data-v`), a
+//! filter box each, every cell escaped.
+
+use super::Report;
+use super::html::section;
+use super::svg::esc;
+use crate::units::{Bytes, format_bit_rate, format_duration};
+use std::fmt::Write as _;
+
+/// A table with sortable headers (`num` columns sort by `data-v`) and a filter box.
+pub(super) struct Table {
+    id: &'static str,
+    heads: Vec<(&'static str, bool)>,
+    rows: String,
+    count: usize,
+}
+
+impl Table {
+    pub(super) fn new(id: &'static str, heads: &[(&'static str, bool)]) -> Self {
+        Table {
+            id,
+            heads: heads.to_vec(),
+            rows: String::new(),
+            count: 0,
+        }
+    }
+
+    /// Adds a row of (text, sort value) cells.
+    pub(super) fn row(&mut self, cells: &[(String, Option<f64>)]) {
+        self.rows.push_str("<tr>");
+        for (text, v) in cells {
+            match v {
+                Some(v) => {
+                    let _ = write!(
+                        self.rows,
+                        r#"<td class="n" data-v="{v}">{}</td>"#,
+                        esc(text)
+                    );
+                }
+                None => {
+                    let _ = write!(self.rows, "<td>{}</td>", esc(text));
+                }
+            }
+        }
+        self.rows.push_str("</tr>");
+        self.count += 1;
+    }
+
+    pub(super) fn render(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            r#"<div class="tools"><input class="filter" type="search" placeholder="Filter…" aria-label="Filter" data-table="{0}" data-count="{0}-n"> <span id="{0}-n">{1}</span> rows</div><div class="scroll"><table class="sortable" id="{0}"><thead><tr>"#,
+            self.id, self.count
+        );
+        for (h, num) in &self.heads {
+            let _ = write!(
+                out,
+                r#"<th data-type="{}" tabindex="0">{}</th>"#,
+                if *num { "num" } else { "text" },
+                esc(h)
+            );
+        }
+        let _ = write!(
+            out,
+            "</tr></thead><tbody>{}</tbody></table></div>",
+            self.rows
+        );
+    }
+}
+
+pub(super) fn b(v: u64) -> (String, Option<f64>) {
+    (Bytes(v).to_string(), Some(v as f64))
+}
+
+pub(super) fn t(s: impl Into<String>) -> (String, Option<f64>) {
+    (s.into(), None)
+}
+
+/// Media, duplicates, versions, manifests and problems.
+pub(super) fn tables(r: &Report, out: &mut String) {
+    section(out, "media", "Media", "media[]");
+    let mut m = Table::new(
+        "media-table",
+        &[
+            ("Path", false),
+            ("Kind", false),
+            ("Codec", false),
+            ("Profile", false),
+            ("Resolution", false),
+            ("fps", true),
+            ("Duration", true),
+            ("Bit rate", true),
+            ("Size", true),
+        ],
+    );
+    for i in &r.media {
+        let v = i.video.as_ref();
+        let codec = v
+            .map(|v| v.codec.clone())
+            .or_else(|| i.audio.first().map(|a| a.codec.clone()))
+            .or_else(|| i.probe.error.as_ref().map(|_| "unreadable".to_string()))
+            .unwrap_or_default();
+        m.row(&[
+            t(i.path.clone()),
+            t(i.kind.name()),
+            t(codec),
+            t(v.and_then(|v| v.profile.clone()).unwrap_or_default()),
+            t(v.filter(|v| v.width > 0)
+                .map(|v| format!("{}x{}", v.width, v.height))
+                .unwrap_or_default()),
+            match v.and_then(|v| v.fps) {
+                Some(f) => (format!("{f:.3}"), Some(f)),
+                None => t(""),
+            },
+            match i.duration_s {
+                Some(d) => (format_duration(d), Some(d)),
+                None => t(""),
+            },
+            match i.bit_rate {
+                Some(br) => (format_bit_rate(br), Some(br as f64)),
+                None => t(""),
+            },
+            b(i.bytes),
+        ]);
+    }
+    m.render(out);
+    out.push_str("</section>");
+
+    section(out, "duplicates", "Duplicate groups", "duplicates[]");
+    let mut d = Table::new(
+        "dup-table",
+        &[
+            ("Group", true),
+            ("Copy size", true),
+            ("Wasted", true),
+            ("Paths", false),
+        ],
+    );
+    for (n, g) in r.duplicates.iter().enumerate() {
+        d.row(&[
+            ((n + 1).to_string(), Some((n + 1) as f64)),
+            b(g.size),
+            b(g.wasted_bytes),
+            t(g.paths.join("\n")),
+        ]);
+    }
+    d.render(out);
+    out.push_str("</section>");
+
+    section(out, "versions", "Obsolete versions", "versions[]");
+    let mut v = Table::new(
+        "ver-table",
+        &[
+            ("Keep", false),
+            ("Obsolete", false),
+            ("Size", true),
+            ("Confidence", false),
+            ("Reason", false),
+        ],
+    );
+    for g in &r.versions {
+        for o in &g.details {
+            v.row(&[
+                t(g.keep.clone()),
+                t(o.path.clone()),
+                b(o.bytes),
+                t(format!("{:?}", o.confidence).to_lowercase()),
+                t(o.reason.clone()),
+            ]);
+        }
+    }
+    v.render(out);
+    out.push_str("</section>");
+
+    if !r.manifests.is_empty() {
+        section(
+            out,
+            "manifests",
+            "Manifests (ASC MHL, DCP packing lists)",
+            "manifests[]",
+        );
+        let mut mt = Table::new(
+            "man-table",
+            &[
+                ("Manifest", false),
+                ("Kind", false),
+                ("Files", true),
+                ("Verified", true),
+                ("Changed", true),
+                ("Missing", true),
+                ("Checked by", false),
+            ],
+        );
+        for m in &r.manifests {
+            let n = |x: usize| (x.to_string(), Some(x as f64));
+            mt.row(&[
+                t(m.path.clone()),
+                t(m.kind),
+                n(m.entries as usize),
+                n(m.verified as usize),
+                n(m.changed.len()),
+                n(m.missing.len()),
+                t(m.checked_by),
+            ]);
+        }
+        mt.render(out);
+        out.push_str("</section>");
+    }
+
+    section(out, "errors", "Problems", "errors[]");
+    let mut e = Table::new(
+        "err-table",
+        &[("Path", false), ("Kind", false), ("Error", false)],
+    );
+    for x in &r.errors {
+        e.row(&[t(x.path.clone()), t(x.kind.label()), t(x.error.clone())]);
+    }
+    e.render(out);
+    out.push_str("</section>");
+}
