@@ -7,4 +7,5 @@ mod fixtures;
 mod probe;
 mod targets;
 mod trees;
+mod visual;
 mod waste;

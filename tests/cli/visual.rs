@@ -1,0 +1,311 @@
+//! `--format html` in a real browser (headless Chromium) and `--format csv`
+//! through an independent CSV parser (Python's `csv`), both with hostile names.
+
+use crate::common::*;
+use serde_json::Value;
+use std::ffi::OsStr;
+use std::fs;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const XSS: &str = "<img src=x onerror=alert(1)>.mov";
+const FORMULA: &str = "=HYPERLINK(\"evil.example\",\"click\").mov";
+
+/// A small project with real media and file names that attack reports.
+fn hostile_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let fx = fixtures();
+    fs::create_dir_all(root.join("exports")).unwrap();
+    for f in [
+        "media/exports/PROJX_cut_v02.mp4",
+        "media/exports/PROJX_cut_v03.mp4",
+    ] {
+        let src = fx.join(f);
+        fs::copy(&src, root.join("exports").join(src.file_name().unwrap())).unwrap();
+    }
+    let clip = fs::read(fx.join("media/exports/PROJX_cut_v03.mp4")).unwrap();
+    for name in [
+        XSS,
+        FORMULA,
+        "+cmd.mov",
+        "-2+3.mov",
+        "@SUM(A1).mov",
+        "a,b \"q\".mov",
+        "two\nlines.mov",
+    ] {
+        fs::write(root.join("exports").join(name), &clip).unwrap();
+    }
+    let bad = OsStr::from_bytes(b"latin1_\xe9t\xe9.mov");
+    fs::write(root.join("exports").join(bad), b"not media").unwrap();
+    write(root, "cache/CacheClip/x.cache", &noise(5, 5000));
+    dir
+}
+
+/// Chromium, from `$FOOTPRINT_CHROMIUM` or PATH; required under CI.
+fn chromium() -> Option<PathBuf> {
+    let candidates = std::env::var_os("FOOTPRINT_CHROMIUM")
+        .map(|p| vec![PathBuf::from(p)])
+        .unwrap_or_else(|| vec!["chromium".into(), "chromium-browser".into()]);
+    let found = candidates.into_iter().find(|c| {
+        Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    if found.is_none() && std::env::var_os("CI").is_some() {
+        panic!("chromium is not installed but CI is set: .ci/run must install it");
+    }
+    found
+}
+
+/// Runs headless Chromium on `page`; any request goes to a dead local proxy,
+/// so nothing leaves the machine even if the page tried.
+fn browse(chrome: &Path, page: &Path, work: &Path, extra: &[String]) -> (String, String) {
+    let out = Command::new(chrome)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-default-apps",
+            "--no-pings",
+            "--proxy-server=127.0.0.1:9",
+            "--proxy-bypass-list=<-loopback>",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--hide-scrollbars",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            work.join("profile").display()
+        ))
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// URLs the page itself asked for, from a Chromium net log: requests whose
+/// isolation key is the file:// page, other than the page.
+fn page_requests(net_log: &Path) -> Vec<String> {
+    let log: Value = serde_json::from_str(&fs::read_to_string(net_log).unwrap()).unwrap();
+    let start = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"].clone();
+    log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == start)
+        .filter(|e| {
+            e["params"]["network_isolation_key"]
+                .as_str()
+                .is_some_and(|k| k.starts_with("file://"))
+        })
+        .filter_map(|e| e["params"]["url"].as_str())
+        .filter(|u| !u.starts_with("file:"))
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn html_report_renders_in_a_real_browser_with_hostile_names() {
+    let tree = hostile_tree();
+    let work = tempfile::tempdir().unwrap();
+    let page = work.path().join("report.html");
+    let out = footprint()
+        .args(["audit", "-q", "--format", "html", "-o"])
+        .arg(&page)
+        .arg(tree.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = fs::read_to_string(&page).unwrap();
+    // Static guarantees: escaped names, no external reference, a CSP.
+    assert!(!html.contains("<img"), "an unescaped name");
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;.mov"));
+    assert!(html.contains("Content-Security-Policy"));
+    // Names are escaped, so every `<` opens a real tag: none loads anything
+    // or carries an inline event handler.
+    for tag in html
+        .split('<')
+        .skip(1)
+        .map(|t| &t[..t.find('>').unwrap_or(t.len())])
+    {
+        let lower = tag.to_ascii_lowercase();
+        assert!(!lower.contains(" src="), "<{tag}>");
+        assert!(
+            !lower.contains(" on") || !lower.split_whitespace().any(|a| a.starts_with("on")),
+            "<{tag}>"
+        );
+        if let Some(h) = lower.split(" href=\"").nth(1) {
+            assert!(h.starts_with('#'), "<{tag}>");
+        }
+    }
+    for needle in ["url(", "@import"] {
+        assert!(!html.contains(needle), "{needle}");
+    }
+    let json = audit_json(&["-q", tree.path().to_str().unwrap()]);
+
+    let Some(chrome) = chromium() else {
+        eprintln!("chromium not installed: browser rendering not checked");
+        return;
+    };
+    let net = work.path().join("net.json");
+    let (dom, log) = browse(
+        &chrome,
+        &page,
+        work.path(),
+        &[
+            format!("--log-net-log={}", net.display()),
+            "--dump-dom".into(),
+        ],
+    );
+    // The script ran to its end (it marks the body), with no console message.
+    let doc = count_tags(&dom, "<table class=\"sortable\"");
+    assert!(
+        dom.contains(&format!("data-ready=\"{doc}\"")),
+        "script did not finish"
+    );
+    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "console: {console:?}");
+    assert!(page_requests(&net).is_empty(), "{:?}", page_requests(&net));
+    // Charts: targets, kinds, codecs, folders, reclaim, CO₂.
+    assert!(
+        count_tags(&dom, "<svg class=\"chart\"") >= 6,
+        "charts missing"
+    );
+    // The media table is complete and the hostile name is text, not an element.
+    let media_rows = dom.split("id=\"media-table\"").nth(1).unwrap();
+    let media_rows = &media_rows[..media_rows.find("</table>").unwrap()];
+    assert_eq!(
+        media_rows.matches("<tr>").count() - 1,
+        json["media"].as_array().unwrap().len()
+    );
+    assert!(dom.contains("&lt;img src=x onerror=alert(1)&gt;.mov"));
+    assert!(!dom.contains("<img"));
+    // A screenshot for people to look at.
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("html-report.png");
+    let _ = fs::remove_file(&shot);
+    browse(
+        &chrome,
+        &page,
+        work.path(),
+        &[
+            "--window-size=1280,3000".into(),
+            format!("--screenshot={}", shot.display()),
+        ],
+    );
+    let png = fs::read(&shot).expect("a screenshot");
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 20_000,
+        "{} bytes",
+        png.len()
+    );
+    eprintln!("screenshot: {}", shot.display());
+}
+
+/// Occurrences of `needle` (a tag opening) in serialized HTML.
+fn count_tags(html: &str, needle: &str) -> usize {
+    html.matches(needle).count()
+}
+
+#[test]
+fn csv_round_trips_through_a_csv_parser_and_is_neutralised() {
+    let tree = hostile_tree();
+    let out = footprint()
+        .args(["audit", "-q", "--format", "csv"])
+        .arg(tree.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let csv = out.stdout;
+    let json = audit_json(&["-q", tree.path().to_str().unwrap()]);
+    if !has("python3") {
+        eprintln!("python3 not installed: CSV not parsed independently");
+        return;
+    }
+    // Python's csv module reads it back into JSON rows.
+    let mut py = Command::new("python3")
+        .args([
+            "-c",
+            "import csv,json,sys; print(json.dumps(list(csv.reader(sys.stdin, strict=True))))",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    py.stdin.take().unwrap().write_all(&csv).unwrap();
+    let parsed = py.wait_with_output().unwrap();
+    assert!(parsed.status.success());
+    let rows: Vec<Vec<String>> = serde_json::from_slice(&parsed.stdout).unwrap();
+    assert_eq!(rows[0][0], "path");
+    assert_eq!(rows[0].len(), 15);
+    assert!(rows.iter().all(|r| r.len() == 15), "ragged rows");
+    // One row per file (no image sequences here), bytes adding up to the total.
+    assert_eq!(
+        rows.len() - 1,
+        json["summary"]["files"].as_u64().unwrap() as usize
+    );
+    let total: u64 = rows[1..].iter().map(|r| r[2].parse::<u64>().unwrap()).sum();
+    assert_eq!(total, json["summary"]["bytes"].as_u64().unwrap());
+    // Paths survive: quotes, commas, a newline, non-UTF-8 bytes as \xNN.
+    let paths: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    for name in [
+        "a,b \"q\".mov",
+        "two\nlines.mov",
+        "latin1_\\xE9t\\xE9.mov",
+        XSS,
+        FORMULA,
+    ] {
+        assert!(
+            paths.iter().any(|p| p.ends_with(name)),
+            "{name} in {paths:?}"
+        );
+    }
+    // No cell starts like a formula.
+    for r in &rows {
+        for c in r {
+            assert!(!c.starts_with(['=', '+', '-', '@']), "{c}");
+        }
+    }
+    // Media columns agree with the JSON report.
+    let v3 = rows
+        .iter()
+        .find(|r| r[0].ends_with("exports/PROJX_cut_v03.mp4"))
+        .unwrap();
+    let m = media(&json, "exports/PROJX_cut_v03.mp4");
+    assert_eq!(v3[1], "video");
+    assert_eq!(v3[2], m["bytes"].as_u64().unwrap().to_string());
+    if has("ffprobe") {
+        assert_eq!(v3[4], m["video"]["codec"].as_str().unwrap());
+        let res = format!("{}x{}", m["video"]["width"], m["video"]["height"]);
+        assert_eq!(v3[6], res);
+    }
+    // Waste columns: v02 is obsolete, the copies are duplicates, the cache regenerable.
+    let v2 = rows
+        .iter()
+        .find(|r| r[0].ends_with("PROJX_cut_v02.mp4"))
+        .unwrap();
+    assert_eq!(v2[12], "high", "{v2:?}");
+    assert!(v2[14].contains("v3"), "{v2:?}");
+    assert!(
+        !v3[11].is_empty(),
+        "v03 and its hostile-named copies share a group"
+    );
+    let cache = rows.iter().find(|r| r[0].ends_with("x.cache")).unwrap();
+    assert_eq!(cache[13], "yes");
+}
