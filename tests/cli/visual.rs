@@ -119,11 +119,18 @@ fn page_requests(net_log: &Path) -> Vec<String> {
 fn html_report_renders_in_a_real_browser_with_hostile_names() {
     let tree = hostile_tree();
     let work = tempfile::tempdir().unwrap();
+    // A second drive holding one of the clips: the copies chart appears.
+    let drive2 = tempfile::tempdir().unwrap();
+    fs::copy(
+        fixtures().join("media/exports/PROJX_cut_v02.mp4"),
+        drive2.path().join("backup.mp4"),
+    )
+    .unwrap();
     let page = work.path().join("report.html");
     let out = footprint()
         .args(["audit", "-q", "--format", "html", "-o"])
         .arg(&page)
-        .arg(tree.path())
+        .args([tree.path(), drive2.path()])
         .output()
         .unwrap();
     assert_eq!(
@@ -157,7 +164,12 @@ fn html_report_renders_in_a_real_browser_with_hostile_names() {
     for needle in ["url(", "@import"] {
         assert!(!html.contains(needle), "{needle}");
     }
-    let json = audit_json(&["-q", tree.path().to_str().unwrap()]);
+    let json = audit_json(&[
+        "-q",
+        tree.path().to_str().unwrap(),
+        drive2.path().to_str().unwrap(),
+    ]);
+    assert!(html.contains("Copies across roots"));
 
     let Some(chrome) = chromium() else {
         eprintln!("chromium not installed: browser rendering not checked");
