@@ -44,6 +44,20 @@ pub fn size_mtime(file: &File) -> io::Result<(u64, i64)> {
     Ok((md.size(), md.mtime() * 1_000_000_000 + md.mtime_nsec()))
 }
 
+/// Size, mtime (ns) and (device, inode) of an open file: a file replaced by
+/// another one under the same name has a new inode even with the same size.
+pub fn identity(file: &File) -> io::Result<(u64, i64, crate::units::FileId)> {
+    let md = file.metadata()?;
+    Ok((
+        md.size(),
+        md.mtime() * 1_000_000_000 + md.mtime_nsec(),
+        crate::units::FileId {
+            dev: md.dev(),
+            ino: md.ino(),
+        },
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,7 +66,14 @@ fn hash_part(f: &FileEntry, part: Part) -> Result<[u8; 32], FileError> {
         }
         Ok(())
     })?;
-    let (size, mtime) = crate::fsutil::size_mtime(&file).map_err(io)?;
+    let (size, mtime, id) = crate::fsutil::identity(&file).map_err(io)?;
+    if id != f.id {
+        return Err(FileError::new(
+            &f.path,
+            ErrorKind::Changed,
+            "replaced by another file during scan: not compared",
+        ));
+    }
     if left > 0 || size != f.size || mtime != f.mtime_ns {
         return Err(FileError::new(
             &f.path,

@@ -5,6 +5,7 @@ mod common;
 mod consolidate;
 mod fixtures;
 mod probe;
+mod robust;
 mod targets;
 mod trees;
 mod visual;
