@@ -41,7 +41,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     let stages_total = 3 + usize::from(cfg.probe) + usize::from(cfg.hash);
     let mut step = 1;
     let walked = walk_stage(cfg, log, step, stages_total)?;
-    let mut errors = walked.errors;
+    let mut errors = Problems::new(walked.errors);
     let files = walked.files;
 
     step += 1;
@@ -50,8 +50,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     let mut inv = inventory::build(&files);
     bar.finish_and_clear();
     for e in inv.errors.drain(..) {
-        log.warn_file(&e);
-        errors.push(e);
+        errors.add(e, log);
     }
     interrupted()?;
 
@@ -90,8 +89,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         bar.finish_and_clear();
         interrupted()?;
         for e in dup.errors {
-            log.warn_file(&e);
-            errors.push(e);
+            errors.add(e, log);
         }
         duplicates = dup.groups;
         duplicate_members = dup.members;
@@ -114,8 +112,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     bar.finish_and_clear();
     interrupted()?;
     for e in manifest_errors {
-        log.warn_file(&e);
-        errors.push(e);
+        errors.add(e, log);
     }
 
     let mut media = Vec::with_capacity(inv.items.len());
@@ -127,11 +124,11 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
                 Some(e) => e.clone(),
                 None => FileError::new(item.probe_path(&files), ErrorKind::Probe, err.clone()),
             };
-            log.warn_file(&e);
-            errors.push(e);
+            errors.add(e, log);
         }
         media.push(m);
     }
+    let mut errors = errors.list;
     errors.sort_by(|a, b| {
         a.path
             .as_os_str()
@@ -248,6 +245,29 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         packages: inv.packages.clone(),
         other_files: other_files(&files, &kinds, &inv.items),
     })
+}
+
+/// Per-file problems, one entry per (path, kind): a file that two stages
+/// fail to read (sniffing, then hashing) is one problem, reported once.
+struct Problems {
+    list: Vec<FileError>,
+    seen: HashSet<(std::path::PathBuf, ErrorKind)>,
+}
+
+impl Problems {
+    /// Starts from the walk's errors, already reported.
+    fn new(list: Vec<FileError>) -> Self {
+        let seen = list.iter().map(|e| (e.path.clone(), e.kind)).collect();
+        Problems { list, seen }
+    }
+
+    /// Records and reports `e` unless the same problem is already listed.
+    fn add(&mut self, e: FileError, log: &Progress) {
+        if self.seen.insert((e.path.clone(), e.kind)) {
+            log.warn_file(&e);
+            self.list.push(e);
+        }
+    }
 }
 
 /// Files that belong to no media item, for the CSV.

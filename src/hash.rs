@@ -56,6 +56,10 @@ fn hash_part(f: &FileEntry, part: Part) -> Result<[u8; 32], FileError> {
     BUF.with_borrow_mut(|buf| -> Result<(), FileError> {
         buf.resize(CHUNK, 0);
         while left > 0 {
+            // A large file takes seconds: Ctrl-C must not wait for its end.
+            if crate::cancel::is_cancelled() {
+                return Err(FileError::new(&f.path, ErrorKind::Io, "interrupted"));
+            }
             let want = buf.len().min(left as usize);
             let n = file.read(&mut buf[..want]).map_err(io)?;
             if n == 0 {

@@ -92,6 +92,12 @@ pub fn file(path: &Path, format: Format) -> std::io::Result<String> {
     };
     let mut buf = vec![0u8; 256 * 1024];
     loop {
+        if crate::cancel::is_cancelled() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "interrupted",
+            ));
+        }
         let n = match f.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => n,

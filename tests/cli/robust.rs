@@ -196,3 +196,46 @@ fn watch(mut cmd: std::process::Command) -> (std::process::Output, u64, u64) {
     let (peak, threads) = sampler.join().unwrap();
     (out, peak, threads)
 }
+
+#[test]
+fn ctrl_c_during_a_long_hash_stops_promptly_with_130() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two same-size sparse files of 16 GiB: hashing them fully takes many
+    // seconds, and they use no disk.
+    for name in ["a.mov", "b.mov"] {
+        let f = fs::File::create(dir.path().join(name)).unwrap();
+        f.set_len(16 << 30).unwrap();
+    }
+    let bin = assert_cmd::cargo::cargo_bin("footprint");
+    let mut child = std::process::Command::new(bin)
+        .args(["audit", "--no-probe", "--format", "json"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "finished before the signal"
+    );
+    let sent = std::time::Instant::now();
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    // A hang guard, not a benchmark: the bound is 2 s.
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            sent.elapsed().as_secs() < 20,
+            "still running 20 s after SIGINT"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    eprintln!("stopped {} ms after SIGINT", sent.elapsed().as_millis());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(out.stdout.is_empty(), "no half-written JSON");
+}

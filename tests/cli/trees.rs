@@ -250,6 +250,14 @@ fn unreadable_files_and_folders_are_reported_as_an_unprivileged_user() {
     )
     .unwrap();
     fs::set_permissions(p.join("secret.mp4"), fs::Permissions::from_mode(0o000)).unwrap();
+    // Readable twins of the unreadable file: they group, it never does.
+    for twin in ["twin1.mp4", "twin2.mp4"] {
+        fs::copy(
+            fixtures().join("media/exports/PROJX_cut_v01.mp4"),
+            p.join(twin),
+        )
+        .unwrap();
+    }
     fs::write(p.join("notes.txt"), b"12345").unwrap();
     let secret_len = fs::metadata(p.join("secret.mp4")).unwrap().len();
 
@@ -277,8 +285,17 @@ fn unreadable_files_and_folders_are_reported_as_an_unprivileged_user() {
     );
     let r = parse_one_document(&out.stdout);
     // The unreadable file can still be stat-ed: it counts; the locked folder's content cannot.
-    assert_eq!(r["summary"]["files"], 2);
-    assert_eq!(r["summary"]["bytes"], secret_len + 5);
+    assert_eq!(r["summary"]["files"], 4);
+    assert_eq!(r["summary"]["bytes"], 3 * secret_len + 5);
+    let groups = r["duplicates"].as_array().unwrap();
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    let names: Vec<&str> = groups[0]["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(names, ["twin1.mp4", "twin2.mp4"]);
     let denied: Vec<&str> = errors_of(&r, "permission_denied")
         .iter()
         .map(|e| e["path"].as_str().unwrap().rsplit('/').next().unwrap())
