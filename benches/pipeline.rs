@@ -21,6 +21,7 @@ fn entry(path: PathBuf, size: u64, ino: u64) -> FileEntry {
         id: FileId { dev: 1, ino },
         nlink: 1,
         mtime_ns: 0,
+        ctime_ns: 0,
     }
 }
 
@@ -56,6 +57,7 @@ fn files_on_disk(dir: &Path, specs: &[(String, Vec<u8>)]) -> Vec<FileEntry> {
                 },
                 nlink: 1,
                 mtime_ns: md.mtime() * 1_000_000_000 + md.mtime_nsec(),
+                ctime_ns: md.ctime() * 1_000_000_000 + md.ctime_nsec(),
             }
         })
         .collect()

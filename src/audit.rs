@@ -54,6 +54,9 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     }
     interrupted()?;
 
+    let mut cache =
+        crate::cache::Session::start(cfg.cache_dir.as_deref(), &cfg.walk.roots, &files, log);
+
     let mut probe_status = StageStatus::Skipped;
     let mut probed: Vec<Option<Result<ProbeInfo, ProbeError>>> = vec![None; inv.items.len()];
     let mut source = "none";
@@ -64,10 +67,31 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
             Ok(mut ff) => {
                 ff = ff.with_timeout(cfg.probe_timeout);
                 let bar = log.phase(step, stages_total, "Probing", Some(inv.items.len() as u64));
-                probed = probe_items(&ff, &inv.items, &files, cfg.threads, &bar);
+                let from_cache: Vec<bool> = inv
+                    .items
+                    .iter()
+                    .map(|it| {
+                        cache
+                            .get(probe_index(it))
+                            .is_some_and(|c| c.probe.is_some())
+                    })
+                    .collect();
+                probed = probe_items(&ff, &inv.items, &files, &cache.cached, cfg.threads, &bar);
                 bar.finish_and_clear();
                 probe_status = StageStatus::Done;
                 source = ff.source();
+                let fresh: Vec<(usize, crate::cache::CachedProbe)> = inv
+                    .items
+                    .iter()
+                    .zip(&probed)
+                    .zip(from_cache)
+                    .filter(|(_, hit)| !hit)
+                    .filter_map(|((it, r), _)| {
+                        let p = crate::cache::CachedProbe::from_result(r.as_ref()?, source)?;
+                        Some((probe_index(it), p))
+                    })
+                    .collect();
+                cache.save(&files, &[], &fresh, log);
             }
             Err(e) => {
                 log.warn(&format!(
@@ -85,8 +109,9 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         step += 1;
         let bar = log.phase(step, stages_total, "Hashing", Some(0));
         bar.set_message(format!("{} readers (--io-threads)", cfg.io_threads));
-        let dup = crate::hash::find_duplicates(&files, cfg.io_threads, &bar);
+        let dup = crate::hash::find_duplicates_cached(&files, &cache.cached, cfg.io_threads, &bar);
         bar.finish_and_clear();
+        cache.save(&files, &dup.computed, &[], log);
         interrupted()?;
         for e in dup.errors {
             errors.add(e, log);
@@ -357,10 +382,19 @@ pub(crate) fn interrupted() -> Result<(), AuditError> {
     }
 }
 
+/// The walk index of the file an item is probed through.
+fn probe_index(item: &Item) -> usize {
+    match &item.clip {
+        Clip::File(i) => *i,
+        Clip::Sequence(s) => s.frames[0].1,
+    }
+}
+
 fn probe_items(
     prober: &dyn Prober,
     items: &[Item],
     files: &[FileEntry],
+    cached: &[Option<Box<crate::cache::Cached>>],
     threads: usize,
     bar: &indicatif::ProgressBar,
 ) -> Vec<Option<Result<ProbeInfo, ProbeError>>> {
@@ -381,8 +415,13 @@ fn probe_items(
                     Clip::File(i) => files[*i].size,
                     Clip::Sequence(s) => files[s.frames[0].1].size,
                 };
+                let cached = cached
+                    .get(probe_index(item))
+                    .and_then(|c| c.as_ref()?.probe.as_ref());
                 let r = if size == 0 {
                     Err(ProbeError::Empty)
+                } else if let Some(c) = cached {
+                    c.to_result()
                 } else if let Some(e) = &item.unreadable {
                     Err(ProbeError::Io(e.message.clone()))
                 } else {

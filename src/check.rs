@@ -82,6 +82,8 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
         one_file_system: false,
         quiet: args.quiet,
         color: ColorWhen::Never,
+        no_cache: false,
+        cache_dir: None,
     };
     let mut cfg = Config::scan(&scan, OutputFormat::Json)?;
     cfg.hash = false;

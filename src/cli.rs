@@ -36,7 +36,7 @@ pub enum Command {
   footprint audit --format json -o audit.json /mnt/raid/PROJX
   footprint audit --no-probe --exclude '*.tmp' /mnt/raid
   footprint audit --export-list candidates.json /mnt/raid/PROJX")]
-    Audit(AuditArgs),
+    Audit(Box<AuditArgs>),
 
     /// Find files with identical content across one or more drives.
     ///
@@ -203,6 +203,15 @@ pub struct ScanArgs {
     /// When to color the tables.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
+
+    /// Do not read or write the cache: hash and probe every file afresh.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Where the cache lives. Default: $XDG_CACHE_HOME/footprint
+    /// (~/.cache/footprint). It is never used inside a scanned root.
+    #[arg(long, env = "FOOTPRINT_CACHE_DIR", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Options of `footprint audit`.

@@ -126,6 +126,8 @@ pub struct Config {
     pub verify_dcp: bool,
     /// Clip folders for copy counts: this many levels below each root.
     pub clip_depth: Option<usize>,
+    /// The cache folder; `None` with --no-cache.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Delivery targets, runtime and CO₂ assumptions, from options and footprint.toml.
@@ -301,6 +303,11 @@ impl Config {
             progress: !scan.quiet && std::io::stderr().is_terminal(),
             warnings: !scan.quiet,
             color: color(scan.color, format, scan.output.is_some()),
+            cache_dir: if scan.no_cache {
+                None
+            } else {
+                scan.cache_dir.clone().or_else(crate::cache::default_dir)
+            },
             probe: true,
             hash: true,
             ffprobe: None,

@@ -6,6 +6,7 @@
 //! unique is never read. Zero-byte files are never duplicates. A file whose
 //! size or mtime changed since the walk is reported and left out.
 
+use crate::cache::{Cached, Part};
 use crate::error::{ErrorKind, FileError};
 use crate::report::DuplicateGroup;
 use crate::units::FileId;
@@ -32,13 +33,19 @@ pub struct DupOutcome {
     pub members: Vec<Vec<usize>>,
     /// Read failures and files changed during the scan.
     pub errors: Vec<FileError>,
+    /// Hashes computed in this run (walk index, part, hash), for the cache.
+    pub computed: Vec<(usize, Part, [u8; 32])>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Part {
-    Head,
-    Tail,
-    Full,
+/// (group, file, result, read from disk rather than taken from the cache)
+type Hashed = (usize, usize, Result<[u8; 32], FileError>, bool);
+
+/// Hashes the stage needs, from the cache when it has them.
+struct Ctx<'a> {
+    files: &'a [FileEntry],
+    cached: &'a [Option<Box<Cached>>],
+    errors: Vec<FileError>,
+    computed: Vec<(usize, Part, [u8; 32])>,
 }
 
 fn hash_part(f: &FileEntry, part: Part) -> Result<[u8; 32], FileError> {
@@ -96,11 +103,12 @@ fn hash_part(f: &FileEntry, part: Part) -> Result<[u8; 32], FileError> {
 /// per file, with no map or vector per group (measured: peak heap −40%).
 fn refine(
     groups: Vec<Vec<usize>>,
-    files: &[FileEntry],
+    ctx: &mut Ctx,
     part: Part,
-    errors: &mut Vec<FileError>,
     bar: &indicatif::ProgressBar,
 ) -> Vec<(Vec<usize>, [u8; 32])> {
+    let files = ctx.files;
+    let cached = ctx.cached;
     let mut work: Vec<(usize, usize)> = groups
         .iter()
         .enumerate()
@@ -113,24 +121,32 @@ fn refine(
         work.sort_unstable_by_key(|&(_, i)| std::cmp::Reverse(files[i].size));
     }
     let chunk = if part == Part::Full { 1 } else { 64 };
-    let hashed: Vec<(usize, usize, Result<[u8; 32], FileError>)> = work
+    let hashed: Vec<Hashed> = work
         .par_iter()
         .with_max_len(chunk)
         .map(|&(g, i)| {
-            let r = if crate::cancel::is_cancelled() {
-                Err(FileError::new(&files[i].path, ErrorKind::Io, "interrupted"))
-            } else {
-                hash_part(&files[i], part)
+            let known = cached.get(i).and_then(|c| c.as_ref()?.hash(part));
+            let r = match known {
+                Some(h) => Ok(h),
+                None if crate::cancel::is_cancelled() => {
+                    Err(FileError::new(&files[i].path, ErrorKind::Io, "interrupted"))
+                }
+                None => hash_part(&files[i], part),
             };
             bar.inc(1);
-            (g, i, r)
+            (g, i, r, known.is_none())
         })
         .collect();
     let mut ok: Vec<(usize, [u8; 32], usize)> = Vec::with_capacity(hashed.len());
-    for (g, i, r) in hashed {
+    for (g, i, r, fresh) in hashed {
         match r {
-            Ok(h) => ok.push((g, h, i)),
-            Err(e) => errors.push(e),
+            Ok(h) => {
+                if fresh {
+                    ctx.computed.push((i, part, h));
+                }
+                ok.push((g, h, i))
+            }
+            Err(e) => ctx.errors.push(e),
         }
     }
     ok.sort_unstable();
@@ -154,17 +170,32 @@ pub fn find_duplicates(
     io_threads: usize,
     bar: &indicatif::ProgressBar,
 ) -> DupOutcome {
+    find_duplicates_cached(files, &[], io_threads, bar)
+}
+
+/// [`find_duplicates`], taking the hashes `cached` already holds (indexed
+/// like `files`; shorter or empty means nothing cached) instead of reading.
+pub fn find_duplicates_cached(
+    files: &[FileEntry],
+    cached: &[Option<Box<Cached>>],
+    io_threads: usize,
+    bar: &indicatif::ProgressBar,
+) -> DupOutcome {
     match rayon::ThreadPoolBuilder::new()
         .num_threads(io_threads)
         .thread_name(|i| format!("footprint-hash-{i}"))
         .build()
     {
-        Ok(pool) => pool.install(|| find_duplicates_in(files, bar)),
-        Err(_) => find_duplicates_in(files, bar),
+        Ok(pool) => pool.install(|| find_duplicates_in(files, cached, bar)),
+        Err(_) => find_duplicates_in(files, cached, bar),
     }
 }
 
-fn find_duplicates_in(files: &[FileEntry], bar: &indicatif::ProgressBar) -> DupOutcome {
+fn find_duplicates_in(
+    files: &[FileEntry],
+    cached: &[Option<Box<Cached>>],
+    bar: &indicatif::ProgressBar,
+) -> DupOutcome {
     // (size, inode, index) sorted: same sizes are adjacent, and within them
     // the names of one inode. One representative per inode is hashed.
     let mut by_size: Vec<(u64, FileId, usize)> = files
@@ -188,8 +219,13 @@ fn find_duplicates_in(files: &[FileEntry], bar: &indicatif::ProgressBar) -> DupO
     }
     drop(by_size);
     bar.set_length(groups.iter().map(Vec::len).sum::<usize>() as u64 * 2);
-    let mut errors = Vec::new();
-    let mut stage = refine(groups, files, Part::Head, &mut errors, bar);
+    let mut ctx = Ctx {
+        files,
+        cached,
+        errors: Vec::new(),
+        computed: Vec::new(),
+    };
+    let mut stage = refine(groups, &mut ctx, Part::Head, bar);
     for part in [Part::Tail, Part::Full] {
         let (small, big): (Vec<_>, Vec<_>) = stage
             .into_iter()
@@ -197,7 +233,7 @@ fn find_duplicates_in(files: &[FileEntry], bar: &indicatif::ProgressBar) -> DupO
         // Files no bigger than one block were hashed whole already.
         stage = small;
         let big: Vec<Vec<usize>> = big.into_iter().map(|(m, _)| m).collect();
-        stage.extend(refine(big, files, part, &mut errors, bar));
+        stage.extend(refine(big, &mut ctx, part, bar));
     }
     let mut out: Vec<(DuplicateGroup, Vec<usize>)> = stage
         .into_iter()
@@ -226,11 +262,13 @@ fn find_duplicates_in(files: &[FileEntry], bar: &indicatif::ProgressBar) -> DupO
         })
         .collect();
     out.sort_by(|a, b| a.0.paths[0].cmp(&b.0.paths[0]));
+    let mut errors = ctx.errors;
     errors.sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
     let (groups, members) = out.into_iter().unzip();
     DupOutcome {
         groups,
         members,
         errors,
+        computed: ctx.computed,
     }
 }

@@ -166,6 +166,7 @@ mod tests {
                 },
                 nlink: 1,
                 mtime_ns: 0,
+                ctime_ns: 0,
             })
             .collect()
     }

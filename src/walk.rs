@@ -35,6 +35,9 @@ pub struct FileEntry {
     pub nlink: u64,
     /// Modification time, nanoseconds since the Unix epoch.
     pub mtime_ns: i64,
+    /// Status-change time (ns): any write changes it, and unlike mtime it
+    /// cannot be set back, so the cache uses it to catch restored mtimes.
+    pub ctime_ns: i64,
 }
 
 /// The fields of `stat` the walk needs, from either source.
@@ -46,6 +49,7 @@ struct Stat {
     ino: u64,
     nlink: u64,
     mtime_ns: i64,
+    ctime_ns: i64,
 }
 
 impl Stat {
@@ -60,6 +64,10 @@ impl Stat {
                 .mtime()
                 .saturating_mul(1_000_000_000)
                 .saturating_add(md.mtime_nsec()),
+            ctime_ns: md
+                .ctime()
+                .saturating_mul(1_000_000_000)
+                .saturating_add(md.ctime_nsec()),
         }
     }
 
@@ -111,6 +119,10 @@ fn lstat_at(dir: &fs::File, name: &std::ffi::OsStr) -> std::io::Result<Stat> {
             .st_mtime
             .saturating_mul(1_000_000_000)
             .saturating_add(st.st_mtime_nsec),
+        ctime_ns: st
+            .st_ctime
+            .saturating_mul(1_000_000_000)
+            .saturating_add(st.st_ctime_nsec),
     })
 }
 
@@ -123,6 +135,7 @@ impl FileEntry {
             id: st.id(),
             nlink: st.nlink,
             mtime_ns: st.mtime_ns,
+            ctime_ns: st.ctime_ns,
         }
     }
 }

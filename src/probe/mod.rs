@@ -8,12 +8,12 @@
 pub mod ffprobe;
 pub mod header;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 use thiserror::Error;
 
 /// Video stream facts, named as ffprobe names them.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct VideoInfo {
     /// ffprobe `codec_name` (`prores`, `h264`, `dnxhd`, `dpx`…).
     pub codec: String,
@@ -33,7 +33,7 @@ pub struct VideoInfo {
 }
 
 /// Audio stream facts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AudioInfo {
     /// ffprobe `codec_name` (`pcm_s24le`, `aac`…).
     pub codec: String,
@@ -46,8 +46,8 @@ pub struct AudioInfo {
     pub channel_layout: Option<String>,
 }
 
-/// What a probe learned about one file.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// What a probe learned about one file (cached as JSON between runs).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProbeInfo {
     /// ffprobe `format_name`.
     pub container: Option<String>,

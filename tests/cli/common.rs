@@ -10,11 +10,18 @@ use std::time::Duration;
 pub fn footprint() -> Command {
     let mut cmd = Command::cargo_bin("footprint").unwrap();
     cmd.env_remove("NO_COLOR")
+        .env("FOOTPRINT_CACHE_DIR", cache_dir())
         .env_remove("FOOTPRINT_FFPROBE")
         .env_remove("TERM")
         // A hang guard, not a performance assertion.
         .timeout(Duration::from_secs(120));
     cmd
+}
+
+/// One cache per test process: shared by the tests (as two audits at once
+/// would share it), never left over from an earlier build.
+pub fn cache_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("footprint-test-cache-{}", std::process::id()))
 }
 
 /// Runs `footprint audit --format json ARGS`, asserts exit 0 and one JSON document.

@@ -130,6 +130,7 @@ fn ctrl_c_exits_130_with_nothing_on_stdout() {
     );
     let bin = assert_cmd::cargo::cargo_bin("footprint");
     let child = std::process::Command::new(bin)
+        .env("FOOTPRINT_CACHE_DIR", cache_dir())
         .args(["audit", "--format", "json", "--ffprobe"])
         .arg(&fake)
         .arg(t.path().join("media"))

@@ -20,6 +20,7 @@ fn entry(path: &Path) -> FileEntry {
         },
         nlink: md.nlink(),
         mtime_ns: md.mtime() * 1_000_000_000 + md.mtime_nsec(),
+        ctime_ns: md.ctime() * 1_000_000_000 + md.ctime_nsec(),
     }
 }
 
@@ -102,6 +103,7 @@ fn a_tight_descriptor_limit_is_enough() {
     }
     let bin = assert_cmd::cargo::cargo_bin("footprint");
     let out = std::process::Command::new("sh")
+        .env("FOOTPRINT_CACHE_DIR", cache_dir())
         .arg("-c")
         .arg(format!(
             "ulimit -n 64 && exec '{}' audit --no-probe --format json -q '{}'",
@@ -147,7 +149,8 @@ fn wide_and_very_deep_trees_are_complete() {
     fs::write(deep.join("bottom.txt"), b"bottom").unwrap();
     let bin = assert_cmd::cargo::cargo_bin("footprint");
     let mut cmd = std::process::Command::new(bin);
-    cmd.args(["audit", "--no-probe", "--format", "json", "-q", "-j", "2"])
+    cmd.env("FOOTPRINT_CACHE_DIR", cache_dir())
+        .args(["audit", "--no-probe", "--format", "json", "-q", "-j", "2"])
         .arg(dir.path());
     let (out, peak_kb, max_threads) = watch(cmd);
     assert_eq!(out.status.code(), Some(0));
@@ -208,6 +211,7 @@ fn ctrl_c_during_a_long_hash_stops_promptly_with_130() {
     }
     let bin = assert_cmd::cargo::cargo_bin("footprint");
     let mut child = std::process::Command::new(bin)
+        .env("FOOTPRINT_CACHE_DIR", cache_dir())
         .args(["audit", "--no-probe", "--format", "json"])
         .arg(dir.path())
         .stdout(std::process::Stdio::piped())

@@ -271,7 +271,7 @@ fn unreadable_files_and_folders_are_reported_as_an_unprivileged_user() {
         std::process::Command::new(bin)
     };
     let out = cmd
-        .args(["audit", "--format", "json"])
+        .args(["audit", "--format", "json", "--no-cache"])
         .arg(p)
         .output()
         .unwrap();
