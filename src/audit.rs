@@ -76,16 +76,24 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
                             .is_some_and(|c| c.probe.is_some())
                     })
                     .collect();
+                let hits = from_cache.iter().filter(|h| **h).count() as u64;
                 probed = probe_items(&ff, &inv.items, &files, &cache.cached, cfg.threads, &bar);
                 bar.finish_and_clear();
                 probe_status = StageStatus::Done;
                 source = ff.source();
+                // Items the prober itself read: not cached, not empty, not unreadable.
+                let ran = |(it, hit): &(&Item, &bool)| {
+                    !**hit && it.unreadable.is_none() && files[probe_index(it)].size > 0
+                };
+                cache.usage.probes_from_cache = hits;
+                cache.usage.probes_run =
+                    inv.items.iter().zip(&from_cache).filter(ran).count() as u64;
                 let fresh: Vec<(usize, crate::cache::CachedProbe)> = inv
                     .items
                     .iter()
                     .zip(&probed)
-                    .zip(from_cache)
-                    .filter(|(_, hit)| !hit)
+                    .zip(&from_cache)
+                    .filter(|(_, hit)| !**hit)
                     .filter_map(|((it, r), _)| {
                         let p = crate::cache::CachedProbe::from_result(r.as_ref()?, source)?;
                         Some((probe_index(it), p))
@@ -111,6 +119,8 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         bar.set_message(format!("{} readers (--io-threads)", cfg.io_threads));
         let dup = crate::hash::find_duplicates_cached(&files, &cache.cached, cfg.io_threads, &bar);
         bar.finish_and_clear();
+        cache.usage.hashes_computed = dup.computed.len() as u64;
+        cache.usage.hashes_from_cache = dup.from_cache;
         cache.save(&files, &dup.computed, &[], log);
         interrupted()?;
         for e in dup.errors {
@@ -265,6 +275,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         clip_copies: copies.map(|c| c.clips).unwrap_or_default(),
         manifests,
         folders: heaviest_folders(&files, &owns, roots, cfg.top.max(1) * 5),
+        cache: cache.usage.clone(),
         errors: errors.iter().map(ErrorEntry::from).collect(),
         candidates: waste.candidates,
         packages: inv.packages.clone(),

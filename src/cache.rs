@@ -381,12 +381,30 @@ impl Cache {
     }
 }
 
+/// The report's `cache` object: what this run took from the cache and what
+/// it had to compute.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Usage {
+    /// The database, or `null` when no cache was used.
+    pub path: Option<String>,
+    /// Hashes (head, tail or full) taken from the cache.
+    pub hashes_from_cache: u64,
+    /// Hashes computed by reading files.
+    pub hashes_computed: u64,
+    /// Probe results taken from the cache.
+    pub probes_from_cache: u64,
+    /// Probes run.
+    pub probes_run: u64,
+}
+
 /// The cache as one audit uses it: opened (or not) once, looked up after the
 /// walk, written after each stage. Every failure is a warning and turns it off.
 pub struct Session {
     cache: Option<Cache>,
     /// The valid entry of each walked file (empty when there is no cache).
     pub cached: Vec<Option<Box<Cached>>>,
+    /// Counts for the report.
+    pub usage: Usage,
 }
 
 impl Session {
@@ -395,6 +413,7 @@ impl Session {
         Session {
             cache: None,
             cached: Vec::new(),
+            usage: Usage::default(),
         }
     }
 
@@ -431,6 +450,10 @@ impl Session {
         };
         match cache.lookup(files) {
             Ok(cached) => Session {
+                usage: Usage {
+                    path: Some(crate::pathfmt::display(cache.path())),
+                    ..Usage::default()
+                },
                 cache: Some(cache),
                 cached,
             },
@@ -470,4 +493,50 @@ impl Session {
             self.cache = None;
         }
     }
+}
+
+/// Runs `footprint cache stats|prune|clear`.
+pub fn command(args: &crate::cli::CacheArgs) -> anyhow::Result<crate::error::Exit> {
+    use crate::cli::{CacheAction, ListFormat};
+    use std::io::Write;
+    let dir = args
+        .cache_dir
+        .clone()
+        .or_else(default_dir)
+        .ok_or_else(|| anyhow::anyhow!("no cache folder: set --cache-dir or HOME"))?;
+    let mut cache = Cache::open(&dir).map_err(anyhow::Error::msg)?;
+    let mut out = std::io::stdout().lock();
+    let done = |n: u64| serde_json::json!({ "removed": n });
+    match (args.action, args.format) {
+        (CacheAction::Stats, ListFormat::Json) => {
+            serde_json::to_writer_pretty(&mut out, &cache.stats().map_err(anyhow::Error::msg)?)?;
+            writeln!(out)?;
+        }
+        (CacheAction::Stats, ListFormat::Table) => {
+            let s = cache.stats().map_err(anyhow::Error::msg)?;
+            writeln!(
+                out,
+                "{}\n{} files: {} with a full hash, {} with a probe result; {} on disk.",
+                s.path,
+                s.entries,
+                s.full_hashes,
+                s.probes,
+                crate::units::Bytes(s.bytes)
+            )?;
+        }
+        (action, format) => {
+            let n = match action {
+                CacheAction::Prune => cache.prune(),
+                _ => cache.clear(),
+            }
+            .map_err(anyhow::Error::msg)?;
+            match format {
+                ListFormat::Json => writeln!(out, "{}", done(n))?,
+                ListFormat::Table => {
+                    writeln!(out, "Removed {n} entries from {}.", cache.path().display())?
+                }
+            }
+        }
+    }
+    Ok(crate::error::Exit::Success)
 }

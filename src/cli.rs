@@ -63,6 +63,44 @@ pub enum Command {
 
     /// List the delivery targets (built-in and from footprint.toml) with their sources.
     Targets(TargetsArgs),
+
+    /// Inspect or clean the cache of hashes and probe results.
+    ///
+    /// A re-audit of unchanged files reads and probes nothing: each file's
+    /// hashes and probe result are kept with its device, inode, size, mtime
+    /// and ctime, and used only while all of them are unchanged.
+    #[command(after_long_help = "Examples:
+  footprint cache stats
+  footprint cache prune      # forget files that no longer exist
+  footprint cache clear --cache-dir /mnt/fast/footprint-cache")]
+    Cache(CacheArgs),
+}
+
+/// Options of `footprint cache`.
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    /// What to do.
+    #[arg(value_enum)]
+    pub action: CacheAction,
+
+    /// The cache folder. Default: $XDG_CACHE_HOME/footprint (~/.cache/footprint).
+    #[arg(long, env = "FOOTPRINT_CACHE_DIR", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+/// `footprint cache` actions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CacheAction {
+    /// Entries, size and location.
+    Stats,
+    /// Drop the entries of files that no longer exist.
+    Prune,
+    /// Drop every entry.
+    Clear,
 }
 
 /// Output formats of `footprint check`.

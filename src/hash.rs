@@ -35,6 +35,8 @@ pub struct DupOutcome {
     pub errors: Vec<FileError>,
     /// Hashes computed in this run (walk index, part, hash), for the cache.
     pub computed: Vec<(usize, Part, [u8; 32])>,
+    /// Hashes taken from the cache instead.
+    pub from_cache: u64,
 }
 
 /// (group, file, result, read from disk rather than taken from the cache)
@@ -46,6 +48,7 @@ struct Ctx<'a> {
     cached: &'a [Option<Box<Cached>>],
     errors: Vec<FileError>,
     computed: Vec<(usize, Part, [u8; 32])>,
+    from_cache: u64,
 }
 
 fn hash_part(f: &FileEntry, part: Part) -> Result<[u8; 32], FileError> {
@@ -143,6 +146,8 @@ fn refine(
             Ok(h) => {
                 if fresh {
                     ctx.computed.push((i, part, h));
+                } else {
+                    ctx.from_cache += 1;
                 }
                 ok.push((g, h, i))
             }
@@ -224,6 +229,7 @@ fn find_duplicates_in(
         cached,
         errors: Vec::new(),
         computed: Vec::new(),
+        from_cache: 0,
     };
     let mut stage = refine(groups, &mut ctx, Part::Head, bar);
     for part in [Part::Tail, Part::Full] {
@@ -270,5 +276,6 @@ fn find_duplicates_in(
         members,
         errors,
         computed: ctx.computed,
+        from_cache: ctx.from_cache,
     }
 }

@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Command::Dupes(args) => Config::from_dupes(args).and_then(|cfg| footprint::run_dupes(&cfg)),
         Command::Check(args) => footprint::check::run(args),
         Command::Targets(args) => footprint::check::list(args),
+        Command::Cache(args) => footprint::cache::command(args),
     };
     match result {
         Ok(exit) => ExitCode::from(exit as u8),

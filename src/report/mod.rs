@@ -281,6 +281,8 @@ pub struct Report {
     pub manifests: Vec<crate::manifest::ManifestReport>,
     /// Heaviest folders, at most two levels below each root (addition).
     pub folders: Vec<FolderWeight>,
+    /// What the cache saved in this run (addition).
+    pub cache: crate::cache::Usage,
     /// Per-file problems, sorted by path.
     pub errors: Vec<ErrorEntry>,
     /// Every reclaim candidate, for `--export-list` (not part of the JSON report).
