@@ -1,5 +1,6 @@
 //! Integration tests: one binary, topic modules (as ripgrep's tests/tests.rs).
 
+mod cache;
 mod check;
 mod common;
 mod consolidate;
