@@ -54,8 +54,18 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     }
     interrupted()?;
 
-    let mut cache =
-        crate::cache::Session::start(cfg.cache_dir.as_deref(), &cfg.walk.roots, &files, log);
+    let probe_files: Vec<usize> = if cfg.probe {
+        inv.items.iter().map(probe_index).collect()
+    } else {
+        Vec::new()
+    };
+    let mut cache = crate::cache::Session::start(
+        cfg.cache_dir.as_deref(),
+        &cfg.walk.roots,
+        &files,
+        &probe_files,
+        log,
+    );
 
     let mut probe_status = StageStatus::Skipped;
     let mut probed: Vec<Option<Result<ProbeInfo, ProbeError>>> = vec![None; inv.items.len()];

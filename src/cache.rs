@@ -178,12 +178,6 @@ impl Cache {
         conn.pragma_update(None, "journal_mode", "WAL").map_err(e)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(e)?;
-        let check: String = conn
-            .query_row("PRAGMA quick_check", [], |r| r.get(0))
-            .map_err(e)?;
-        if check != "ok" {
-            return Err(format!("integrity check: {check}"));
-        }
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
              INSERT OR IGNORE INTO meta VALUES ('schema', 1);
@@ -212,8 +206,13 @@ impl Cache {
         &self.path
     }
 
-    /// The valid entry of each file (same identity and version), else `None`.
-    pub fn lookup(&self, files: &[FileEntry]) -> Result<Vec<Option<Box<Cached>>>, String> {
+    /// The valid entry of each file (same identity and version), else `None`;
+    /// only files marked `needed` are looked up.
+    pub fn lookup(
+        &self,
+        files: &[FileEntry],
+        needed: &[bool],
+    ) -> Result<Vec<Option<Box<Cached>>>, String> {
         let e = |e: rusqlite::Error| e.to_string();
         let mut st = self
             .conn
@@ -223,7 +222,11 @@ impl Cache {
             )
             .map_err(e)?;
         let mut out = Vec::with_capacity(files.len());
-        for f in files {
+        for (f, &want) in files.iter().zip(needed) {
+            if !want {
+                out.push(None);
+                continue;
+            }
             let row = st
                 .query_row([f.path.as_os_str().as_bytes()], |r| {
                     let same = r.get::<_, i64>(0)? as u64 == f.id.dev
@@ -418,11 +421,14 @@ impl Session {
     }
 
     /// Opens the cache in `dir` unless it is inside a root (or holds one:
-    /// writing there would modify a scanned folder), and looks up `files`.
+    /// writing there would modify a scanned folder), and looks up the files
+    /// a stage may read: those sharing their size with another (hashing)
+    /// and those marked in `probed` (media to probe).
     pub fn start(
         dir: Option<&Path>,
         roots: &[PathBuf],
         files: &[FileEntry],
+        probed: &[usize],
         log: &crate::progress::Progress,
     ) -> Session {
         let Some(dir) = dir else {
@@ -448,7 +454,8 @@ impl Session {
                 return Session::off();
             }
         };
-        match cache.lookup(files) {
+        let needed = needed(files, probed);
+        match cache.lookup(files, &needed) {
             Ok(cached) => Session {
                 usage: Usage {
                     path: Some(crate::pathfmt::display(cache.path())),
@@ -539,4 +546,23 @@ pub fn command(args: &crate::cli::CacheArgs) -> anyhow::Result<crate::error::Exi
         }
     }
     Ok(crate::error::Exit::Success)
+}
+
+/// Files whose hashes or probe result a run may need: a unique size is never
+/// read, so its lookup would be wasted.
+fn needed(files: &[FileEntry], probed: &[usize]) -> Vec<bool> {
+    let mut sizes: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+    for f in files.iter().filter(|f| f.size > 0) {
+        *sizes.entry(f.size).or_default() += 1;
+    }
+    let mut out: Vec<bool> = files
+        .iter()
+        .map(|f| f.size > 0 && sizes.get(&f.size).is_some_and(|&n| n > 1))
+        .collect();
+    for &i in probed {
+        if let Some(x) = out.get_mut(i) {
+            *x = true;
+        }
+    }
+    out
 }
