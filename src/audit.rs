@@ -4,20 +4,17 @@
 //! progress phase. Per-file problems accumulate as [`FileError`]s; only "no
 //! root readable" and interruption end the run early.
 
-use crate::classify::{Kind, Signature};
+use crate::classify::Kind;
 use crate::config::Config;
 use crate::error::{ErrorKind, FileError};
 use crate::inventory::{self, Clip, Item};
 use crate::pathfmt;
-use crate::probe::ffprobe::Ffprobe;
-use crate::probe::{ProbeError, ProbeInfo, Prober, header};
 use crate::progress::Progress;
 use crate::report::{
-    ByKind, ErrorEntry, FileRow, FolderWeight, MediaItem, ProbeStatus, Report, SCHEMA_VERSION,
-    SequenceInfo, StageStatus, Stages, Summary, TargetWeight, Tool,
+    ByKind, ErrorEntry, FileRow, FolderWeight, MediaItem, Report, SCHEMA_VERSION, StageStatus,
+    Stages, Summary, TargetWeight, Tool,
 };
 use crate::walk::{self, FileEntry};
-use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use thiserror::Error;
@@ -55,7 +52,10 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     interrupted()?;
 
     let probe_files: Vec<usize> = if cfg.probe {
-        inv.items.iter().map(probe_index).collect()
+        inv.items
+            .iter()
+            .map(crate::probe::stage::probe_index)
+            .collect()
     } else {
         Vec::new()
     };
@@ -67,57 +67,15 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         log,
     );
 
+    let mut probed = vec![None; inv.items.len()];
     let mut probe_status = StageStatus::Skipped;
-    let mut probed: Vec<Option<Result<ProbeInfo, ProbeError>>> = vec![None; inv.items.len()];
     let mut source = "none";
     if cfg.probe {
         step += 1;
-        let locate_timeout = cfg.probe_timeout.min(std::time::Duration::from_secs(10));
-        match Ffprobe::locate(cfg.ffprobe.as_deref(), locate_timeout) {
-            Ok(mut ff) => {
-                ff = ff.with_timeout(cfg.probe_timeout);
-                let bar = log.phase(step, stages_total, "Probing", Some(inv.items.len() as u64));
-                let from_cache: Vec<bool> = inv
-                    .items
-                    .iter()
-                    .map(|it| {
-                        cache
-                            .get(probe_index(it))
-                            .is_some_and(|c| c.probe.is_some())
-                    })
-                    .collect();
-                let hits = from_cache.iter().filter(|h| **h).count() as u64;
-                probed = probe_items(&ff, &inv.items, &files, &cache.cached, cfg.threads, &bar);
-                bar.finish_and_clear();
-                probe_status = StageStatus::Done;
-                source = ff.source();
-                // Items the prober itself read: not cached, not empty, not unreadable.
-                let ran = |(it, hit): &(&Item, &bool)| {
-                    !**hit && it.unreadable.is_none() && files[probe_index(it)].size > 0
-                };
-                cache.usage.probes_from_cache = hits;
-                cache.usage.probes_run =
-                    inv.items.iter().zip(&from_cache).filter(ran).count() as u64;
-                let fresh: Vec<(usize, crate::cache::CachedProbe)> = inv
-                    .items
-                    .iter()
-                    .zip(&probed)
-                    .zip(&from_cache)
-                    .filter(|(_, hit)| !**hit)
-                    .filter_map(|((it, r), _)| {
-                        let p = crate::cache::CachedProbe::from_result(r.as_ref()?, source)?;
-                        Some((probe_index(it), p))
-                    })
-                    .collect();
-                cache.save(&files, &[], &fresh, log);
-            }
-            Err(e) => {
-                log.warn(&format!(
-                    "{e}; media will not be probed (install FFmpeg, or pass --ffprobe PATH)"
-                ));
-                probe_status = StageStatus::Unavailable;
-            }
-        }
+        let bar = log.phase(step, stages_total, "Probing", Some(inv.items.len() as u64));
+        let out = crate::probe::stage::run(cfg, log, &bar, &inv.items, &files, &mut cache);
+        bar.finish_and_clear();
+        (probed, probe_status, source) = (out.results, out.status, out.source);
         interrupted()?;
     }
 
@@ -163,7 +121,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     let mut media = Vec::with_capacity(inv.items.len());
     let mut kinds = inv.kinds.clone();
     for (item, result) in inv.items.iter().zip(probed) {
-        let m = media_item(item, result, &files, source, &mut kinds);
+        let m = crate::probe::stage::media_item(item, result, &files, source, &mut kinds);
         if let Some(err) = &m.probe.error {
             let e = match &item.unreadable {
                 Some(e) => e.clone(),
@@ -401,155 +359,6 @@ pub(crate) fn interrupted() -> Result<(), AuditError> {
     } else {
         Ok(())
     }
-}
-
-/// The walk index of the file an item is probed through.
-fn probe_index(item: &Item) -> usize {
-    match &item.clip {
-        Clip::File(i) => *i,
-        Clip::Sequence(s) => s.frames[0].1,
-    }
-}
-
-fn probe_items(
-    prober: &dyn Prober,
-    items: &[Item],
-    files: &[FileEntry],
-    cached: &[Option<Box<crate::cache::Cached>>],
-    threads: usize,
-    bar: &indicatif::ProgressBar,
-) -> Vec<Option<Result<ProbeInfo, ProbeError>>> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("footprint-probe-{i}"))
-        .build()
-        .expect("thread pool");
-    pool.install(|| {
-        items
-            .par_iter()
-            .map(|item| {
-                if crate::cancel::is_cancelled() {
-                    return None;
-                }
-                let path = item.probe_path(files);
-                let size = match &item.clip {
-                    Clip::File(i) => files[*i].size,
-                    Clip::Sequence(s) => files[s.frames[0].1].size,
-                };
-                let cached = cached
-                    .get(probe_index(item))
-                    .and_then(|c| c.as_ref()?.probe.as_ref());
-                let r = if size == 0 {
-                    Err(ProbeError::Empty)
-                } else if let Some(c) = cached {
-                    c.to_result()
-                } else if let Some(e) = &item.unreadable {
-                    Err(ProbeError::Io(e.message.clone()))
-                } else {
-                    prober.probe(path)
-                };
-                bar.inc(1);
-                Some(r)
-            })
-            .collect()
-    })
-}
-
-/// Turns an item and its probe result into a report entry; refines `kinds`.
-fn media_item(
-    item: &Item,
-    result: Option<Result<ProbeInfo, ProbeError>>,
-    files: &[FileEntry],
-    source: &'static str,
-    kinds: &mut [Kind],
-) -> MediaItem {
-    let (info, error) = match (result, &item.unreadable) {
-        (_, Some(e)) => (None, Some(e.message.clone())),
-        (Some(Ok(info)), None) => (Some(info), None),
-        (Some(Err(e)), None) => (None, Some(e.to_string())),
-        (None, None) => (None, None),
-    };
-    let info_ref = info.as_ref();
-    let mut kind = item.kind;
-    if let (Clip::File(i), Some(info)) = (&item.clip, info_ref) {
-        // Content told us "a container"; the streams tell video from audio.
-        let still = matches!(item.signature, Some(s) if s.kind() == Kind::Image);
-        if !still {
-            kind = match (&info.video, info.audio.is_empty()) {
-                (Some(_), _) => Kind::Video,
-                (None, false) => Kind::Audio,
-                (None, true) => kind,
-            };
-            kinds[*i] = kind;
-        }
-    }
-    let mut m = MediaItem {
-        path: String::new(),
-        kind,
-        bytes: 0,
-        container: info_ref.and_then(|i| i.container.clone()),
-        duration_s: info_ref.and_then(|i| i.duration_s),
-        bit_rate: info_ref.and_then(|i| i.bit_rate),
-        bit_rate_estimated: false,
-        video: info_ref.and_then(|i| i.video.clone()),
-        audio: info_ref.map(|i| i.audio.clone()).unwrap_or_default(),
-        timecode: info_ref.and_then(|i| i.timecode.clone()),
-        sequence: None,
-        probe: ProbeStatus {
-            source: if info.is_some() { source } else { "none" },
-            error,
-        },
-    };
-    match &item.clip {
-        Clip::File(i) => {
-            m.path = pathfmt::display(&files[*i].path);
-            m.bytes = files[*i].size;
-            if kind == Kind::Image {
-                // A still has no running time; ffprobe's image pipes invent one.
-                m.duration_s = None;
-                m.bit_rate = None;
-                if let Some(v) = m.video.as_mut() {
-                    v.fps = None;
-                }
-            }
-        }
-        Clip::Sequence(s) => {
-            m.path = pathfmt::display(&s.pattern());
-            m.bytes = s.frames.iter().map(|&(_, i)| files[i].size).sum();
-            let first = &files[s.frames[0].1].path;
-            let hdr = matches!(item.signature, Some(Signature::Dpx | Signature::Exr))
-                .then(|| header::read(first))
-                .flatten();
-            let header_fps = hdr.as_ref().and_then(|h| h.fps);
-            let fps = header_fps.unwrap_or(ASSUMED_SEQUENCE_FPS);
-            let duration = s.frames.len() as f64 / fps;
-            m.container = Some("image2".to_string());
-            m.duration_s = Some(duration);
-            m.bit_rate = None;
-            if let Some(v) = m.video.as_mut() {
-                v.fps = Some(fps);
-            }
-            m.sequence = Some(SequenceInfo {
-                first: s.first(),
-                last: s.last(),
-                frames: s.frames.len() as u64,
-                missing: s.missing(),
-                missing_count: s.missing_count(),
-                fps_source: if header_fps.is_some() {
-                    "header"
-                } else {
-                    "assumed"
-                },
-            });
-        }
-    }
-    if m.bit_rate.is_none()
-        && let Some(d) = m.duration_s.filter(|d| *d > 0.0)
-    {
-        m.bit_rate = Some((m.bytes as f64 * 8.0 / d).round() as u64);
-        m.bit_rate_estimated = true;
-    }
-    m
 }
 
 /// For each file: does this name carry its inode's bytes? The first name by path

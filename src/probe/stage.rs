@@ -1,0 +1,238 @@
+//! Stage 3 as the audit runs it: locate ffprobe, take what the cache knows,
+//! probe the rest in parallel, and store the new deterministic results.
+
+use super::ffprobe::Ffprobe;
+use super::header;
+use super::{ProbeError, ProbeInfo, Prober};
+use crate::cache::{CachedProbe, Session};
+use crate::classify::{Kind, Signature};
+use crate::config::Config;
+use crate::inventory::{Clip, Item};
+use crate::pathfmt;
+use crate::progress::Progress;
+use crate::report::StageStatus;
+use crate::report::{MediaItem, ProbeStatus, SequenceInfo};
+use crate::walk::FileEntry;
+use rayon::prelude::*;
+
+/// One result per item: `None` when interrupted before its turn.
+pub type Results = Vec<Option<Result<ProbeInfo, ProbeError>>>;
+
+/// What the stage hands on.
+pub struct Probed {
+    /// Per item.
+    pub results: Results,
+    /// `done`, or `unavailable` when ffprobe cannot run.
+    pub status: StageStatus,
+    /// Which reader answered (`ffprobe`, or `none`).
+    pub source: &'static str,
+}
+
+/// The walk index of the file an item is probed through.
+pub fn probe_index(item: &Item) -> usize {
+    match &item.clip {
+        Clip::File(i) => *i,
+        Clip::Sequence(s) => s.frames[0].1,
+    }
+}
+
+/// Probes `items`, using and feeding `cache`.
+pub fn run(
+    cfg: &Config,
+    log: &Progress,
+    bar: &indicatif::ProgressBar,
+    items: &[Item],
+    files: &[FileEntry],
+    cache: &mut Session,
+) -> Probed {
+    let locate_timeout = cfg.probe_timeout.min(std::time::Duration::from_secs(10));
+    let ff = match Ffprobe::locate(cfg.ffprobe.as_deref(), locate_timeout) {
+        Ok(ff) => ff.with_timeout(cfg.probe_timeout),
+        Err(e) => {
+            log.warn(&format!(
+                "{e}; media will not be probed (install FFmpeg, or pass --ffprobe PATH)"
+            ));
+            return Probed {
+                results: vec![None; items.len()],
+                status: StageStatus::Unavailable,
+                source: "none",
+            };
+        }
+    };
+    let source = ff.source();
+    let hit: Vec<bool> = items
+        .iter()
+        .map(|it| {
+            cache
+                .get(probe_index(it))
+                .is_some_and(|c| c.probe.is_some())
+        })
+        .collect();
+    let results = probe_items(&ff, items, files, &cache.cached, cfg.threads, bar);
+    // Items the prober itself read: not cached, not empty, not unreadable.
+    cache.usage.probes_from_cache = hit.iter().filter(|h| **h).count() as u64;
+    cache.usage.probes_run = items
+        .iter()
+        .zip(&hit)
+        .filter(|(it, hit)| !**hit && it.unreadable.is_none() && files[probe_index(it)].size > 0)
+        .count() as u64;
+    let fresh: Vec<(usize, CachedProbe)> = items
+        .iter()
+        .zip(&results)
+        .zip(&hit)
+        .filter(|(_, hit)| !**hit)
+        .filter_map(|((it, r), _)| {
+            Some((
+                probe_index(it),
+                CachedProbe::from_result(r.as_ref()?, source)?,
+            ))
+        })
+        .collect();
+    cache.save(files, &[], &fresh, log);
+    Probed {
+        results,
+        status: StageStatus::Done,
+        source,
+    }
+}
+
+fn probe_items(
+    prober: &dyn Prober,
+    items: &[Item],
+    files: &[FileEntry],
+    cached: &[Option<Box<crate::cache::Cached>>],
+    threads: usize,
+    bar: &indicatif::ProgressBar,
+) -> Results {
+    let work = || {
+        items
+            .par_iter()
+            .map(|item| {
+                if crate::cancel::is_cancelled() {
+                    return None;
+                }
+                let size = files[probe_index(item)].size;
+                let cached = cached
+                    .get(probe_index(item))
+                    .and_then(|c| c.as_ref()?.probe.as_ref());
+                let r = if size == 0 {
+                    Err(ProbeError::Empty)
+                } else if let Some(c) = cached {
+                    c.to_result()
+                } else if let Some(e) = &item.unreadable {
+                    Err(ProbeError::Io(e.message.clone()))
+                } else {
+                    prober.probe(item.probe_path(files))
+                };
+                bar.inc(1);
+                Some(r)
+            })
+            .collect()
+    };
+    // One ffprobe child per worker: -j sets how many run at once.
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("footprint-probe-{i}"))
+        .build()
+    {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    }
+}
+
+/// Turns an item and its probe result into a report entry; refines `kinds`.
+pub fn media_item(
+    item: &Item,
+    result: Option<Result<ProbeInfo, ProbeError>>,
+    files: &[FileEntry],
+    source: &'static str,
+    kinds: &mut [Kind],
+) -> MediaItem {
+    let (info, error) = match (result, &item.unreadable) {
+        (_, Some(e)) => (None, Some(e.message.clone())),
+        (Some(Ok(info)), None) => (Some(info), None),
+        (Some(Err(e)), None) => (None, Some(e.to_string())),
+        (None, None) => (None, None),
+    };
+    let info_ref = info.as_ref();
+    let mut kind = item.kind;
+    if let (Clip::File(i), Some(info)) = (&item.clip, info_ref) {
+        // Content told us "a container"; the streams tell video from audio.
+        let still = matches!(item.signature, Some(s) if s.kind() == Kind::Image);
+        if !still {
+            kind = match (&info.video, info.audio.is_empty()) {
+                (Some(_), _) => Kind::Video,
+                (None, false) => Kind::Audio,
+                (None, true) => kind,
+            };
+            kinds[*i] = kind;
+        }
+    }
+    let mut m = MediaItem {
+        path: String::new(),
+        kind,
+        bytes: 0,
+        container: info_ref.and_then(|i| i.container.clone()),
+        duration_s: info_ref.and_then(|i| i.duration_s),
+        bit_rate: info_ref.and_then(|i| i.bit_rate),
+        bit_rate_estimated: false,
+        video: info_ref.and_then(|i| i.video.clone()),
+        audio: info_ref.map(|i| i.audio.clone()).unwrap_or_default(),
+        timecode: info_ref.and_then(|i| i.timecode.clone()),
+        sequence: None,
+        probe: ProbeStatus {
+            source: if info.is_some() { source } else { "none" },
+            error,
+        },
+    };
+    match &item.clip {
+        Clip::File(i) => {
+            m.path = pathfmt::display(&files[*i].path);
+            m.bytes = files[*i].size;
+            if kind == Kind::Image {
+                // A still has no running time; ffprobe's image pipes invent one.
+                m.duration_s = None;
+                m.bit_rate = None;
+                if let Some(v) = m.video.as_mut() {
+                    v.fps = None;
+                }
+            }
+        }
+        Clip::Sequence(s) => {
+            m.path = pathfmt::display(&s.pattern());
+            m.bytes = s.frames.iter().map(|&(_, i)| files[i].size).sum();
+            let first = &files[s.frames[0].1].path;
+            let hdr = matches!(item.signature, Some(Signature::Dpx | Signature::Exr))
+                .then(|| header::read(first))
+                .flatten();
+            let header_fps = hdr.as_ref().and_then(|h| h.fps);
+            let fps = header_fps.unwrap_or(crate::audit::ASSUMED_SEQUENCE_FPS);
+            let duration = s.frames.len() as f64 / fps;
+            m.container = Some("image2".to_string());
+            m.duration_s = Some(duration);
+            m.bit_rate = None;
+            if let Some(v) = m.video.as_mut() {
+                v.fps = Some(fps);
+            }
+            m.sequence = Some(SequenceInfo {
+                first: s.first(),
+                last: s.last(),
+                frames: s.frames.len() as u64,
+                missing: s.missing(),
+                missing_count: s.missing_count(),
+                fps_source: if header_fps.is_some() {
+                    "header"
+                } else {
+                    "assumed"
+                },
+            });
+        }
+    }
+    if m.bit_rate.is_none()
+        && let Some(d) = m.duration_s.filter(|d| *d > 0.0)
+    {
+        m.bit_rate = Some((m.bytes as f64 * 8.0 / d).round() as u64);
+        m.bit_rate_estimated = true;
+    }
+    m
+}
