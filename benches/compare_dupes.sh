@@ -7,7 +7,8 @@
 #   FILES    small and medium files (default 50,000)
 #   BIG_MIB  large rushes sharing prefixes/suffixes, in MiB (default 6,000)
 # Needs: python3, hyperfine, fclones (cargo install fclones), GNU time.
-# Cold runs drop the page cache before each run and need root; they are skipped otherwise.
+# footprint runs with --no-cache: these are first-audit figures (docs/CACHE.md
+# has the re-audit ones). Cold runs drop the page cache before each run and need root; they are skipped otherwise.
 # Quote the ratios, not the seconds: the machines are small and noisy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,7 @@ OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
 echo "== same groups?"
-"$FP" dupes -q --format json "$TREE" > "$OUT/fp.json"
+"$FP" dupes -q --no-cache --format json "$TREE" > "$OUT/fp.json"
 fclones group --format json "$TREE" > "$OUT/fc.json" 2>/dev/null
 python3 - "$OUT/fp.json" "$OUT/fc.json" <<'EOF'
 import json, sys
@@ -42,7 +43,7 @@ print("identical groups")
 EOF
 
 CMDS=(
-  -n "footprint dupes" "$FP dupes -q --format json $TREE"
+  -n "footprint dupes" "$FP dupes -q --no-cache --format json $TREE"
   -n "fclones group (default)" "fclones group --format json $TREE"
   -n "fclones group --threads hdd:8,8" "fclones group --threads hdd:8,8 --format json $TREE"
 )
@@ -58,6 +59,6 @@ echo "== peak memory (max RSS, warm, median of 3)"
 rss() {
   for _ in 1 2 3; do /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; done | sort -n | sed -n 2p
 }
-echo "footprint dupes:                 $(rss "$FP" dupes -q --format json "$TREE") KiB"
+echo "footprint dupes:                 $(rss "$FP" dupes -q --no-cache --format json "$TREE") KiB"
 echo "fclones group (default):         $(rss fclones group --format json "$TREE") KiB"
 echo "fclones group --threads hdd:8,8: $(rss fclones group --threads hdd:8,8 --format json "$TREE") KiB"
