@@ -247,7 +247,12 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         errors: errors.iter().map(ErrorEntry::from).collect(),
         candidates: waste.candidates,
         packages: inv.packages.clone(),
-        other_files: other_files(&files, &kinds, &inv.items),
+        // Only the CSV lists every file.
+        other_files: if cfg.format == crate::config::OutputFormat::Csv {
+            other_files(&files, &kinds, &inv.items)
+        } else {
+            Vec::new()
+        },
     })
 }
 
