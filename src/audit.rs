@@ -69,13 +69,12 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
 
     let mut probed = vec![None; inv.items.len()];
     let mut probe_status = StageStatus::Skipped;
-    let mut source = "none";
     if cfg.probe {
         step += 1;
         let bar = log.phase(step, stages_total, "Probing", Some(inv.items.len() as u64));
         let out = crate::probe::stage::run(cfg, log, &bar, &inv.items, &files, &mut cache);
         bar.finish_and_clear();
-        (probed, probe_status, source) = (out.results, out.status, out.source);
+        (probed, probe_status) = (out.results, out.status);
         interrupted()?;
     }
 
@@ -121,7 +120,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     let mut media = Vec::with_capacity(inv.items.len());
     let mut kinds = inv.kinds.clone();
     for (item, result) in inv.items.iter().zip(probed) {
-        let m = crate::probe::stage::media_item(item, result, &files, source, &mut kinds);
+        let m = crate::probe::stage::media_item(item, result, &files, &mut kinds);
         if let Some(err) = &m.probe.error {
             let e = match &item.unreadable {
                 Some(e) => e.clone(),

@@ -73,6 +73,14 @@ impl CachedProbe {
         }
     }
 
+    /// The reader that gave it.
+    pub fn source(&self) -> &'static str {
+        match self {
+            CachedProbe::Ok { source, .. } if source == "native" => "native",
+            CachedProbe::Ok { .. } | CachedProbe::Unreadable(_) => "ffprobe",
+        }
+    }
+
     /// Back to a probe result.
     pub fn to_result(&self) -> Result<ProbeInfo, ProbeError> {
         match self {

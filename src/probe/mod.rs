@@ -7,6 +7,7 @@
 
 pub mod ffprobe;
 pub mod header;
+pub mod native;
 pub mod stage;
 
 use serde::{Deserialize, Serialize};

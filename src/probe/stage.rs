@@ -15,8 +15,9 @@ use crate::report::{MediaItem, ProbeStatus, SequenceInfo};
 use crate::walk::FileEntry;
 use rayon::prelude::*;
 
-/// One result per item: `None` when interrupted before its turn.
-pub type Results = Vec<Option<Result<ProbeInfo, ProbeError>>>;
+/// One result per item, with the reader that gave it (`native`, `ffprobe`,
+/// `none`): `None` when not probed (interrupted, or no reader knows it).
+pub type Results = Vec<Option<(Result<ProbeInfo, ProbeError>, &'static str)>>;
 
 /// What the stage hands on.
 pub struct Probed {
@@ -24,8 +25,6 @@ pub struct Probed {
     pub results: Results,
     /// `done`, or `unavailable` when ffprobe cannot run.
     pub status: StageStatus,
-    /// Which reader answered (`ffprobe`, or `none`).
-    pub source: &'static str,
 }
 
 /// The walk index of the file an item is probed through.
@@ -47,19 +46,15 @@ pub fn run(
 ) -> Probed {
     let locate_timeout = cfg.probe_timeout.min(std::time::Duration::from_secs(10));
     let ff = match Ffprobe::locate(cfg.ffprobe.as_deref(), locate_timeout) {
-        Ok(ff) => ff.with_timeout(cfg.probe_timeout),
+        Ok(ff) => Some(ff.with_timeout(cfg.probe_timeout)),
         Err(e) => {
             log.warn(&format!(
-                "{e}; media will not be probed (install FFmpeg, or pass --ffprobe PATH)"
+                "{e}; only formats footprint reads natively (WAV) will be probed \
+                 (install FFmpeg, or pass --ffprobe PATH)"
             ));
-            return Probed {
-                results: vec![None; items.len()],
-                status: StageStatus::Unavailable,
-                source: "none",
-            };
+            None
         }
     };
-    let source = ff.source();
     let hit: Vec<bool> = items
         .iter()
         .map(|it| {
@@ -68,13 +63,16 @@ pub fn run(
                 .is_some_and(|c| c.probe.is_some())
         })
         .collect();
-    let results = probe_items(&ff, items, files, &cache.cached, cfg.threads, bar);
-    // Items the prober itself read: not cached, not empty, not unreadable.
+    let results = probe_items(ff.as_ref(), items, files, &cache.cached, cfg.threads, bar);
+    // Items a reader had to read: not cached, not empty, not unreadable.
     cache.usage.probes_from_cache = hit.iter().filter(|h| **h).count() as u64;
     cache.usage.probes_run = items
         .iter()
         .zip(&hit)
-        .filter(|(it, hit)| !**hit && it.unreadable.is_none() && files[probe_index(it)].size > 0)
+        .zip(&results)
+        .filter(|((it, hit), r)| {
+            !**hit && r.is_some() && it.unreadable.is_none() && files[probe_index(it)].size > 0
+        })
         .count() as u64;
     let fresh: Vec<(usize, CachedProbe)> = items
         .iter()
@@ -82,28 +80,30 @@ pub fn run(
         .zip(&hit)
         .filter(|(_, hit)| !**hit)
         .filter_map(|((it, r), _)| {
-            Some((
-                probe_index(it),
-                CachedProbe::from_result(r.as_ref()?, source)?,
-            ))
+            let (r, source) = r.as_ref()?;
+            Some((probe_index(it), CachedProbe::from_result(r, source)?))
         })
         .collect();
     cache.save(files, &[], &fresh, log);
     Probed {
         results,
-        status: StageStatus::Done,
-        source,
+        status: if ff.is_some() {
+            StageStatus::Done
+        } else {
+            StageStatus::Unavailable
+        },
     }
 }
 
 fn probe_items(
-    prober: &dyn Prober,
+    ff: Option<&Ffprobe>,
     items: &[Item],
     files: &[FileEntry],
     cached: &[Option<Box<crate::cache::Cached>>],
     threads: usize,
     bar: &indicatif::ProgressBar,
 ) -> Results {
+    let fallback = if ff.is_some() { "ffprobe" } else { "none" };
     let work = || {
         items
             .par_iter()
@@ -111,21 +111,22 @@ fn probe_items(
                 if crate::cancel::is_cancelled() {
                     return None;
                 }
-                let size = files[probe_index(item)].size;
-                let cached = cached
-                    .get(probe_index(item))
-                    .and_then(|c| c.as_ref()?.probe.as_ref());
+                let i = probe_index(item);
+                let size = files[i].size;
+                let cached = cached.get(i).and_then(|c| c.as_ref()?.probe.as_ref());
                 let r = if size == 0 {
-                    Err(ProbeError::Empty)
+                    Some((Err(ProbeError::Empty), fallback))
                 } else if let Some(c) = cached {
-                    c.to_result()
+                    Some((c.to_result(), c.source()))
                 } else if let Some(e) = &item.unreadable {
-                    Err(ProbeError::Io(e.message.clone()))
+                    Some((Err(ProbeError::Io(e.message.clone())), fallback))
+                } else if let Some(info) = super::native::probe(&files[i].path, size) {
+                    Some((Ok(info), "native"))
                 } else {
-                    prober.probe(item.probe_path(files))
+                    ff.map(|ff| (ff.probe(item.probe_path(files)), "ffprobe"))
                 };
                 bar.inc(1);
-                Some(r)
+                r
             })
             .collect()
     };
@@ -143,11 +144,12 @@ fn probe_items(
 /// Turns an item and its probe result into a report entry; refines `kinds`.
 pub fn media_item(
     item: &Item,
-    result: Option<Result<ProbeInfo, ProbeError>>,
+    result: Option<(Result<ProbeInfo, ProbeError>, &'static str)>,
     files: &[FileEntry],
-    source: &'static str,
     kinds: &mut [Kind],
 ) -> MediaItem {
+    let source = result.as_ref().map_or("none", |r| r.1);
+    let result = result.map(|r| r.0);
     let (info, error) = match (result, &item.unreadable) {
         (_, Some(e)) => (None, Some(e.message.clone())),
         (Some(Ok(info)), None) => (Some(info), None),

@@ -104,6 +104,14 @@ fn targets() -> Vec<Target> {
             seeds: fixture_seeds(|p| p.ends_with(".dpx") || p.ends_with(".exr"), 8192),
         },
         Target {
+            name: "wav",
+            run: |b| {
+                let _ = footprint::probe::native::wav::parse(b, b.len() as u64);
+                let _ = footprint::probe::native::wav::parse(b, u64::MAX);
+            },
+            seeds: fixture_seeds(|p| p.ends_with(".wav"), 4096),
+        },
+        Target {
             name: "sniff",
             run: |b| {
                 let _ = footprint::classify::sniff(b);

@@ -1,0 +1,132 @@
+//! WAV, BWF, RF64 and BW64 headers: the `fmt ` chunk and the size of `data`,
+//! read from the first bytes only. Values follow FFmpeg's (codec names,
+//! channel layouts, duration in microseconds, bit rate over the whole file),
+//! so a report is the same whichever reader answered; anything this reader
+//! is not sure of returns `None` and goes to ffprobe.
+
+use crate::probe::{AudioInfo, ProbeInfo};
+
+fn u16le(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn u32le(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn u64le(b: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
+}
+
+/// FFmpeg's codec name for a PCM format tag and sample size.
+fn codec(tag: u16, bits: u16) -> Option<&'static str> {
+    Some(match (tag, bits) {
+        (1, 8) => "pcm_u8",
+        (1, 16) => "pcm_s16le",
+        (1, 24) => "pcm_s24le",
+        (1, 32) => "pcm_s32le",
+        (3, 32) => "pcm_f32le",
+        (3, 64) => "pcm_f64le",
+        _ => return None,
+    })
+}
+
+/// FFmpeg's layout name for a WAVE_FORMAT_EXTENSIBLE channel mask.
+fn layout(mask: u32, channels: u16) -> Option<&'static str> {
+    let name = match mask {
+        0x4 => "mono",
+        0x3 => "stereo",
+        0x7 => "3.0",
+        0x33 => "quad",
+        0x603 => "quad(side)",
+        0x3F => "5.1",
+        0x60F => "5.1(side)",
+        0x63F => "7.1",
+        _ => return None,
+    };
+    (mask.count_ones() == u32::from(channels)).then_some(name)
+}
+
+/// Parses `head` (the file's first bytes) of a file of `file_size` bytes.
+pub fn parse(head: &[u8], file_size: u64) -> Option<ProbeInfo> {
+    let rf64 = match head.get(..4)? {
+        b"RIFF" => false,
+        b"RF64" | b"BW64" => true,
+        _ => return None,
+    };
+    if head.get(8..12)? != b"WAVE" {
+        return None;
+    }
+    let mut at = 12usize;
+    let mut ds64_data: Option<u64> = None;
+    let mut fmt: Option<(u16, u16, u32, u16, u16, Option<u32>)> = None;
+    loop {
+        let id = head.get(at..at + 4)?;
+        let size = u32le(head, at + 4)?;
+        let body = at + 8;
+        match id {
+            b"ds64" if rf64 => ds64_data = Some(u64le(head, body + 8)?),
+            b"fmt " => {
+                let tag = u16le(head, body)?;
+                let channels = u16le(head, body + 2)?;
+                let rate = u32le(head, body + 4)?;
+                let align = u16le(head, body + 12)?;
+                let bits = u16le(head, body + 14)?;
+                let (tag, mask) = if tag == 0xFFFE {
+                    // WAVE_FORMAT_EXTENSIBLE: the real tag opens the sub-format GUID.
+                    if size < 40 {
+                        return None;
+                    }
+                    (u16le(head, body + 24)?, Some(u32le(head, body + 20)?))
+                } else {
+                    (tag, None)
+                };
+                fmt = Some((tag, channels, rate, align, bits, mask));
+            }
+            b"data" => {
+                let (tag, channels, rate, align, bits, mask) = fmt?;
+                let data = match (size, ds64_data) {
+                    (0xFFFF_FFFF, Some(d)) => d,
+                    _ => u64::from(size),
+                };
+                // A data chunk running past the end: ffprobe's own estimate decides.
+                let end = (body as u64).checked_add(data)?;
+                if channels == 0 || rate == 0 || align == 0 || end > file_size {
+                    return None;
+                }
+                // Plain PCM states no layout, and FFmpeg reports none.
+                let channel_layout = match mask {
+                    Some(m) => Some(layout(m, channels)?.to_string()),
+                    None => None,
+                };
+                let samples = data / u64::from(align);
+                // FFmpeg: duration in microseconds rounded to nearest, then the
+                // bit rate of the whole file over it, truncated.
+                let us = ((u128::from(samples) * 1_000_000 + u128::from(rate) / 2)
+                    / u128::from(rate)) as u64;
+                if us == 0 {
+                    return None;
+                }
+                let bit_rate = (file_size as f64 * 8.0 * 1e6 / us as f64) as u64;
+                return Some(ProbeInfo {
+                    container: Some("wav".into()),
+                    duration_s: Some(us as f64 / 1e6),
+                    bit_rate: Some(bit_rate),
+                    video: None,
+                    audio: vec![AudioInfo {
+                        codec: codec(tag, bits)?.into(),
+                        channels: u32::from(channels),
+                        sample_rate: rate,
+                        channel_layout,
+                    }],
+                    timecode: None,
+                });
+            }
+            _ => {}
+        }
+        // Chunks are word-aligned.
+        at = body
+            .checked_add(size as usize)?
+            .checked_add(size as usize & 1)?;
+    }
+}
