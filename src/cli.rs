@@ -28,14 +28,20 @@ pub struct Cli {
 pub enum Command {
     /// Walk, classify, probe and weigh one or more project volumes.
     ///
-    /// Reports the weight by kind and codec, the heaviest folders, and what can
-    /// be reclaimed: duplicate copies, obsolete versions and regenerable caches.
-    /// Nothing inside the scanned folders is ever modified.
+    /// Reports the weight against delivery targets (DCP, Blu-ray…), by kind and
+    /// codec, the heaviest folders, what can be reclaimed (duplicate copies,
+    /// obsolete versions, regenerable caches), copies across drives, ASC MHL
+    /// and DCP manifests, and the CO₂ of keeping it stored. Nothing inside the
+    /// scanned folders is ever modified; re-audits of unchanged files use the
+    /// cache (~/.cache/footprint) and read nothing.
     #[command(after_long_help = "Examples:
   footprint audit /Volumes/PROJX_A /Volumes/PROJX_B
   footprint audit --format json -o audit.json /mnt/raid/PROJX
+  footprint audit --format html -o report.html --runtime 52m /mnt/raid/PROJX
   footprint audit --no-probe --exclude '*.tmp' /mnt/raid
-  footprint audit --export-list candidates.json /mnt/raid/PROJX")]
+  footprint audit --export-list candidates.json /mnt/raid/PROJX
+  footprint audit --verify-mhl /Volumes/A001 /Volumes/SHUTTLE_1
+  footprint audit --grid de --copies 2 --medium lto /mnt/archive")]
     Audit(Box<AuditArgs>),
 
     /// Find files with identical content across one or more drives.
