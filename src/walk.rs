@@ -198,46 +198,54 @@ pub fn walk(cfg: &WalkConfig, threads: usize, bar: &ProgressBar, log: &Progress)
         bar,
         log,
     };
+    // If the system refuses new threads (a tight RLIMIT_NPROC), walk on
+    // rayon's global pool instead of failing.
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("footprint-walk-{i}"))
         .build()
-        .expect("thread pool");
+        .ok();
     let mut root_readable = Vec::with_capacity(cfg.roots.len());
-    pool.scope(|s| {
-        for (idx, root) in cfg.roots.iter().enumerate() {
-            // Roots given on the command line are followed, as `du` and `find -H` do.
-            match fs::metadata(root) {
-                Err(e) => {
-                    ctx.error(FileError::io(root, "cannot read root", &e));
-                    root_readable.push(false);
-                }
-                Ok(md) if md.is_dir() => {
-                    root_readable.push(true);
-                    let anc = Arc::new(Ancestor {
-                        id: Stat::from_metadata(&md).id(),
-                        parent: None,
-                    });
-                    let ctx = &ctx;
-                    let root = root.clone();
-                    s.spawn(move |s| visit_dir(s, ctx, idx, root, md.dev(), anc));
-                }
-                Ok(md) if md.is_file() => {
-                    root_readable.push(true);
-                    ctx.files.lock().expect("files lock").push(FileEntry::new(
-                        root.clone(),
-                        idx,
-                        &Stat::from_metadata(&md),
-                    ));
-                    bar.inc(1);
-                }
-                Ok(md) => {
-                    root_readable.push(false);
-                    ctx.error(special(root, md.file_type()));
+    let mut run = || {
+        rayon::scope(|s| {
+            for (idx, root) in cfg.roots.iter().enumerate() {
+                // Roots given on the command line are followed, as `du` and `find -H` do.
+                match fs::metadata(root) {
+                    Err(e) => {
+                        ctx.error(FileError::io(root, "cannot read root", &e));
+                        root_readable.push(false);
+                    }
+                    Ok(md) if md.is_dir() => {
+                        root_readable.push(true);
+                        let anc = Arc::new(Ancestor {
+                            id: Stat::from_metadata(&md).id(),
+                            parent: None,
+                        });
+                        let ctx = &ctx;
+                        let root = root.clone();
+                        s.spawn(move |s| visit_dir(s, ctx, idx, root, md.dev(), anc));
+                    }
+                    Ok(md) if md.is_file() => {
+                        root_readable.push(true);
+                        ctx.files.lock().expect("files lock").push(FileEntry::new(
+                            root.clone(),
+                            idx,
+                            &Stat::from_metadata(&md),
+                        ));
+                        bar.inc(1);
+                    }
+                    Ok(md) => {
+                        root_readable.push(false);
+                        ctx.error(special(root, md.file_type()));
+                    }
                 }
             }
-        }
-    });
+        })
+    };
+    match &pool {
+        Some(pool) => pool.install(run),
+        None => run(),
+    }
     let mut files = ctx.files.into_inner().expect("files lock");
     let mut errors = ctx.errors.into_inner().expect("errors lock");
     // Byte order, as a string sort of the report's paths gives (and much cheaper
