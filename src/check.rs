@@ -282,22 +282,19 @@ fn write_text(r: &CheckReport, w: &mut dyn Write) -> std::io::Result<()> {
     )
 }
 
+/// Text for an XML attribute: the report's escaping, plus control
+/// characters (not allowed in XML 1.0) written as `\xNN`.
 fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
+    let visible: String = s
+        .chars()
+        .map(|c| match c {
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {
-                out.push_str(&format!("\\x{:02X}", c as u32))
+                format!("\\x{:02X}", c as u32)
             }
-            c => out.push(c),
-        }
-    }
-    out
+            c => c.to_string(),
+        })
+        .collect();
+    crate::report::svg::esc(&visible)
 }
 
 fn write_junit(r: &CheckReport, w: &mut dyn Write) -> std::io::Result<()> {

@@ -38,12 +38,6 @@ pub fn read_head(path: &Path, n: usize) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// Size and mtime (ns) of an open file, to detect changes during a read.
-pub fn size_mtime(file: &File) -> io::Result<(u64, i64)> {
-    let md = file.metadata()?;
-    Ok((md.size(), md.mtime() * 1_000_000_000 + md.mtime_nsec()))
-}
-
 /// Size, mtime (ns) and (device, inode) of an open file: a file replaced by
 /// another one under the same name has a new inode even with the same size.
 pub fn identity(file: &File) -> io::Result<(u64, i64, crate::units::FileId)> {

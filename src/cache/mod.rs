@@ -275,42 +275,33 @@ impl Cache {
         let e = |e: rusqlite::Error| e.to_string();
         let tx = self.conn.transaction().map_err(e)?;
         {
-            let mut upsert = tx
+            // A row for another identity (the file changed) goes; then the
+            // row is created if missing, so stale values never survive.
+            let mut stale = tx
                 .prepare_cached(
-                    "INSERT INTO files (path, dev, ino, size, mtime_ns, ctime_ns, version)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                     ON CONFLICT(path) DO UPDATE SET
-                       head  = CASE WHEN dev = excluded.dev AND ino = excluded.ino AND size = excluded.size
-                                AND mtime_ns = excluded.mtime_ns AND ctime_ns = excluded.ctime_ns
-                                AND version = excluded.version THEN head END,
-                       tail  = CASE WHEN dev = excluded.dev AND ino = excluded.ino AND size = excluded.size
-                                AND mtime_ns = excluded.mtime_ns AND ctime_ns = excluded.ctime_ns
-                                AND version = excluded.version THEN tail END,
-                       full  = CASE WHEN dev = excluded.dev AND ino = excluded.ino AND size = excluded.size
-                                AND mtime_ns = excluded.mtime_ns AND ctime_ns = excluded.ctime_ns
-                                AND version = excluded.version THEN full END,
-                       probe = CASE WHEN dev = excluded.dev AND ino = excluded.ino AND size = excluded.size
-                                AND mtime_ns = excluded.mtime_ns AND ctime_ns = excluded.ctime_ns
-                                AND version = excluded.version THEN probe END,
-                       dev = excluded.dev, ino = excluded.ino, size = excluded.size,
-                       mtime_ns = excluded.mtime_ns, ctime_ns = excluded.ctime_ns,
-                       version = excluded.version",
+                    "DELETE FROM files WHERE path = ?1 AND NOT (dev = ?2 AND ino = ?3
+                     AND size = ?4 AND mtime_ns = ?5 AND ctime_ns = ?6 AND version = ?7)",
+                )
+                .map_err(e)?;
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO files (path, dev, ino, size, mtime_ns, ctime_ns, version)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .map_err(e)?;
             let mut ensure = |i: usize| -> Result<(), String> {
                 let f = &files[i];
-                upsert
-                    .execute(params![
-                        f.path.as_os_str().as_bytes(),
-                        f.id.dev as i64,
-                        f.id.ino as i64,
-                        f.size as i64,
-                        f.mtime_ns,
-                        f.ctime_ns,
-                        version()
-                    ])
-                    .map(drop)
-                    .map_err(e)
+                let key = params![
+                    f.path.as_os_str().as_bytes(),
+                    f.id.dev as i64,
+                    f.id.ino as i64,
+                    f.size as i64,
+                    f.mtime_ns,
+                    f.ctime_ns,
+                    version()
+                ];
+                stale.execute(key).map_err(e)?;
+                insert.execute(key).map(drop).map_err(e)
             };
             for &(i, part, hash) in hashes {
                 ensure(i)?;
