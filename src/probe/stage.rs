@@ -49,7 +49,7 @@ pub fn run(
         Ok(ff) => Some(ff.with_timeout(cfg.probe_timeout)),
         Err(e) => {
             log.warn(&format!(
-                "{e}; only formats footprint reads natively (WAV) will be probed \
+                "{e}; only formats footprint reads natively (WAV, QuickTime/MP4 with ProRes, DNxHD/HR, H.264, PCM, AAC) will be probed \
                  (install FFmpeg, or pass --ffprobe PATH)"
             ));
             None

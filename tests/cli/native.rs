@@ -80,12 +80,14 @@ fn the_wav_reader_declines_what_it_does_not_know_and_never_panics() {
 }
 
 #[test]
-fn without_ffprobe_wav_is_still_probed_natively() {
+fn without_ffprobe_wav_and_quicktime_are_still_probed_natively_and_identically() {
     let dir = tempfile::tempdir().unwrap();
-    for f in [
+    let native = [
         "media/audio/tone_48k_24bit.wav",
         "media/exports/PROJX_cut_v03.mp4",
-    ] {
+        "media/camera/A001C001_prores_hq.mov",
+    ];
+    for f in native.iter().chain(&["media/exports/archive_ffv1.mkv"]) {
         let src = fixtures().join(f);
         std::fs::copy(&src, dir.path().join(src.file_name().unwrap())).unwrap();
     }
@@ -108,12 +110,127 @@ fn without_ffprobe_wav_is_still_probed_natively() {
     assert_eq!(wav["probe"]["source"], "native");
     assert_eq!(wav["audio"][0]["codec"], "pcm_s24le");
     assert_eq!(wav["duration_s"], 1.0);
-    let mp4 = media(&r, "PROJX_cut_v03.mp4");
-    assert_eq!(mp4["probe"]["source"], "none");
+    let mov = media(&r, "A001C001_prores_hq.mov");
+    assert_eq!(mov["probe"]["source"], "native");
+    assert_eq!(mov["video"]["codec"], "prores");
+    assert_eq!(mov["video"]["profile"], "HQ");
+    assert_eq!(mov["timecode"], "01:00:00:00");
+    let mkv = media(&r, "archive_ffv1.mkv");
+    assert_eq!(mkv["probe"]["source"], "none");
     assert!(String::from_utf8_lossy(&out.stderr).contains("natively"));
-    // With ffprobe present the report's WAV entry is the same.
+    // With ffprobe present, the natively read entries are the same.
     if has("ffprobe") {
         let with = audit_json(&["--no-cache", dir.path().to_str().unwrap()]);
-        assert_eq!(media(&with, "tone_48k_24bit.wav"), wav);
+        for f in native {
+            let name = Path::new(f).file_name().unwrap().to_str().unwrap();
+            assert_eq!(media(&with, name), media(&r, name), "{name}");
+        }
+        assert_eq!(
+            media(&with, "archive_ffv1.mkv")["probe"]["source"],
+            "ffprobe"
+        );
+    }
+}
+
+/// Makes `name` in `dir` from lavfi sources with `args`, and checks that the
+/// native reader answers, and answers exactly what ffprobe answers.
+fn same_as_ffprobe(dir: &Path, name: &str, inputs: &[&str], args: &[&str]) {
+    let p = dir.join(name);
+    let mut all: Vec<&str> = inputs.to_vec();
+    all.extend_from_slice(args);
+    all.push(p.to_str().unwrap());
+    ffmpeg(&all);
+    let (native, ff) = both(&p);
+    let native =
+        native.unwrap_or_else(|| panic!("{name}: the native reader declined; ffprobe: {ff:?}"));
+    assert_eq!(native, ff, "{name}");
+}
+
+#[test]
+fn quicktime_and_mp4_variants_match_ffprobe_field_for_field() {
+    if !has("ffmpeg") || !has("ffprobe") {
+        eprintln!("ffmpeg/ffprobe not installed: native QuickTime parity not checked");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let v = |size: &str, rate: &str| format!("testsrc2=size={size}:rate={rate}");
+    let (v1, v2, v3) = (
+        v("320x180", "24000/1001"),
+        v("640x360", "25"),
+        v("1920x1080", "30000/1001"),
+    );
+    let tone = "sine=frequency=440:sample_rate=48000";
+    #[rustfmt::skip]
+    let cases: &[(&str, Vec<&str>, Vec<&str>)] = &[
+        ("prores_proxy.mov", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.5", "-c:v", "prores_ks", "-profile:v", "0"]),
+        ("prores_lt_tc.mov", vec!["-f", "lavfi", "-i", &v1, "-f", "lavfi", "-i", tone], vec!["-t", "0.5", "-c:v", "prores_ks", "-profile:v", "1", "-c:a", "pcm_s24le", "-timecode", "10:59:59:23"]),
+        ("prores_std.mov", vec!["-f", "lavfi", "-i", &v2], vec!["-t", "0.4", "-c:v", "prores_ks", "-profile:v", "2"]),
+        ("prores_hq_51.mov", vec!["-f", "lavfi", "-i", &v2, "-f", "lavfi", "-i", tone], vec!["-t", "0.4", "-c:v", "prores_ks", "-profile:v", "3", "-af", "aformat=channel_layouts=5.1", "-c:a", "pcm_s24le"]),
+        ("prores_4444.mov", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.3", "-c:v", "prores_ks", "-profile:v", "4", "-pix_fmt", "yuv444p10le"]),
+        ("prores_4444_alpha.mov", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.3", "-c:v", "prores_ks", "-profile:v", "4", "-pix_fmt", "yuva444p10le"]),
+        ("prores_xq.mov", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.3", "-c:v", "prores_ks", "-profile:v", "5", "-pix_fmt", "yuv444p10le"]),
+        ("prores_aw.mov", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.3", "-c:v", "prores_aw", "-profile:v", "3"]),
+        ("dnxhr_lb.mov", vec!["-f", "lavfi", "-i", &v3], vec!["-t", "0.2", "-c:v", "dnxhd", "-profile:v", "dnxhr_lb", "-pix_fmt", "yuv422p"]),
+        ("dnxhr_hqx.mov", vec!["-f", "lavfi", "-i", &v3], vec!["-t", "0.2", "-c:v", "dnxhd", "-profile:v", "dnxhr_hqx", "-pix_fmt", "yuv422p10le"]),
+        ("dnxhr_444.mov", vec!["-f", "lavfi", "-i", &v3], vec!["-t", "0.1", "-c:v", "dnxhd", "-profile:v", "dnxhr_444", "-pix_fmt", "yuv444p10le"]),
+        ("dnxhd_36.mov", vec!["-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25"], vec!["-t", "0.2", "-c:v", "dnxhd", "-b:v", "36M", "-pix_fmt", "yuv422p"]),
+        ("h264_aac.mp4", vec!["-f", "lavfi", "-i", &v2, "-f", "lavfi", "-i", tone], vec!["-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "2"]),
+        ("h264_faststart.mp4", vec!["-f", "lavfi", "-i", &v2, "-f", "lavfi", "-i", tone], vec!["-t", "1", "-c:v", "libx264", "-c:a", "aac", "-ac", "6", "-movflags", "+faststart"]),
+        ("h264_baseline.mp4", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.5", "-c:v", "libx264", "-profile:v", "baseline", "-pix_fmt", "yuv420p"]),
+        ("h264_main_fullrange.mp4", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.5", "-c:v", "libx264", "-profile:v", "main", "-pix_fmt", "yuvj420p"]),
+        ("h264_high10.mov", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.5", "-c:v", "libx264", "-pix_fmt", "yuv420p10le"]),
+        ("h264_422_intra.mov", vec!["-f", "lavfi", "-i", &v2, "-f", "lavfi", "-i", tone], vec!["-t", "0.5", "-c:v", "libx264", "-pix_fmt", "yuv422p10le", "-x264-params", "keyint=1", "-c:a", "pcm_s16le"]),
+        ("h264_444.mov", vec!["-f", "lavfi", "-i", "testsrc2=size=720x576:rate=50"], vec!["-t", "0.3", "-c:v", "libx264", "-pix_fmt", "yuv444p"]),
+        ("h264_odd_size.mp4", vec!["-f", "lavfi", "-i", "testsrc2=size=854x481:rate=60000/1001"], vec!["-t", "0.4", "-c:v", "libx264", "-pix_fmt", "yuv420p"]),
+        ("pcm_s16be.mov", vec!["-f", "lavfi", "-i", tone], vec!["-t", "0.5", "-c:a", "pcm_s16be", "-ac", "2"]),
+        ("pcm_s32le.mov", vec!["-f", "lavfi", "-i", tone], vec!["-t", "0.5", "-c:a", "pcm_s32le", "-ac", "1"]),
+        ("pcm_f32le.mov", vec!["-f", "lavfi", "-i", tone], vec!["-t", "0.5", "-c:a", "pcm_f32le", "-ac", "2"]),
+        ("pcm_s24be_21.mov", vec!["-f", "lavfi", "-i", tone], vec!["-t", "0.5", "-c:a", "pcm_s24be", "-af", "aformat=channel_layouts=2.1"]),
+        ("aac_stereo.m4a", vec!["-f", "lavfi", "-i", tone], vec!["-t", "0.7", "-c:a", "aac", "-ac", "2"]),
+    ];
+    for (name, inputs, args) in cases {
+        same_as_ffprobe(dir.path(), name, inputs, args);
+    }
+    // The bundled camera clip, with its tmcd track.
+    let (native, ff) = both(&fixtures().join("media/camera/A001C001_prores_hq.mov"));
+    assert_eq!(native.expect("fixture"), ff);
+    assert_eq!(ff.timecode.as_deref(), Some("01:00:00:00"));
+}
+
+#[test]
+fn the_quicktime_reader_survives_truncation_and_flipped_bytes() {
+    use footprint::probe::native::bmff;
+    let seeds = fixtures().join("../fuzz/seeds/bmff");
+    let mut files: Vec<_> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 4);
+    for f in files {
+        let b = std::fs::read(&f).unwrap();
+        let whole = bmff::parse(&b[..]).unwrap_or_else(|| panic!("{f:?} reads"));
+        // Cut anywhere: a file whose boxes run past its end is never answered
+        // natively (ffprobe decides what is left of it).
+        for cut in (0..b.len()).step_by(7) {
+            assert!(bmff::parse(&b[..cut]).is_none(), "{f:?} cut at {cut}");
+        }
+        // Every byte of moov flipped in turn: no panic, and an answer is
+        // either the same or a plausible one (sizes within u32, rates finite).
+        let mut flipped = 0;
+        for i in 0..b.len() {
+            let mut m = b.clone();
+            m[i] ^= 0xFF;
+            if let Some(info) = bmff::parse(&m[..]) {
+                if info != whole {
+                    flipped += 1;
+                }
+                assert!(info.duration_s.is_some_and(f64::is_finite));
+                assert!(info.video.iter().all(|v| v.fps.is_none_or(f64::is_finite)));
+            }
+        }
+        // Some flips land in fields that matter; the reader must notice them.
+        assert!(flipped > 0, "{f:?}");
     }
 }

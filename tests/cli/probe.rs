@@ -3,12 +3,13 @@
 use crate::common::*;
 use std::time::Duration;
 
+/// One clip that only ffprobe reads (FFV1 in Matroska has no native reader).
 fn tree_with_one_clip() -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();
     std::fs::create_dir(t.path().join("media")).unwrap();
     std::fs::copy(
-        fixtures().join("media/exports/PROJX_cut_v01.mp4"),
-        t.path().join("media/clip.mp4"),
+        fixtures().join("media/exports/archive_ffv1.mkv"),
+        t.path().join("media/clip.mkv"),
     )
     .unwrap();
     t

@@ -54,6 +54,17 @@ fn fixture_seeds(keep: impl Fn(&str) -> bool, max: usize) -> Vec<Vec<u8>> {
     out
 }
 
+/// Every file in `dir` (relative to the crate): small real media kept as seeds.
+fn dir_seeds(dir: &str) -> Vec<Vec<u8>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    paths.sort();
+    let seeds: Vec<Vec<u8>> = paths.iter().filter_map(|p| std::fs::read(p).ok()).collect();
+    assert!(!seeds.is_empty(), "no seeds in {dir}");
+    seeds
+}
+
 const MHL: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <hashlist version="2.0" xmlns="urn:ASC:MHL:v2.0">
   <creatorinfo><creationdate>2026-11-22T18:29:22+00:00</creationdate><tool version="1.2">ascmhl</tool></creatorinfo>
@@ -110,6 +121,13 @@ fn targets() -> Vec<Target> {
                 let _ = footprint::probe::native::wav::parse(b, u64::MAX);
             },
             seeds: fixture_seeds(|p| p.ends_with(".wav"), 4096),
+        },
+        Target {
+            name: "bmff",
+            run: |b| {
+                let _ = footprint::probe::native::bmff::parse(b);
+            },
+            seeds: dir_seeds("fuzz/seeds/bmff"),
         },
         Target {
             name: "sniff",

@@ -4,19 +4,8 @@
 //! so a report is the same whichever reader answered; anything this reader
 //! is not sure of returns `None` and goes to ffprobe.
 
+use super::bytes::{le16 as u16le, le32 as u32le, le64 as u64le};
 use crate::probe::{AudioInfo, ProbeInfo};
-
-fn u16le(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
-}
-
-fn u32le(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
-}
-
-fn u64le(b: &[u8], at: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
-}
 
 /// FFmpeg's codec name for a PCM format tag and sample size.
 fn codec(tag: u16, bits: u16) -> Option<&'static str> {
@@ -31,20 +20,44 @@ fn codec(tag: u16, bits: u16) -> Option<&'static str> {
     })
 }
 
-/// FFmpeg's layout name for a WAVE_FORMAT_EXTENSIBLE channel mask.
-fn layout(mask: u32, channels: u16) -> Option<&'static str> {
-    let name = match mask {
+/// FFmpeg 5.1's name for a speaker mask (WAVE_FORMAT_EXTENSIBLE's, which is
+/// also CoreAudio's channel bitmap), from its table of standard layouts.
+pub fn layout_name(mask: u32) -> Option<&'static str> {
+    Some(match mask {
         0x4 => "mono",
         0x3 => "stereo",
+        0xB => "2.1",
         0x7 => "3.0",
+        0x103 => "3.0(back)",
+        0x107 => "4.0",
         0x33 => "quad",
         0x603 => "quad(side)",
+        0xF => "3.1",
+        0x37 => "5.0",
+        0x607 => "5.0(side)",
+        0x10F => "4.1",
         0x3F => "5.1",
         0x60F => "5.1(side)",
+        0x707 => "6.0",
+        0x6C3 => "6.0(front)",
+        0x137 => "hexagonal",
+        0x70F => "6.1",
+        0x13F => "6.1(back)",
+        0x6CB => "6.1(front)",
+        0x637 => "7.0",
+        0x6C7 => "7.0(front)",
         0x63F => "7.1",
+        0xFF => "7.1(wide)",
+        0x6CF => "7.1(wide-side)",
+        0x737 => "octagonal",
         _ => return None,
-    };
-    (mask.count_ones() == u32::from(channels)).then_some(name)
+    })
+}
+
+fn layout(mask: u32, channels: u16) -> Option<&'static str> {
+    (mask.count_ones() == u32::from(channels))
+        .then_some(())
+        .and_then(|()| layout_name(mask))
 }
 
 /// Parses `head` (the file's first bytes) of a file of `file_size` bytes.

@@ -1,0 +1,11 @@
+#!/bin/sh
+# Regenerates the fuzz seeds: tiny real files made by FFmpeg, so mutations
+# reach every box a native reader parses. Run from this folder.
+set -eu
+FF="ffmpeg -hide_banner -loglevel error -y"
+V="-f lavfi -i testsrc2=size=64x36:rate=24000/1001 -t 0.0834"
+A="-f lavfi -i sine=sample_rate=48000 -t 0.0834"
+$FF $V $A -c:v prores_ks -profile:v 4 -pix_fmt yuva444p10le -c:a pcm_s24le -timecode 01:00:00:00 bmff/prores_tc.mov
+$FF $V $A -c:v libx264 -pix_fmt yuv422p10le -c:a aac -ac 2 -movflags +faststart bmff/h264_aac_faststart.mp4
+$FF $V $A -c:v libx264 -pix_fmt yuvj420p -c:a pcm_s16be -ac 2 bmff/h264_pcm_end.mov
+$FF -f lavfi -i testsrc2=size=256x144:rate=25 -t 0.04 -c:v dnxhd -profile:v dnxhr_lb -pix_fmt yuv422p bmff/dnxhr.mov

@@ -1,0 +1,250 @@
+//! Video codec headers, read the way FFmpeg 5.1's decoders read them, so the
+//! profile, picture size and pixel format match ffprobe's: H.264 from the
+//! SPS in `avcC`, ProRes and DNxHD/HR from the first frame's header. A header
+//! this module does not fully understand gives `None`, never a guess.
+
+use super::bytes::{Bits, be16, be32, u8_at, unescape};
+
+/// What a codec header says about the picture.
+#[derive(Debug, PartialEq)]
+pub struct Picture {
+    pub codec: &'static str,
+    pub profile: Option<&'static str>,
+    pub width: u32,
+    pub height: u32,
+    pub pix_fmt: &'static str,
+}
+
+/// ProRes profile names as FFmpeg gives them, by sample-entry fourcc.
+pub fn prores_profile(fourcc: &[u8]) -> Option<&'static str> {
+    Some(match fourcc {
+        b"apco" => "Proxy",
+        b"apcs" => "LT",
+        b"apcn" => "Standard",
+        b"apch" => "HQ",
+        b"ap4h" => "4444",
+        b"ap4x" => "XQ",
+        _ => return None,
+    })
+}
+
+/// A ProRes frame (`size`, `icpf`, then the frame header).
+pub fn prores(fourcc: &[u8], frame: &[u8]) -> Option<Picture> {
+    let profile = prores_profile(fourcc)?;
+    if frame.get(4..8)? != b"icpf" {
+        return None;
+    }
+    let h = frame.get(8..)?;
+    let (width, height) = (u32::from(be16(h, 8)?), u32::from(be16(h, 10)?));
+    let chroma444 = u8_at(h, 12)? & 0xC0 == 0xC0;
+    let alpha = u8_at(h, 17)? & 0x0F != 0;
+    // FFmpeg 5.1 decodes 4:4:4 ProRes to 12 bits and 4:2:2 to 10.
+    let pix_fmt = match (chroma444, alpha) {
+        (true, true) => "yuva444p12le",
+        (true, false) => "yuv444p12le",
+        (false, true) => "yuva422p10le",
+        (false, false) => "yuv422p10le",
+    };
+    (width > 0 && height > 0).then_some(Picture {
+        codec: "prores",
+        profile: Some(profile),
+        width,
+        height,
+        pix_fmt,
+    })
+}
+
+/// A DNxHD/DNxHR frame header (the first bytes of the first frame).
+pub fn dnxhd(frame: &[u8]) -> Option<Picture> {
+    // Header prefix: 00 00 02 80 01 (DNxHD) or 00 00 02 80 02/03 (DNxHR).
+    if frame.get(..4)? != [0, 0, 2, 0x80] || !(1..=3).contains(&u8_at(frame, 4)?) {
+        return None;
+    }
+    if u8_at(frame, 5)? & 2 != 0 {
+        return None; // interlaced: FFmpeg's height depends on field order; ffprobe answers
+    }
+    let height = u32::from(be16(frame, 0x18)?);
+    let width = u32::from(be16(frame, 0x1a)?);
+    let depth = u8_at(frame, 0x21)? >> 5;
+    let cid = be32(frame, 0x28)?;
+    let is_444 = (u8_at(frame, 0x2C)? >> 6) & 1 == 1;
+    let act = u8_at(frame, 0x2C)? & 7 != 0;
+    let pix_fmt = match (is_444, depth, act) {
+        (false, 1, _) => "yuv422p",
+        (false, 2, _) => "yuv422p10le",
+        (false, 3, _) => "yuv422p12le",
+        (true, 2, true) => "yuv444p10le",
+        (true, 2, false) => "gbrp10le",
+        (true, 3, true) => "yuv444p12le",
+        (true, 3, false) => "gbrp12le",
+        _ => return None,
+    };
+    let profile = match cid {
+        1270 => "DNXHR 444",
+        1271 => "DNXHR HQX",
+        1272 => "DNXHR HQ",
+        1273 => "DNXHR SQ",
+        1274 => "DNXHR LB",
+        1235..=1269 => "DNXHD",
+        _ => return None,
+    };
+    (width > 0 && height > 0).then_some(Picture {
+        codec: "dnxhd",
+        profile: Some(profile),
+        width,
+        height,
+        pix_fmt,
+    })
+}
+
+/// An `avcC` record: the first SPS decides profile, size and pixel format.
+pub fn avcc(rec: &[u8]) -> Option<Picture> {
+    if u8_at(rec, 0)? != 1 || u8_at(rec, 5)? & 0x1F == 0 {
+        return None;
+    }
+    let len = usize::from(be16(rec, 6)?);
+    let nal = rec.get(8..8 + len)?;
+    if nal.first()? & 0x1F != 7 {
+        return None;
+    }
+    h264_sps(&unescape(&nal[1..]))
+}
+
+fn skip_scaling_list(r: &mut Bits, size: usize) -> Option<()> {
+    let (mut last, mut next) = (8i32, 8i32);
+    for _ in 0..size {
+        if next != 0 {
+            next = (last + r.se()?).rem_euclid(256);
+        }
+        if next != 0 {
+            last = next;
+        }
+    }
+    Some(())
+}
+
+/// An H.264 sequence parameter set (without its NAL header byte).
+pub fn h264_sps(sps: &[u8]) -> Option<Picture> {
+    let mut r = Bits::new(sps);
+    let profile_idc = r.bits(8)?;
+    let constraints = r.bits(8)?;
+    r.skip(8)?; // level
+    r.ue()?; // sps id
+    let (mut chroma, mut depth) = (1, 8);
+    if matches!(
+        profile_idc,
+        100 | 110 | 122 | 244 | 44 | 83 | 86 | 118 | 128 | 138 | 139 | 134 | 135
+    ) {
+        chroma = r.ue()?;
+        if chroma == 3 && r.flag()? {
+            return None; // separate colour planes
+        }
+        depth = r.ue()? + 8;
+        if r.ue()? + 8 != depth {
+            return None;
+        }
+        r.skip(1)?; // qpprime_y_zero_transform_bypass
+        if r.flag()? {
+            let lists = if chroma == 3 { 12 } else { 8 };
+            for i in 0..lists {
+                if r.flag()? {
+                    skip_scaling_list(&mut r, if i < 6 { 16 } else { 64 })?;
+                }
+            }
+        }
+    }
+    r.ue()?; // log2_max_frame_num
+    match r.ue()? {
+        0 => {
+            r.ue()?;
+        }
+        1 => {
+            r.skip(1)?;
+            r.se()?;
+            r.se()?;
+            for _ in 0..r.ue()?.min(256) {
+                r.se()?;
+            }
+        }
+        _ => {}
+    }
+    r.ue()?; // max_num_ref_frames
+    r.skip(1)?;
+    let mbs_w = u64::from(r.ue()?) + 1;
+    let map_h = u64::from(r.ue()?) + 1;
+    let frame_mbs_only = r.flag()?;
+    if !frame_mbs_only {
+        r.skip(1)?;
+    }
+    r.skip(1)?; // direct_8x8_inference
+    let crop = if r.flag()? {
+        [r.ue()?, r.ue()?, r.ue()?, r.ue()?].map(u64::from)
+    } else {
+        [0; 4]
+    };
+    let mut full_range = false;
+    let mut rgb = false;
+    if r.flag()? {
+        // VUI: only the signal type matters here.
+        if r.flag()? && r.bits(8)? == 255 {
+            r.skip(32)?;
+        }
+        if r.flag()? {
+            r.skip(1)?;
+        }
+        if r.flag()? {
+            r.skip(3)?;
+            full_range = r.flag()?;
+            if r.flag()? {
+                r.skip(16)?;
+                rgb = r.bits(8)? == 0;
+            }
+        }
+    }
+    let (sub_w, sub_h) = match chroma {
+        1 => (2, 2),
+        2 => (2, 1),
+        3 => (1, 1),
+        _ => return None, // monochrome: FFmpeg's choice depends on build flags
+    };
+    let frame_h = map_h * if frame_mbs_only { 1 } else { 2 };
+    let unit_y = sub_h * if frame_mbs_only { 1 } else { 2 };
+    let width = (mbs_w * 16).checked_sub(sub_w * (crop[0] + crop[1]))?;
+    let height = (frame_h * 16).checked_sub(unit_y * (crop[2] + crop[3]))?;
+    let pix_fmt = match (depth, chroma, full_range, rgb) {
+        (8, 3, _, true) => "gbrp",
+        (8, 1, false, _) => "yuv420p",
+        (8, 1, true, _) => "yuvj420p",
+        (8, 2, false, _) => "yuv422p",
+        (8, 2, true, _) => "yuvj422p",
+        (8, 3, false, _) => "yuv444p",
+        (8, 3, true, _) => "yuvj444p",
+        (10, 1, ..) => "yuv420p10le",
+        (10, 2, ..) => "yuv422p10le",
+        (10, 3, _, false) => "yuv444p10le",
+        _ => return None,
+    };
+    let intra = constraints & 0x10 != 0; // constraint_set3
+    let profile = match profile_idc {
+        66 if constraints & 0x40 != 0 => "Constrained Baseline",
+        66 => "Baseline",
+        77 => "Main",
+        88 => "Extended",
+        100 => "High",
+        110 if intra => "High 10 Intra",
+        110 => "High 10",
+        122 if intra => "High 4:2:2 Intra",
+        122 => "High 4:2:2",
+        244 if intra => "High 4:4:4 Intra",
+        244 => "High 4:4:4 Predictive",
+        44 => "CAVLC 4:4:4",
+        _ => return None,
+    };
+    Some(Picture {
+        codec: "h264",
+        profile: Some(profile),
+        width: u32::try_from(width).ok()?,
+        height: u32::try_from(height).ok()?,
+        pix_fmt,
+    })
+}
