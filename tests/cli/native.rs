@@ -234,3 +234,71 @@ fn the_quicktime_reader_survives_truncation_and_flipped_bytes() {
         assert!(flipped > 0, "{f:?}");
     }
 }
+
+#[test]
+fn mxf_variants_match_ffprobe_field_for_field() {
+    if !has("ffmpeg") || !has("ffprobe") {
+        eprintln!("ffmpeg/ffprobe not installed: native MXF parity not checked");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let tone = "sine=frequency=440:sample_rate=48000";
+    let hd25 = "testsrc2=size=1920x1080:rate=25";
+    let hd2997 = "testsrc2=size=1280x720:rate=30000/1001";
+    #[rustfmt::skip]
+    let cases: &[(&str, Vec<&str>, Vec<&str>)] = &[
+        ("op1a_dnxhd_pcm_tc.mxf", vec!["-f", "lavfi", "-i", hd25, "-f", "lavfi", "-i", tone], vec!["-t", "0.4", "-c:v", "dnxhd", "-b:v", "36M", "-pix_fmt", "yuv422p", "-c:a", "pcm_s24le", "-ac", "2", "-timecode", "01:02:03:04"]),
+        ("op1a_dnxhr_sq_2mono_df.mxf", vec!["-f", "lavfi", "-i", hd2997, "-f", "lavfi", "-i", tone], vec!["-t", "0.4", "-map", "0", "-map", "1", "-map", "1", "-c:v", "dnxhd", "-profile:v", "dnxhr_sq", "-pix_fmt", "yuv422p", "-c:a", "pcm_s16le", "-ac", "1", "-timecode", "00:59:59;28"]),
+        ("op1a_dnxhr_hqx.mxf", vec!["-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=24000/1001"], vec!["-t", "0.2", "-c:v", "dnxhd", "-profile:v", "dnxhr_hqx", "-pix_fmt", "yuv422p10le"]),
+        ("opatom_dnxhd.mxf", vec!["-f", "lavfi", "-i", hd25], vec!["-t", "0.2", "-c:v", "dnxhd", "-b:v", "120M", "-pix_fmt", "yuv422p", "-f", "mxf_opatom"]),
+        ("opatom_pcm.mxf", vec!["-f", "lavfi", "-i", tone], vec!["-t", "0.5", "-c:a", "pcm_s24le", "-f", "mxf_opatom"]),
+        ("op1a_j2k.mxf", vec!["-f", "lavfi", "-i", "testsrc2=size=256x108:rate=24"], vec!["-t", "0.25", "-c:v", "jpeg2000", "-pix_fmt", "rgb48le"]),
+        ("opatom_j2k_cinema.mxf", vec!["-f", "lavfi", "-i", "testsrc2=size=2048x1080:rate=24"], vec!["-t", "0.0417", "-c:v", "libopenjpeg", "-profile:v", "cinema2k", "-cinema_mode", "2k_24", "-pix_fmt", "xyz12le", "-f", "mxf_opatom"]),
+    ];
+    for (name, inputs, args) in cases {
+        same_as_ffprobe(dir.path(), name, inputs, args);
+    }
+    for f in [
+        "media/camera/B002C004_dnxhr.mxf",
+        "media/camera/C003C002_dnxhd36.mxf",
+        "dcp/DEMO_FTR/j2c_picture.mxf",
+    ] {
+        let (native, ff) = both(&fixtures().join(f));
+        assert_eq!(native.unwrap_or_else(|| panic!("{f} declined")), ff, "{f}");
+    }
+}
+
+#[test]
+fn the_mxf_reader_survives_truncation_and_flipped_bytes() {
+    use footprint::probe::native::mxf;
+    let seeds = fixtures().join("../fuzz/seeds/mxf");
+    let mut files: Vec<_> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2);
+    for f in files {
+        let b = std::fs::read(&f).unwrap();
+        let whole = mxf::parse(&b[..]).unwrap_or_else(|| panic!("{f:?} reads"));
+        // Cut inside the header metadata or before the first frame: no answer.
+        let first_frame = b
+            .windows(13)
+            .position(|w| w[..4] == [6, 0x0E, 0x2B, 0x34] && w[4..6] == [1, 2] && w[12] == 0x15)
+            .unwrap();
+        for cut in 0..first_frame {
+            assert!(mxf::parse(&b[..cut]).is_none(), "{f:?} cut at {cut}");
+        }
+        let mut changed = 0;
+        for i in 0..b.len().min(first_frame + 64) {
+            let mut m = b.clone();
+            m[i] ^= 0xFF;
+            if let Some(info) = mxf::parse(&m[..]) {
+                changed += usize::from(info != whole);
+                assert!(info.duration_s.is_some_and(|d| d.is_finite() && d > 0.0));
+            }
+        }
+        assert!(changed > 0, "{f:?}");
+    }
+}

@@ -130,6 +130,13 @@ fn targets() -> Vec<Target> {
             seeds: dir_seeds("fuzz/seeds/bmff"),
         },
         Target {
+            name: "mxf",
+            run: |b| {
+                let _ = footprint::probe::native::mxf::parse(b);
+            },
+            seeds: dir_seeds("fuzz/seeds/mxf"),
+        },
+        Target {
             name: "sniff",
             run: |b| {
                 let _ = footprint::classify::sniff(b);

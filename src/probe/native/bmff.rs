@@ -256,7 +256,7 @@ fn video_info<S: Source + ?Sized>(src: &S, t: &Track) -> Option<VideoInfo> {
         .flatten();
     Some(VideoInfo {
         codec: pic.codec.into(),
-        profile: pic.profile.map(Into::into),
+        profile: pic.profile,
         width: pic.width,
         height: pic.height,
         fps,

@@ -2,10 +2,12 @@
 //! ffprobe and cost a few small reads instead of a process. Each reader
 //! returns `None` when it is not sure, and ffprobe answers.
 //! Implemented: WAV/BWF/RF64/BW64 PCM; QuickTime/MP4 with ProRes, DNxHD/HR,
-//! H.264, PCM and AAC-LC, and the `tmcd` timecode.
+//! H.264, PCM and AAC-LC, and the `tmcd` timecode; MXF OP1a/OP-Atom with
+//! DNxHD/HR, JPEG 2000 and PCM, and the material package timecode.
 
 pub mod bmff;
 mod bytes;
+pub mod mxf;
 mod sound;
 mod video;
 pub mod wav;
@@ -28,6 +30,9 @@ pub fn probe(path: &Path, size: u64) -> Option<ProbeInfo> {
     }
     if bmff::looks_like(&head) {
         return bmff::parse(&bmff::FileSource { file: &file, size });
+    }
+    if mxf::looks_like(&head) {
+        return mxf::parse(&bmff::FileSource { file: &file, size });
     }
     None
 }

@@ -9,7 +9,7 @@ use super::bytes::{Bits, be16, be32, u8_at, unescape};
 #[derive(Debug, PartialEq)]
 pub struct Picture {
     pub codec: &'static str,
-    pub profile: Option<&'static str>,
+    pub profile: Option<String>,
     pub width: u32,
     pub height: u32,
     pub pix_fmt: &'static str,
@@ -47,7 +47,7 @@ pub fn prores(fourcc: &[u8], frame: &[u8]) -> Option<Picture> {
     };
     (width > 0 && height > 0).then_some(Picture {
         codec: "prores",
-        profile: Some(profile),
+        profile: Some(profile.into()),
         width,
         height,
         pix_fmt,
@@ -90,7 +90,7 @@ pub fn dnxhd(frame: &[u8]) -> Option<Picture> {
     };
     (width > 0 && height > 0).then_some(Picture {
         codec: "dnxhd",
-        profile: Some(profile),
+        profile: Some(profile.into()),
         width,
         height,
         pix_fmt,
@@ -242,9 +242,101 @@ pub fn h264_sps(sps: &[u8]) -> Option<Picture> {
     };
     Some(Picture {
         codec: "h264",
-        profile: Some(profile),
+        profile: Some(profile.into()),
         width: u32::try_from(width).ok()?,
         height: u32::try_from(height).ok()?,
         pix_fmt,
     })
+}
+
+/// FFmpeg's profile name for a JPEG 2000 `Rsiz`, or the number it prints.
+fn j2k_profile(rsiz: u16) -> String {
+    match rsiz {
+        1 => "JPEG 2000 codestream restriction 0".into(),
+        2 => "JPEG 2000 codestream restriction 1".into(),
+        3 => "JPEG 2000 digital cinema 2K".into(),
+        4 => "JPEG 2000 digital cinema 4K".into(),
+        0x8000 => "JPEG 2000 codestream no restriction".into(),
+        n => n.to_string(),
+    }
+}
+
+/// A JPEG 2000 frame: a raw codestream (`SOC`, then `SIZ`), or one wrapped
+/// in JP2 boxes as FFmpeg's encoder writes it into MXF.
+pub fn j2k(frame: &[u8]) -> Option<Picture> {
+    if frame.get(4..8)? == b"jP  " {
+        let boxes = super::bmff::children(frame).or_else(|| partial_boxes(frame))?;
+        if let Some((_, h)) = boxes.iter().find(|(k, _)| k == b"jp2h") {
+            let colr = super::bmff::children(h)?
+                .into_iter()
+                .find(|(k, _)| k == b"colr");
+            // Only sRGB and greyscale: FFmpeg picks YUV formats otherwise.
+            if let Some((_, c)) = colr
+                && (u8_at(c, 0)? != 1 || !matches!(be32(c, 3)?, 16 | 17))
+            {
+                return None;
+            }
+        }
+        let (_, code) = boxes.into_iter().find(|(k, _)| k == b"jp2c")?;
+        return j2k(code);
+    }
+    if frame.get(..4)? != [0xFF, 0x4F, 0xFF, 0x51] {
+        return None;
+    }
+    let s = frame.get(4..)?;
+    let rsiz = be16(s, 2)?;
+    let width = be32(s, 4)?.checked_sub(be32(s, 12)?)?;
+    let height = be32(s, 8)?.checked_sub(be32(s, 16)?)?;
+    let comps = usize::from(be16(s, 36)?);
+    let mut precision = 0;
+    for i in 0..comps {
+        let ssiz = u8_at(s, 38 + i * 3)?;
+        // Signed samples and subsampled components: FFmpeg picks among YUV
+        // formats by rules this reader does not follow.
+        if ssiz & 0x80 != 0 || u8_at(s, 39 + i * 3)? != 1 || u8_at(s, 40 + i * 3)? != 1 {
+            return None;
+        }
+        precision = precision.max((ssiz & 0x7F) + 1);
+    }
+    let cinema = matches!(rsiz, 3 | 4);
+    let pix_fmt = match (comps, precision) {
+        (3, 1..=12) if cinema => "xyz12le",
+        _ if cinema => return None,
+        (1, 1..=8) => "gray",
+        (1, 9..=16) => "gray16le",
+        (3, 1..=8) => "rgb24",
+        (3, 9..=16) => "rgb48le",
+        (4, 1..=8) => "rgba",
+        (4, 9..=16) => "rgba64le",
+        _ => return None,
+    };
+    (width > 0 && height > 0).then(|| Picture {
+        codec: "jpeg2000",
+        profile: Some(j2k_profile(rsiz)),
+        width,
+        height,
+        pix_fmt,
+    })
+}
+
+/// The boxes of a JP2 file cut short (only the frame's first bytes were
+/// read): the last box is kept truncated.
+fn partial_boxes(b: &[u8]) -> Option<Vec<([u8; 4], &[u8])>> {
+    let mut out = Vec::new();
+    let mut at = 0usize;
+    while at + 8 <= b.len() {
+        let size = be32(b, at)? as usize;
+        let kind: [u8; 4] = b.get(at + 4..at + 8)?.try_into().ok()?;
+        if size != 0 && size < 8 {
+            return None;
+        }
+        let end = if size == 0 {
+            b.len()
+        } else {
+            (at + size).min(b.len())
+        };
+        out.push((kind, &b[at + 8..end]));
+        at = end;
+    }
+    Some(out)
 }
