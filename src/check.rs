@@ -3,8 +3,7 @@
 use crate::cli::{CheckArgs, CheckFormat, ColorWhen, ListFormat, ScanArgs, TargetsArgs, WeighArgs};
 use crate::config::{Config, OutputFormat, Weigh};
 use crate::error::Exit;
-use crate::probe::ffprobe::Ffprobe;
-use crate::probe::{ProbeError, Prober};
+use crate::probe::ProbeError;
 use crate::report::{MediaItem, ProbeStatus, SCHEMA_VERSION, Tool};
 use crate::targets::{RuleResult, Target, check};
 use anyhow::{Context, Result, bail};
@@ -89,6 +88,7 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
     cfg.hash = false;
     cfg.ffprobe = args.ffprobe.clone();
     cfg.probe_timeout = Duration::from_secs_f64(args.probe_timeout);
+    cfg.probe_with = args.probe_with;
     let mut sink = crate::output::Sink::open(args.output.as_deref())?;
     let log = crate::progress::Progress::new(cfg.progress, cfg.warnings);
     let report = match crate::audit::run(&cfg, &log) {
@@ -194,27 +194,29 @@ fn package_item(dir: &Path, cfg: &Config) -> (MediaItem, &'static str, u64, Opti
         timecode: None,
         sequence: None,
         probe: ProbeStatus {
-            source: "ffprobe",
+            source: "none",
             error: None,
         },
     };
-    let prober = match Ffprobe::locate(cfg.ffprobe.as_deref(), cfg.probe_timeout) {
-        Ok(p) => p.with_timeout(cfg.probe_timeout),
-        Err(e) => {
-            m.probe.error = Some(e.to_string());
-            return (m, kind, bytes, cpl);
-        }
-    };
+    let (readers, missing) =
+        crate::probe::Readers::locate(cfg.probe_with, cfg.ffprobe.as_deref(), cfg.probe_timeout);
     for f in files
         .iter()
         .filter(|f| crate::classify::extension(f).as_deref() == Some("mxf"))
     {
-        match prober.probe(f) {
+        let size = f.metadata().map(|md| md.len()).unwrap_or(0);
+        let Some((result, source)) = readers.probe(f, size) else {
+            if let Some(e) = &missing {
+                m.probe.error = Some(e.to_string());
+            }
+            continue;
+        };
+        m.probe.source = source;
+        match result {
             Ok(info) => {
                 if m.video.is_none()
                     && let Some(mut v) = info.video
                 {
-                    let size = f.metadata().map(|md| md.len()).unwrap_or(0);
                     let secs = cpl.or(info.duration_s).filter(|d| *d > 0.0);
                     // The picture track's own rate: its bytes over the running time.
                     let rate = secs.map(|d| (size as f64 * 8.0 / d) as u64);

@@ -151,6 +151,11 @@ pub struct CheckArgs {
     #[arg(long, default_value_t = 30.0, value_name = "SECS")]
     pub probe_timeout: f64,
 
+    /// Which readers probe media: `auto` (native headers, then ffprobe),
+    /// `native` (never ffprobe) or `ffprobe` (every file).
+    #[arg(long, value_enum, default_value_t, value_name = "READERS")]
+    pub probe_with: crate::probe::ProbeWith,
+
     /// Do not print progress bars or warnings on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -297,6 +302,12 @@ pub struct AuditArgs {
     /// Seconds before a hanging ffprobe is killed; that file gets an error.
     #[arg(long, default_value_t = 30.0, value_name = "SECS")]
     pub probe_timeout: f64,
+
+    /// Which readers probe media: `auto` reads WAV, QuickTime/MP4 and MXF
+    /// headers natively and runs ffprobe for the rest; `native` never runs
+    /// ffprobe; `ffprobe` runs it on every file (to cross-check).
+    #[arg(long, value_enum, default_value_t, value_name = "READERS")]
+    pub probe_with: crate::probe::ProbeWith,
 
     /// How many of the heaviest folders the table lists.
     #[arg(long, default_value_t = 10, value_name = "N")]

@@ -116,6 +116,8 @@ pub struct Config {
     pub ffprobe: Option<PathBuf>,
     /// Per-file ffprobe timeout.
     pub probe_timeout: Duration,
+    /// Which readers probe.
+    pub probe_with: crate::probe::ProbeWith,
     /// Heaviest folders listed in the table.
     pub top: usize,
     /// Targets and CO₂ assumptions.
@@ -267,6 +269,7 @@ impl Config {
             hash: !args.no_hash,
             ffprobe: args.ffprobe.clone(),
             probe_timeout: Duration::from_secs_f64(args.probe_timeout),
+            probe_with: args.probe_with,
             top: args.top,
             verify_mhl: args.verify_mhl,
             verify_dcp: args.verify_dcp,
@@ -312,6 +315,7 @@ impl Config {
             hash: true,
             ffprobe: None,
             probe_timeout: Duration::from_secs(30),
+            probe_with: crate::probe::ProbeWith::Auto,
             top: 10,
             verify_mhl: false,
             verify_dcp: false,

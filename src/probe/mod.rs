@@ -91,6 +91,64 @@ pub enum ProbeError {
     Interrupted,
 }
 
+/// Which readers probe media (`--probe-with`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProbeWith {
+    /// footprint's own header readers first, ffprobe for every other format.
+    #[default]
+    Auto,
+    /// footprint's readers only: no FFmpeg needed; other formats are not probed.
+    Native,
+    /// ffprobe for every file (to cross-check the native readers).
+    Ffprobe,
+}
+
+/// The readers a run probes with: native header readers and/or ffprobe.
+pub struct Readers {
+    /// ffprobe, when wanted and found.
+    pub ff: Option<ffprobe::Ffprobe>,
+    /// Which readers answer.
+    pub with: ProbeWith,
+}
+
+impl Readers {
+    /// Finds ffprobe unless `with` is `Native`; the error says why it is missing.
+    pub fn locate(
+        with: ProbeWith,
+        bin: Option<&Path>,
+        timeout: std::time::Duration,
+    ) -> (Self, Option<ProbeError>) {
+        if with == ProbeWith::Native {
+            return (Readers { ff: None, with }, None);
+        }
+        let locate_timeout = timeout.min(std::time::Duration::from_secs(10));
+        match ffprobe::Ffprobe::locate(bin, locate_timeout) {
+            Ok(ff) => (
+                Readers {
+                    ff: Some(ff.with_timeout(timeout)),
+                    with,
+                },
+                None,
+            ),
+            Err(e) => (Readers { ff: None, with }, Some(e)),
+        }
+    }
+
+    /// Probes one file of `size` bytes; `None` when no reader may read it.
+    pub fn probe(
+        &self,
+        path: &Path,
+        size: u64,
+    ) -> Option<(Result<ProbeInfo, ProbeError>, &'static str)> {
+        if self.with != ProbeWith::Ffprobe
+            && let Some(info) = native::probe(path, size)
+        {
+            return Some((Ok(info), "native"));
+        }
+        self.ff.as_ref().map(|ff| (ff.probe(path), "ffprobe"))
+    }
+}
+
 /// Something that can probe a media file.
 pub trait Prober: Sync {
     /// Probes one file.

@@ -1,9 +1,8 @@
 //! Stage 3 as the audit runs it: locate ffprobe, take what the cache knows,
 //! probe the rest in parallel, and store the new deterministic results.
 
-use super::ffprobe::Ffprobe;
 use super::header;
-use super::{ProbeError, ProbeInfo, Prober};
+use super::{ProbeError, ProbeInfo, ProbeWith, Readers};
 use crate::cache::{CachedProbe, Session};
 use crate::classify::{Kind, Signature};
 use crate::config::Config;
@@ -44,26 +43,37 @@ pub fn run(
     files: &[FileEntry],
     cache: &mut Session,
 ) -> Probed {
-    let locate_timeout = cfg.probe_timeout.min(std::time::Duration::from_secs(10));
-    let ff = match Ffprobe::locate(cfg.ffprobe.as_deref(), locate_timeout) {
-        Ok(ff) => Some(ff.with_timeout(cfg.probe_timeout)),
-        Err(e) => {
-            log.warn(&format!(
-                "{e}; only formats footprint reads natively (WAV, QuickTime/MP4 with ProRes, DNxHD/HR, H.264, PCM, AAC) will be probed \
-                 (install FFmpeg, or pass --ffprobe PATH)"
-            ));
-            None
-        }
+    let (readers, missing) =
+        Readers::locate(cfg.probe_with, cfg.ffprobe.as_deref(), cfg.probe_timeout);
+    if let Some(e) = missing {
+        log.warn(&format!(
+            "{e}; only formats footprint reads natively (WAV, QuickTime/MP4 and MXF with \
+             ProRes, DNxHD/HR, H.264, JPEG 2000, PCM, AAC) will be probed \
+             (install FFmpeg, or pass --ffprobe PATH)"
+        ));
+    }
+    // Under --probe-with ffprobe, answers the native readers gave are read again.
+    let usable = |c: &crate::cache::CachedProbe| {
+        cfg.probe_with != ProbeWith::Ffprobe || c.source() != "native"
     };
     let hit: Vec<bool> = items
         .iter()
         .map(|it| {
             cache
                 .get(probe_index(it))
-                .is_some_and(|c| c.probe.is_some())
+                .and_then(|c| c.probe.as_ref())
+                .is_some_and(usable)
         })
         .collect();
-    let results = probe_items(ff.as_ref(), items, files, &cache.cached, cfg.threads, bar);
+    let results = probe_items(
+        &readers,
+        items,
+        files,
+        &cache.cached,
+        &hit,
+        cfg.threads,
+        bar,
+    );
     // Items a reader had to read: not cached, not empty, not unreadable.
     cache.usage.probes_from_cache = hit.iter().filter(|h| **h).count() as u64;
     cache.usage.probes_run = items
@@ -87,7 +97,7 @@ pub fn run(
     cache.save(files, &[], &fresh, log);
     Probed {
         results,
-        status: if ff.is_some() {
+        status: if readers.ff.is_some() || cfg.probe_with == ProbeWith::Native {
             StageStatus::Done
         } else {
             StageStatus::Unavailable
@@ -96,18 +106,24 @@ pub fn run(
 }
 
 fn probe_items(
-    ff: Option<&Ffprobe>,
+    readers: &Readers,
     items: &[Item],
     files: &[FileEntry],
     cached: &[Option<Box<crate::cache::Cached>>],
+    hit: &[bool],
     threads: usize,
     bar: &indicatif::ProgressBar,
 ) -> Results {
-    let fallback = if ff.is_some() { "ffprobe" } else { "none" };
+    let fallback = if readers.ff.is_some() {
+        "ffprobe"
+    } else {
+        "none"
+    };
     let work = || {
         items
             .par_iter()
-            .map(|item| {
+            .zip(hit)
+            .map(|(item, hit)| {
                 if crate::cancel::is_cancelled() {
                     return None;
                 }
@@ -116,14 +132,12 @@ fn probe_items(
                 let cached = cached.get(i).and_then(|c| c.as_ref()?.probe.as_ref());
                 let r = if size == 0 {
                     Some((Err(ProbeError::Empty), fallback))
-                } else if let Some(c) = cached {
+                } else if let Some(c) = cached.filter(|_| *hit) {
                     Some((c.to_result(), c.source()))
                 } else if let Some(e) = &item.unreadable {
                     Some((Err(ProbeError::Io(e.message.clone())), fallback))
-                } else if let Some(info) = super::native::probe(&files[i].path, size) {
-                    Some((Ok(info), "native"))
                 } else {
-                    ff.map(|ff| (ff.probe(item.probe_path(files)), "ffprobe"))
+                    readers.probe(item.probe_path(files), size)
                 };
                 bar.inc(1);
                 r

@@ -3,6 +3,7 @@
 
 use crate::common::*;
 use footprint::probe::Prober;
+use serde_json::Value;
 use std::path::Path;
 
 fn both(
@@ -300,5 +301,65 @@ fn the_mxf_reader_survives_truncation_and_flipped_bytes() {
             }
         }
         assert!(changed > 0, "{f:?}");
+    }
+}
+
+#[test]
+fn the_fixture_report_is_the_same_whichever_reader_answers() {
+    if !has("ffprobe") {
+        eprintln!("ffprobe not installed: reader parity over the fixtures not checked");
+        return;
+    }
+    let root = fixtures();
+    let root = root.to_str().unwrap();
+    let auto = audit_json(&["--no-cache", root]);
+    let ff = audit_json(&["--no-cache", "--probe-with", "ffprobe", root]);
+    let (a, f) = (
+        auto["media"].as_array().unwrap(),
+        ff["media"].as_array().unwrap(),
+    );
+    assert_eq!(a.len(), f.len());
+    let mut native = 0;
+    for (a, f) in a.iter().zip(f) {
+        if a["probe"]["source"] == "native" {
+            native += 1;
+            assert_eq!(f["probe"]["source"], "ffprobe", "{}", f["path"]);
+        }
+        let (mut a, mut f) = (a.clone(), f.clone());
+        a["probe"]["source"] = Value::Null;
+        f["probe"]["source"] = Value::Null;
+        assert_eq!(a, f);
+    }
+    // The WAV, 2 ProRes MOVs, 5 H.264 MP4s and 3 MXFs (one named .mp4);
+    // Matroska, PNG and the EXR/DPX sequences go to ffprobe.
+    assert_eq!(native, 11);
+    assert_eq!(auto["summary"], ff["summary"]);
+    // Native only: ffprobe is never looked for, and nothing else changes for
+    // the formats footprint reads.
+    let out = footprint()
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--no-cache",
+            "--probe-with",
+            "native",
+        ])
+        .args(["--ffprobe", "/nonexistent/ffprobe", root])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("ffprobe not available"));
+    let n = parse_one_document(&out.stdout);
+    assert_eq!(n["stages"]["probe"], "done");
+    for m in n["media"].as_array().unwrap() {
+        let src = m["probe"]["source"].as_str().unwrap();
+        let path = m["path"].as_str().unwrap();
+        let same = a.iter().find(|x| x["path"] == m["path"]).unwrap();
+        if same["probe"]["source"] == "native" {
+            assert_eq!(m, same, "{path}");
+        } else {
+            assert_eq!(src, "none", "{path}");
+        }
     }
 }
