@@ -3,6 +3,7 @@
 # alternating runs (hyperfine), warm page cache, medians; prints ratios.
 #
 #   benches/compare.sh [TREE] [FILES]
+#   ONLY=probe benches/compare.sh     # one section: walk, hash or probe
 #
 #   walk       `audit --no-probe --no-hash`  vs  du -s --apparent-size, diskus
 #   hashing    footprint on two identical large files  vs  b3sum on the same
@@ -16,18 +17,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TREE=${1:-/tmp/footprint_bench_tree}
+ONLY=${ONLY:-all}
+want() { [ "$ONLY" = all ] || [ "$ONLY" = "$1" ]; }
 FILES=${2:-50000}
 command -v hyperfine >/dev/null || { echo "missing: hyperfine" >&2; exit 2; }
 cargo build --release --quiet
 FP=$PWD/target/release/footprint
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-[ -d "$TREE" ] || python3 benches/gen_tree.py "$TREE" "$FILES" 0 >/dev/null
+[ -d "$TREE" ] || [ "$ONLY" = probe ] || [ "$ONLY" = hash ] || python3 benches/gen_tree.py "$TREE" "$FILES" 0 >/dev/null
 
 # Median seconds of the first (or Nth) command of a hyperfine JSON export.
 median() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][int(sys.argv[2])]['median'])" "$1" "${2:-0}"; }
 ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.2f}')" "$1" "$2"; }
 
+if want walk; then
 echo "== walk: $(find "$TREE" -type f | wc -l) files"
 CMDS=(-n footprint "$FP audit -q --no-probe --no-hash --no-cache --format json $TREE"
       -n du "du -s --apparent-size -B1 $TREE")
@@ -37,6 +41,9 @@ fp=$(median "$WORK/walk.json" 0)
 echo "footprint / du:     $(ratio "$fp" "$(median "$WORK/walk.json" 1)")  (1.00 = as fast as du)"
 command -v diskus >/dev/null && echo "footprint / diskus: $(ratio "$fp" "$(median "$WORK/walk.json" 2)")"
 
+fi
+
+if want hash; then
 echo "== full hashing: two identical 1 GiB files"
 mkdir -p "$WORK/big"
 head -c 1073741824 /dev/urandom > "$WORK/big/a.bin"
@@ -48,6 +55,9 @@ if command -v b3sum >/dev/null; then
   echo "footprint / b3sum:  $(ratio "$(median "$WORK/hash.json" 0)" "$(median "$WORK/hash.json" 1)")  (target: within 1.10)"
 fi
 rm -rf "$WORK/big"
+fi
+
+if want probe; then
 
 echo "== probing: 100 clips, 2 workers"
 mkdir -p "$WORK/clips"
@@ -59,11 +69,14 @@ while [ $i -lt 100 ]; do
     i=$((i + 1))
   done
 done
-CMDS=(-n footprint "$FP audit -q --no-hash --no-cache -j 2 --format json $WORK/clips")
+CMDS=(-n footprint "$FP audit -q --no-hash --no-cache -j 2 --format json $WORK/clips"
+      -n footprint-ffprobe "$FP audit -q --no-hash --no-cache -j 2 --probe-with ffprobe --format json $WORK/clips")
 command -v ffprobe >/dev/null && CMDS+=(-n ffprobe "sh -c 'ls $WORK/clips/* | xargs -P 2 -n 1 ffprobe -v error -show_format -show_streams -of json >/dev/null'")
 command -v mediainfo >/dev/null && CMDS+=(-n mediainfo "sh -c 'ls $WORK/clips/* | xargs -P 2 -n 1 mediainfo --Output=JSON >/dev/null'")
 hyperfine -N --style basic --warmup 1 --runs 5 --output=null --export-json "$WORK/probe.json" "${CMDS[@]}" >/dev/null
 fp=$(median "$WORK/probe.json" 0)
-n=1
+echo "footprint --probe-with ffprobe / footprint: $(ratio "$(median "$WORK/probe.json" 1)" "$fp")×"
+n=2
 command -v ffprobe >/dev/null && { echo "ffprobe / footprint:   $(ratio "$(median "$WORK/probe.json" $n)" "$fp")×  (target: 20×)"; n=$((n + 1)); }
 command -v mediainfo >/dev/null && echo "mediainfo / footprint: $(ratio "$(median "$WORK/probe.json" $n)" "$fp")×"
+fi

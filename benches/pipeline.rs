@@ -176,6 +176,25 @@ mod parsers {
         });
     }
 
+    /// Native media headers, in memory: a ProRes MOV with timecode, an H.264
+    /// MP4, an MXF with DNxHD and PCM, and a WAV (the I/O is left out).
+    #[divan::bench]
+    fn native_media_headers(bencher: divan::Bencher) {
+        use footprint::probe::native::{bmff, mxf, wav};
+        let mov = fixture("media/camera/A001C001_prores_hq.mov");
+        let mp4 = fixture("media/exports/PROJX_cut_v01.mp4");
+        let mxf_clip = fixture("media/camera/B002C004_dnxhr.mxf");
+        let wav_clip = fixture("media/audio/tone_48k_24bit.wav");
+        bencher.bench(|| {
+            (
+                bmff::parse(divan::black_box(&mov[..])).is_some(),
+                bmff::parse(divan::black_box(&mp4[..])).is_some(),
+                mxf::parse(divan::black_box(&mxf_clip[..])).is_some(),
+                wav::parse(divan::black_box(&wav_clip), wav_clip.len() as u64).is_some(),
+            )
+        });
+    }
+
     /// Magic-byte sniffing of every fixture's first 192 bytes.
     #[divan::bench]
     fn sniff_fixture_heads(bencher: divan::Bencher) {
