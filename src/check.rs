@@ -10,7 +10,6 @@ use anyhow::{Context, Result, bail};
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// One checked deliverable.
 #[derive(Debug, Serialize)]
@@ -55,9 +54,6 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
     if !args.path.exists() {
         bail!("{}: no such file or folder", args.path.display());
     }
-    if !(args.probe_timeout.is_finite() && args.probe_timeout > 0.0) {
-        bail!("--probe-timeout must be a positive number of seconds");
-    }
     let root = std::fs::canonicalize(&args.path)?;
     let config_dir = if root.is_dir() {
         Some(root.as_path())
@@ -86,9 +82,7 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
     };
     let mut cfg = Config::scan(&scan, OutputFormat::Json)?;
     cfg.hash = false;
-    cfg.ffprobe = args.ffprobe.clone();
-    cfg.probe_timeout = Duration::from_secs_f64(args.probe_timeout);
-    cfg.probe_with = args.probe_with;
+    args.probe.apply(&mut cfg)?;
     let mut sink = crate::output::Sink::open(args.output.as_deref())?;
     let log = crate::progress::Progress::new(cfg.progress, cfg.warnings);
     let report = match crate::audit::run(&cfg, &log) {

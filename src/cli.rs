@@ -143,22 +143,44 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// The ffprobe binary to use. Default: `ffprobe` on PATH.
-    #[arg(long, env = "FOOTPRINT_FFPROBE", value_name = "PATH")]
-    pub ffprobe: Option<PathBuf>,
-
-    /// Seconds before a hanging ffprobe is killed.
-    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
-    pub probe_timeout: f64,
-
-    /// Which readers probe media: `auto` (native headers, then ffprobe),
-    /// `native` (never ffprobe) or `ffprobe` (every file).
-    #[arg(long, value_enum, default_value_t, value_name = "READERS")]
-    pub probe_with: crate::probe::ProbeWith,
+    /// Probing options.
+    #[command(flatten)]
+    pub probe: ProbeArgs,
 
     /// Do not print progress bars or warnings on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// How media are probed (`audit` and `check`).
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The ffprobe binary to use. Default: `ffprobe` on PATH.
+    #[arg(long, env = "FOOTPRINT_FFPROBE", value_name = "PATH")]
+    pub ffprobe: Option<PathBuf>,
+
+    /// Seconds before a hanging ffprobe is killed; that file gets an error.
+    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
+    pub probe_timeout: f64,
+
+    /// Which readers probe media: `auto` reads WAV, QuickTime/MP4 and MXF
+    /// headers natively and runs ffprobe for the rest; `native` never runs
+    /// ffprobe; `ffprobe` runs it on every file (to cross-check).
+    #[arg(long, value_enum, default_value_t, value_name = "READERS")]
+    pub probe_with: crate::probe::ProbeWith,
+}
+
+impl ProbeArgs {
+    /// Checks the values and sets them on `cfg`.
+    pub fn apply(&self, cfg: &mut crate::config::Config) -> anyhow::Result<()> {
+        if !(self.probe_timeout.is_finite() && self.probe_timeout > 0.0) {
+            anyhow::bail!("--probe-timeout must be a positive number of seconds");
+        }
+        cfg.ffprobe = self.ffprobe.clone();
+        cfg.probe_timeout = std::time::Duration::from_secs_f64(self.probe_timeout);
+        cfg.probe_with = self.probe_with;
+        Ok(())
+    }
 }
 
 /// Options of `footprint targets`.
@@ -295,19 +317,9 @@ pub struct AuditArgs {
     #[arg(long)]
     pub no_hash: bool,
 
-    /// The ffprobe binary to use. Default: `ffprobe` on PATH.
-    #[arg(long, env = "FOOTPRINT_FFPROBE", value_name = "PATH")]
-    pub ffprobe: Option<PathBuf>,
-
-    /// Seconds before a hanging ffprobe is killed; that file gets an error.
-    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
-    pub probe_timeout: f64,
-
-    /// Which readers probe media: `auto` reads WAV, QuickTime/MP4 and MXF
-    /// headers natively and runs ffprobe for the rest; `native` never runs
-    /// ffprobe; `ffprobe` runs it on every file (to cross-check).
-    #[arg(long, value_enum, default_value_t, value_name = "READERS")]
-    pub probe_with: crate::probe::ProbeWith,
+    /// Probing options.
+    #[command(flatten)]
+    pub probe: ProbeArgs,
 
     /// How many of the heaviest folders the table lists.
     #[arg(long, default_value_t = 10, value_name = "N")]

@@ -235,9 +235,6 @@ impl Config {
     /// Validates the `audit` arguments.
     pub fn from_audit(args: &AuditArgs) -> Result<Self> {
         let scan = &args.scan;
-        if !(args.probe_timeout.is_finite() && args.probe_timeout > 0.0) {
-            bail!("--probe-timeout must be a positive number of seconds");
-        }
         let format = match args.format {
             Format::Table => OutputFormat::Table,
             Format::Json => OutputFormat::Json,
@@ -262,20 +259,19 @@ impl Config {
             all.extend(extra);
             base.walk.excludes = Excludes::new(&all)?;
         }
-        Ok(Config {
+        let mut cfg = Config {
             export,
             weigh,
             probe: !args.no_probe,
             hash: !args.no_hash,
-            ffprobe: args.ffprobe.clone(),
-            probe_timeout: Duration::from_secs_f64(args.probe_timeout),
-            probe_with: args.probe_with,
             top: args.top,
             verify_mhl: args.verify_mhl,
             verify_dcp: args.verify_dcp,
             clip_depth: args.clip_depth,
             ..base
-        })
+        };
+        args.probe.apply(&mut cfg)?;
+        Ok(cfg)
     }
 
     /// Validates the `dupes` arguments: walk and hash only.

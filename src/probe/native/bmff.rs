@@ -7,11 +7,10 @@
 //! Fragmented files, several sample descriptions, and codecs this reader
 //! does not know return `None`, and ffprobe answers.
 
+use super::Source;
 use super::bytes::{be32, be64, u8_at};
 use super::video::{self, Picture};
 use crate::probe::{AudioInfo, ProbeInfo, VideoInfo};
-use std::fs::File;
-use std::os::unix::fs::FileExt;
 
 /// The largest `moov` read (a 3-hour 4K file's tables are a few MiB).
 const MOOV_CAP: u64 = 64 << 20;
@@ -61,44 +60,6 @@ fn child<'a>(b: &'a [u8], kind: &[u8; 4]) -> Option<&'a [u8]> {
         .map(|(_, v)| v)
 }
 
-/// Random access to the bytes of a file (or, for tests and fuzzing, a slice).
-pub trait Source {
-    /// Total size in bytes.
-    fn size(&self) -> u64;
-    /// Exactly `len` bytes at `off`, or `None`.
-    fn read(&self, off: u64, len: u64) -> Option<Vec<u8>>;
-}
-
-/// An open file of a known size.
-pub struct FileSource<'a> {
-    /// The file, opened read-only.
-    pub file: &'a File,
-    /// Its size when the walk saw it.
-    pub size: u64,
-}
-
-impl Source for FileSource<'_> {
-    fn size(&self) -> u64 {
-        self.size
-    }
-    fn read(&self, off: u64, len: u64) -> Option<Vec<u8>> {
-        let mut buf = vec![0; usize::try_from(len).ok()?];
-        self.file.read_exact_at(&mut buf, off).ok()?;
-        Some(buf)
-    }
-}
-
-impl Source for [u8] {
-    fn size(&self) -> u64 {
-        self.len() as u64
-    }
-    fn read(&self, off: u64, len: u64) -> Option<Vec<u8>> {
-        let start = usize::try_from(off).ok()?;
-        let end = start.checked_add(usize::try_from(len).ok()?)?;
-        self.get(start..end).map(<[u8]>::to_vec)
-    }
-}
-
 /// Finds `moov` among the top-level boxes and reads it.
 fn read_moov<S: Source + ?Sized>(src: &S) -> Option<Vec<u8>> {
     let size = src.size();
@@ -145,18 +106,18 @@ struct Track<'a> {
     last_chunk: u64,
 }
 
-fn full_box_version(b: &[u8]) -> Option<u8> {
-    u8_at(b, 0)
+/// (timescale, duration) of an `mvhd` or `mdhd`, whose layouts agree up to there.
+fn timescale_duration(b: &[u8]) -> Option<(u32, u64)> {
+    if u8_at(b, 0)? == 1 {
+        Some((be32(b, 20)?, be64(b, 24)?))
+    } else {
+        Some((be32(b, 12)?, u64::from(be32(b, 16)?)))
+    }
 }
 
 fn track(trak: &[u8]) -> Option<Track<'_>> {
     let mdia = child(trak, b"mdia")?;
-    let mdhd = child(mdia, b"mdhd")?;
-    let (timescale, duration) = if full_box_version(mdhd)? == 1 {
-        (be32(mdhd, 20)?, be64(mdhd, 24)?)
-    } else {
-        (be32(mdhd, 12)?, u64::from(be32(mdhd, 16)?))
-    };
+    let (timescale, duration) = timescale_duration(child(mdia, b"mdhd")?)?;
     let handler: [u8; 4] = child(mdia, b"hdlr")?.get(8..12)?.try_into().ok()?;
     let stbl = child(child(mdia, b"minf")?, b"stbl")?;
     let stsd = child(stbl, b"stsd")?;
@@ -274,39 +235,13 @@ fn timecode<S: Source + ?Sized>(src: &S, t: &Track) -> Option<String> {
         return None;
     }
     let value = be32(&src.read(at, 4)?, 0)? as i32;
-    let fps = (scale + frame_dur / 2) / frame_dur;
-    let drop = flags & 1 != 0;
-    if fps == 0 || (drop && fps % 30 != 0) {
-        return None;
-    }
-    let fps = i64::try_from(fps).ok()?;
-    let mut n = i64::from(value);
-    if drop {
-        let (df, per10) = (fps / 30 * 2, fps / 30 * 17982);
-        let (d, m) = (n / per10, n % per10);
-        n += 9 * df * d + df * ((m - df) / (per10 / 10));
-    }
-    let neg = n < 0 && flags & 4 != 0;
-    let n = n.abs();
-    let mut hh = n / (fps * 3600);
-    if flags & 2 != 0 {
-        hh %= 24;
-    }
-    let width = match fps {
-        f if f > 10_000 => 5,
-        f if f > 1000 => 4,
-        f if f > 100 => 3,
-        f if f > 10 => 2,
-        _ => 1,
+    let flags = super::TcFlags {
+        drop: flags & 1 != 0,
+        max24: flags & 2 != 0,
+        negative: flags & 4 != 0,
     };
-    Some(format!(
-        "{}{hh:02}:{:02}:{:02}{}{:0width$}",
-        if neg { "-" } else { "" },
-        n / (fps * 60) % 60,
-        n / fps % 60,
-        if drop { ';' } else { ':' },
-        n % fps,
-    ))
+    let fps = i64::try_from((scale + frame_dur / 2) / frame_dur).ok()?;
+    super::timecode(i64::from(value), fps, flags)
 }
 
 /// Probes a QuickTime/MP4 file.
@@ -317,12 +252,7 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
     if boxes.iter().any(|(k, _)| k == b"mvex") {
         return None;
     }
-    let mvhd = boxes.iter().find(|(k, _)| k == b"mvhd")?.1;
-    let (scale, duration) = if full_box_version(mvhd)? == 1 {
-        (be32(mvhd, 20)?, be64(mvhd, 24)?)
-    } else {
-        (be32(mvhd, 12)?, u64::from(be32(mvhd, 16)?))
-    };
+    let (scale, duration) = timescale_duration(boxes.iter().find(|(k, _)| k == b"mvhd")?.1)?;
     if scale == 0 || duration == 0 {
         return None;
     }

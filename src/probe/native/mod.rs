@@ -13,6 +13,7 @@ mod video;
 pub mod wav;
 
 use super::ProbeInfo;
+use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 
@@ -23,16 +24,115 @@ const HEAD: u64 = 64 * 1024;
 /// Probes `path` natively, if a reader knows its format for sure.
 pub fn probe(path: &Path, size: u64) -> Option<ProbeInfo> {
     let file = crate::fsutil::open_readonly(path).ok()?;
-    let mut head = vec![0; usize::try_from(HEAD.min(size)).ok()?];
-    file.read_exact_at(&mut head, 0).ok()?;
-    if let Some(info) = wav::parse(&head, size) {
-        return Some(info);
+    let src = FileSource { file: &file, size };
+    let magic = src.read(0, 16.min(size))?;
+    if matches!(magic.get(..4), Some(b"RIFF" | b"RF64" | b"BW64")) {
+        // WAV chunks before `data` live in the first bytes: read them once.
+        return wav::parse(&src.read(0, HEAD.min(size))?, size);
     }
-    if bmff::looks_like(&head) {
-        return bmff::parse(&bmff::FileSource { file: &file, size });
+    if bmff::looks_like(&magic) {
+        return bmff::parse(&src);
     }
-    if mxf::looks_like(&head) {
-        return mxf::parse(&bmff::FileSource { file: &file, size });
+    if mxf::looks_like(&magic) {
+        return mxf::parse(&src);
     }
     None
+}
+
+/// Random access to the bytes of a file (or, for tests and fuzzing, a slice).
+pub trait Source {
+    /// Total size in bytes.
+    fn size(&self) -> u64;
+    /// Exactly `len` bytes at `off`, or `None`.
+    fn read(&self, off: u64, len: u64) -> Option<Vec<u8>>;
+}
+
+/// An open file of a known size.
+pub struct FileSource<'a> {
+    /// The file, opened read-only.
+    pub file: &'a File,
+    /// Its size when the walk saw it.
+    pub size: u64,
+}
+
+impl Source for FileSource<'_> {
+    fn size(&self) -> u64 {
+        self.size
+    }
+    fn read(&self, off: u64, len: u64) -> Option<Vec<u8>> {
+        let mut buf = vec![0; usize::try_from(len).ok()?];
+        self.file.read_exact_at(&mut buf, off).ok()?;
+        Some(buf)
+    }
+}
+
+impl Source for [u8] {
+    fn size(&self) -> u64 {
+        self.len() as u64
+    }
+    fn read(&self, off: u64, len: u64) -> Option<Vec<u8>> {
+        let start = usize::try_from(off).ok()?;
+        let end = start.checked_add(usize::try_from(len).ok()?)?;
+        self.get(start..end).map(<[u8]>::to_vec)
+    }
+}
+
+/// Timecode flags, as QuickTime's `tmcd` and MXF state them.
+#[derive(Clone, Copy, Default)]
+struct TcFlags {
+    drop: bool,
+    max24: bool,
+    negative: bool,
+}
+
+/// Frame `frame` at `fps` (rounded) as FFmpeg's `av_timecode_make_string`
+/// writes it; `None` where FFmpeg's `av_timecode_init` refuses the rate.
+fn timecode(frame: i64, fps: i64, f: TcFlags) -> Option<String> {
+    if fps <= 0 || (f.drop && fps % 30 != 0) {
+        return None;
+    }
+    let mut n = frame;
+    if f.drop {
+        let (df, per10) = (fps / 30 * 2, fps / 30 * 17982);
+        let (d, m) = (n / per10, n % per10);
+        n += 9 * df * d + df * ((m - df) / (per10 / 10));
+    }
+    let neg = n < 0 && f.negative;
+    let n = n.abs();
+    let mut hh = n / (fps * 3600);
+    if f.max24 {
+        hh %= 24;
+    }
+    let width = match fps {
+        f if f > 10_000 => 5,
+        f if f > 1000 => 4,
+        f if f > 100 => 3,
+        f if f > 10 => 2,
+        _ => 1,
+    };
+    Some(format!(
+        "{}{hh:02}:{:02}:{:02}{}{:0width$}",
+        if neg { "-" } else { "" },
+        n / (fps * 60) % 60,
+        n / fps % 60,
+        if f.drop { ';' } else { ':' },
+        n % fps,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timecodes_as_ffmpeg_writes_them() {
+        let nd = TcFlags::default();
+        let df = TcFlags { drop: true, ..nd };
+        assert_eq!(timecode(86400, 24, nd).as_deref(), Some("01:00:00:00"));
+        // 00:59:59;28 at 29.97 drop-frame is frame 107890.
+        assert_eq!(timecode(107_890, 30, df).as_deref(), Some("00:59:59;28"));
+        assert_eq!(timecode(1800, 30, df).as_deref(), Some("00:01:00;02"));
+        assert_eq!(timecode(0, 25, df), None);
+        assert_eq!(timecode(0, 0, nd), None);
+    }
 }

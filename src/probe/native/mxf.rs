@@ -6,7 +6,7 @@
 //! from its timecode component. Anything else (MPEG-2, AVC, incomplete
 //! headers, several source clips) returns `None` for ffprobe.
 
-use super::bmff::Source;
+use super::Source;
 use super::bytes::{be16, be32, be64, u8_at};
 use super::video;
 use crate::probe::{AudioInfo, ProbeInfo, VideoInfo};
@@ -120,8 +120,9 @@ fn partition(src: &(impl Source + ?Sized), at: u64) -> Option<(Vec<u8>, u64)> {
 }
 
 /// The header metadata from the header partition, or the footer's when the
-/// header's is marked incomplete (growing files, some cameras).
-fn header_metadata(src: &(impl Source + ?Sized)) -> Option<Vec<u8>> {
+/// header's is marked incomplete (growing files, some cameras), and where
+/// essence may start: after the header partition's metadata, else at 0.
+fn header_metadata(src: &(impl Source + ?Sized)) -> Option<(Vec<u8>, u64)> {
     let head = src.read(0, 16)?;
     let (pack, end) = partition(src, 0)?;
     if head[13] != 2 {
@@ -149,13 +150,13 @@ fn header_metadata(src: &(impl Source + ?Sized)) -> Option<Vec<u8>> {
         let (body, len) = ber(&klv, 16)?;
         start = start.checked_add(body as u64)?.checked_add(len)?;
     }
-    src.read(start, bytes)
+    let essence = if complete { start + bytes } else { 0 };
+    Some((src.read(start, bytes)?, essence))
 }
 
-/// The first bytes of the first picture essence element.
-fn first_frame(src: &(impl Source + ?Sized)) -> Option<Vec<u8>> {
+/// The first bytes of the first picture essence element at or after `at`.
+fn first_frame(src: &(impl Source + ?Sized), mut at: u64) -> Option<Vec<u8>> {
     let size = src.size();
-    let mut at = 0u64;
     for _ in 0..KLV_CAP {
         let h = src.read(at, 25.min(size.checked_sub(at)?))?;
         let (body, len) = ber(&h, 16)?;
@@ -177,32 +178,9 @@ fn data_def(ul: &[u8]) -> Option<u8> {
     (ul.get(8..12)? == [1, 3, 2, 2]).then(|| ul[12])
 }
 
-/// FFmpeg's timecode string for a start frame at a rounded rate.
-fn timecode(start: i64, fps: i64, drop: bool) -> Option<String> {
-    if fps <= 0 || (drop && fps % 30 != 0) {
-        return None;
-    }
-    let mut n = start;
-    if drop {
-        let (df, per10) = (fps / 30 * 2, fps / 30 * 17982);
-        let (d, m) = (n / per10, n % per10);
-        n += 9 * df * d + df * ((m - df) / (per10 / 10));
-    }
-    let n = n.abs();
-    let width = if fps > 100 { 3 } else { 2 };
-    Some(format!(
-        "{:02}:{:02}:{:02}{}{:0width$}",
-        n / (fps * 3600),
-        n / (fps * 60) % 60,
-        n / fps % 60,
-        if drop { ';' } else { ':' },
-        n % fps
-    ))
-}
-
 /// Probes an MXF file.
 pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
-    let meta = header_metadata(src)?;
+    let (meta, essence) = header_metadata(src)?;
     let sets = sets(&meta)?;
     let by_kind = |k: [u8; 2]| sets.values().filter(move |s| s.kind == k);
     let material = {
@@ -229,8 +207,11 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
         };
         if let Some(t) = parts.iter().find(|s| s.kind == [1, 0x14]) {
             if tc.is_none() {
-                let drop = t.int(0x1503).unwrap_or(0) == 1;
-                tc = timecode(t.int(0x1501)?, t.int(0x1502)?, drop);
+                let flags = super::TcFlags {
+                    drop: t.int(0x1503).unwrap_or(0) == 1,
+                    ..Default::default()
+                };
+                tc = super::timecode(t.int(0x1501)?, t.int(0x1502)?, flags);
             }
             continue;
         }
@@ -264,7 +245,7 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
                 continue;
             }
             let coding = desc.get(0x3201)?;
-            let frame = first_frame(src)?;
+            let frame = first_frame(src, essence)?;
             let pic = match coding.get(8..14)? {
                 [4, 1, 2, 2, 0x71, _] => video::dnxhd(&frame)?,
                 [4, 1, 2, 2, 3, 1] => video::j2k(&frame)?,

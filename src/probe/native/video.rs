@@ -265,7 +265,7 @@ fn j2k_profile(rsiz: u16) -> String {
 /// in JP2 boxes as FFmpeg's encoder writes it into MXF.
 pub fn j2k(frame: &[u8]) -> Option<Picture> {
     if frame.get(4..8)? == b"jP  " {
-        let boxes = super::bmff::children(frame).or_else(|| partial_boxes(frame))?;
+        let boxes = jp2_boxes(frame)?;
         if let Some((_, h)) = boxes.iter().find(|(k, _)| k == b"jp2h") {
             let colr = super::bmff::children(h)?
                 .into_iter()
@@ -319,9 +319,9 @@ pub fn j2k(frame: &[u8]) -> Option<Picture> {
     })
 }
 
-/// The boxes of a JP2 file cut short (only the frame's first bytes were
-/// read): the last box is kept truncated.
-fn partial_boxes(b: &[u8]) -> Option<Vec<([u8; 4], &[u8])>> {
+/// JP2 boxes, the last one possibly cut short (only the frame's first bytes
+/// are read).
+fn jp2_boxes(b: &[u8]) -> Option<Vec<([u8; 4], &[u8])>> {
     let mut out = Vec::new();
     let mut at = 0usize;
     while at + 8 <= b.len() {
