@@ -8,14 +8,15 @@ use crate::classify::Kind;
 use crate::config::Config;
 use crate::error::{ErrorKind, FileError};
 use crate::inventory::{self, Clip, Item};
-use crate::pathfmt;
 use crate::progress::Progress;
 use crate::report::{
     ByKind, ErrorEntry, FileRow, FolderWeight, MediaItem, Report, SCHEMA_VERSION, StageStatus,
     Stages, Summary, TargetWeight, Tool,
 };
 use crate::walk::{self, FileEntry};
+use crate::{pathbytes, pathfmt};
 use std::collections::{HashMap, HashSet};
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use thiserror::Error;
 
@@ -313,6 +314,9 @@ fn programme_runtime(
     if let Some(r) = cfg.weigh.runtime {
         return Some(r);
     }
+    if packages.is_empty() {
+        return longest_video(media);
+    }
     let cpl = files
         .iter()
         .filter(|f| {
@@ -325,6 +329,10 @@ fn programme_runtime(
     if let Some(s) = cpl {
         return Some((s, "cpl"));
     }
+    longest_video(media)
+}
+
+fn longest_video(media: &[MediaItem]) -> Option<(f64, &'static str)> {
     media
         .iter()
         .filter(|m| m.kind == Kind::Video)
@@ -391,22 +399,36 @@ fn heaviest_folders(
     roots: &[std::path::PathBuf],
     limit: usize,
 ) -> Vec<FolderWeight> {
-    // Sum per parent folder first (few), then roll each folder up to its
-    // ancestors one and two levels below the root.
-    let mut direct: HashMap<(&Path, usize), (u64, u64)> = HashMap::new();
+    // Sum per parent folder first (few; siblings mostly follow each other, so
+    // runs are summed before touching the map), then roll each folder up to
+    // its ancestors one and two levels below the root.
+    type Folder<'a> = (&'a [u8], usize);
+    let mut direct: HashMap<Folder, (u64, u64)> = HashMap::new();
+    let mut run: Option<(Folder, (u64, u64))> = None;
     for (f, &own) in files.iter().zip(owns) {
-        if let Some(parent) = f.path.parent() {
-            let w = direct.entry((parent, f.root)).or_default();
-            w.0 += 1;
-            w.1 += if own { f.size } else { 0 };
+        let key = (pathbytes::parent(pathbytes::bytes(&f.path)), f.root);
+        let b = if own { f.size } else { 0 };
+        match &mut run {
+            Some((k, w)) if *k == key => *w = (w.0 + 1, w.1 + b),
+            _ => {
+                if let Some((k, w)) = run.replace((key, (1, b))) {
+                    let d = direct.entry(k).or_default();
+                    *d = (d.0 + w.0, d.1 + w.1);
+                }
+            }
         }
     }
-    let mut weights: HashMap<&Path, (u64, u64)> = HashMap::new();
+    if let Some((k, w)) = run {
+        let d = direct.entry(k).or_default();
+        *d = (d.0 + w.0, d.1 + w.1);
+    }
+    let mut weights: HashMap<&[u8], (u64, u64)> = HashMap::new();
     for ((dir, root), (n, b)) in direct {
-        let Ok(rel) = dir.strip_prefix(&roots[root]) else {
+        let root = pathbytes::bytes(&roots[root]);
+        if !pathbytes::is_under(dir, root) {
             continue;
-        };
-        let depth = rel.components().count();
+        }
+        let depth = pathbytes::components(&dir[root.len()..]).count();
         let mut cur = dir;
         for d in (1..=depth).rev() {
             if d <= 2 {
@@ -414,13 +436,13 @@ fn heaviest_folders(
                 w.0 += n;
                 w.1 += b;
             }
-            cur = cur.parent().unwrap_or(cur);
+            cur = pathbytes::parent(cur);
         }
     }
     let mut out: Vec<FolderWeight> = weights
         .into_iter()
         .map(|(p, (files, bytes))| FolderWeight {
-            path: pathfmt::display(p),
+            path: pathfmt::display(Path::new(std::ffi::OsStr::from_bytes(p))),
             files,
             bytes,
         })

@@ -6,8 +6,11 @@
 //! named `.jpeg`. Only files with a media extension, or an unknown one, are
 //! opened; project files and sidecars are known by name and never read.
 
+use crate::pathbytes::{self, Ext};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// CONTRACT's file kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -307,41 +310,53 @@ pub fn in_cache_dir(path: &Path) -> bool {
 
 /// Kind implied by the extension alone.
 pub fn kind_from_extension(path: &Path) -> Option<Kind> {
-    if crate::regenerable::file_rule(path).is_some() {
+    let name = pathbytes::name(pathbytes::bytes(path));
+    kind_from_ext(name, Ext::of_name(name))
+}
+
+fn kind_from_ext(name: &[u8], ext: Option<Ext>) -> Option<Kind> {
+    if crate::regenerable::file_rule_of(name, ext).is_some() {
         return Some(Kind::Cache);
     }
-    let ext = extension(path)?;
-    let e = ext.as_str();
-    if VIDEO_EXT.contains(&e) {
-        Some(Kind::Video)
-    } else if AUDIO_EXT.contains(&e) {
-        Some(Kind::Audio)
-    } else if IMAGE_EXT.contains(&e) {
-        Some(Kind::Image)
-    } else if PROJECT_EXT.contains(&e) {
-        Some(Kind::Project)
-    } else if SIDECAR_EXT.contains(&e) {
-        Some(Kind::Sidecar)
-    } else {
-        None
-    }
+    ext_kinds().get(ext?.as_str()).copied()
+}
+
+/// Extension → kind from the lists below, built once: scanning five lists for
+/// every file showed in profiles of 50k-file walks. Where lists overlap, the
+/// earlier one wins, as a scan in this order would.
+fn ext_kinds() -> &'static HashMap<&'static str, Kind> {
+    static MAP: OnceLock<HashMap<&'static str, Kind>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let lists = [
+            (VIDEO_EXT, Kind::Video),
+            (AUDIO_EXT, Kind::Audio),
+            (IMAGE_EXT, Kind::Image),
+            (PROJECT_EXT, Kind::Project),
+            (SIDECAR_EXT, Kind::Sidecar),
+        ];
+        let mut map = HashMap::new();
+        for (list, kind) in lists.into_iter().rev() {
+            map.extend(list.iter().map(|e| (*e, kind)));
+        }
+        map
+    })
 }
 
 /// True if the content of `path` should be sniffed: its extension is a media one or unknown.
 pub fn worth_sniffing(path: &Path) -> bool {
-    match kind_from_extension(path) {
+    let name = pathbytes::name(pathbytes::bytes(path));
+    let ext = Ext::of_name(name);
+    match kind_from_ext(name, ext) {
         Some(k) => k.is_media(),
-        None => !extension(path).is_some_and(|e| PLAIN_EXT.contains(&e.as_str())),
+        None => !ext.is_some_and(|e| e.is_in(PLAIN_EXT)),
     }
 }
 
 /// True if a project bundle (`.fcpbundle`, `.fcpxmld`) encloses `path`.
 pub fn in_project_bundle(path: &Path) -> bool {
-    path.ancestors().skip(1).any(|a| {
-        matches!(
-            extension(a).as_deref(),
-            Some("fcpbundle" | "fcpxmld" | "imovielibrary" | "logicx")
-        )
+    pathbytes::components(pathbytes::parent(pathbytes::bytes(path))).any(|c| {
+        Ext::of_name(c)
+            .is_some_and(|e| e.is_in(&["fcpbundle", "fcpxmld", "imovielibrary", "logicx"]))
     })
 }
 

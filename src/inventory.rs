@@ -7,7 +7,6 @@ use crate::sequence::{self, Sequence};
 use crate::walk::FileEntry;
 use rayon::prelude::*;
 use std::collections::HashSet;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 /// What an item of the `media` list is made of.
@@ -62,19 +61,12 @@ pub fn build(files: &[FileEntry]) -> Inventory {
     let mut kinds = vec![Kind::Other; files.len()];
     let mut candidates = Vec::new();
     let mut pending = Vec::new();
-    // Files arrive sorted, so siblings are consecutive: test each folder once.
-    let mut last_dir: Option<(&Path, bool)> = None;
+    // Siblings mostly follow each other in the walk's order: test each folder once.
+    let mut per_folder = crate::pathbytes::PerFolder::new();
     for (i, f) in files.iter().enumerate() {
         let p = &f.path;
-        let dir = p.parent().unwrap_or(p);
-        let cached_dir = match last_dir {
-            Some((d, c)) if d == dir => c,
-            _ => {
-                let c = classify::in_cache_dir(p);
-                last_dir = Some((dir, c));
-                c
-            }
-        };
+        let dir = crate::pathbytes::parent(crate::pathbytes::bytes(p));
+        let cached_dir = per_folder.get(dir, || classify::in_cache_dir(p));
         if cached_dir || classify::kind_from_extension(p) == Some(Kind::Cache) {
             kinds[i] = Kind::Cache;
         } else if in_package(p) {
@@ -139,11 +131,9 @@ pub fn build(files: &[FileEntry]) -> Inventory {
 }
 
 fn is_frame_candidate(p: &Path) -> bool {
-    let image_ext =
-        classify::extension(p).is_some_and(|e| classify::IMAGE_EXT.contains(&e.as_str()));
-    image_ext
-        && p.file_name()
-            .is_some_and(|n| sequence::split_frame(n.as_bytes()).is_some())
+    let name = crate::pathbytes::name(crate::pathbytes::bytes(p));
+    crate::pathbytes::Ext::of_name(name).is_some_and(|e| e.is_in(classify::IMAGE_EXT))
+        && sequence::split_frame(name).is_some()
 }
 
 /// Reads the magic bytes of a media-looking file. A file that cannot be read is

@@ -20,6 +20,7 @@ pub mod fsutil;
 pub mod hash;
 pub mod inventory;
 pub mod manifest;
+pub mod pathbytes;
 pub mod pathfmt;
 pub mod probe;
 pub mod progress;

@@ -4,8 +4,11 @@
 //! The rules follow DOMAIN.md §3. They err on the side of protecting: a
 //! false "protected" costs a missed saving, a false "obsolete" costs a shoot.
 
-use crate::classify::{self, Kind};
+use crate::classify::Kind;
+use crate::pathbytes;
 use crate::walk::FileEntry;
+use rayon::prelude::*;
+use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
@@ -57,40 +60,59 @@ fn is_sony_clip_name(name: &[u8]) -> bool {
 
 /// True if `path` is a camera original by its name or by the card structure around it.
 pub fn is_camera_original(path: &Path) -> bool {
-    if classify::extension(path).is_some_and(|e| RAW_EXT.contains(&e.as_str())) {
-        return true;
-    }
-    let name = path.file_name().map_or(&[][..], |n| n.as_bytes());
-    if is_arri_clip_name(name) || is_sony_clip_name(name) {
-        return true;
-    }
-    path.parent().is_some_and(|dir| {
-        dir.components().any(|c| {
-            let n = c.as_os_str().to_string_lossy().to_ascii_lowercase();
-            CARD_DIRS.contains(&n.as_str())
-                || n.rsplit_once('.')
-                    .is_some_and(|(_, e)| CARD_DIR_EXT.contains(&e))
-        })
+    let b = pathbytes::bytes(path);
+    is_original_name(pathbytes::name(b)) || in_card_structure(pathbytes::parent(b))
+}
+
+/// A raw extension, an ARRI or a Sony clip name.
+fn is_original_name(name: &[u8]) -> bool {
+    pathbytes::Ext::of_name(name).is_some_and(|e| e.is_in(RAW_EXT))
+        || is_arri_clip_name(name)
+        || is_sony_clip_name(name)
+}
+
+/// True if a folder of `dir` (or `dir` itself) is part of a camera card's structure.
+fn in_card_structure(dir: &[u8]) -> bool {
+    pathbytes::components(dir).any(|c| {
+        CARD_DIRS
+            .iter()
+            .any(|d| c.eq_ignore_ascii_case(d.as_bytes()))
+            || pathbytes::Ext::of_name(c).is_some_and(|e| e.is_in(CARD_DIR_EXT))
     })
+}
+
+/// The folder holding the innermost `ascmhl/` among `dir` and its ancestors.
+fn mhl_root_in(dir: &[u8]) -> Option<&[u8]> {
+    let mut found = None;
+    let mut start = 0;
+    for comp in dir.split(|&c| c == b'/') {
+        if comp.eq_ignore_ascii_case(b"ascmhl") {
+            found = Some(match start {
+                0 | 1 => &dir[..start],
+                _ => &dir[..start - 1],
+            });
+        }
+        start += comp.len() + 1;
+    }
+    found
 }
 
 /// Folders that hold an `ascmhl/` history: everything below them is MHL-managed.
 pub fn mhl_roots(files: &[FileEntry]) -> Vec<PathBuf> {
-    let mut roots: Vec<PathBuf> = files
+    let mut per_folder = pathbytes::PerFolder::new();
+    let mut roots: Vec<&[u8]> = files
         .iter()
         .filter_map(|f| {
-            let mut anc = f.path.ancestors();
-            anc.find(|a| {
-                a.file_name()
-                    .is_some_and(|n| n.eq_ignore_ascii_case("ascmhl"))
-            })
-            .and_then(Path::parent)
-            .map(Path::to_path_buf)
+            let dir = pathbytes::parent(pathbytes::bytes(&f.path));
+            per_folder.get(dir, || mhl_root_in(dir))
         })
         .collect();
-    roots.sort();
+    roots.sort_unstable();
     roots.dedup();
     roots
+        .into_iter()
+        .map(|r| PathBuf::from(OsStr::from_bytes(r)))
+        .collect()
 }
 
 /// Precomputed protection of every walked file.
@@ -106,13 +128,23 @@ impl Protection {
     /// Marks camera originals, DCP/IMF members and MHL-managed files.
     pub fn new(files: &[FileEntry], kinds: &[Kind]) -> Self {
         let mhl_roots = mhl_roots(files);
+        let mhl: Vec<&[u8]> = mhl_roots.iter().map(|r| pathbytes::bytes(r)).collect();
+        let mhl = &mhl;
         let protected = files
-            .iter()
-            .zip(kinds)
-            .map(|(f, &k)| {
-                k == Kind::Dcp
-                    || is_camera_original(&f.path)
-                    || mhl_roots.iter().any(|r| f.path.starts_with(r))
+            .par_chunks(4096)
+            .zip(kinds.par_chunks(4096))
+            .flat_map_iter(|(files, kinds)| {
+                let mut per_folder = pathbytes::PerFolder::new();
+                files.iter().zip(kinds).map(move |(f, &k)| {
+                    let b = pathbytes::bytes(&f.path);
+                    let dir = pathbytes::parent(b);
+                    k == Kind::Dcp
+                        || is_original_name(pathbytes::name(b))
+                        || per_folder.get(dir, || {
+                            in_card_structure(dir)
+                                || mhl.iter().any(|r| pathbytes::is_under(dir, r))
+                        })
+                })
             })
             .collect();
         Protection {

@@ -81,21 +81,40 @@ pub struct Candidate {
 pub struct Ledger<'a> {
     files: &'a [FileEntry],
     marks: Vec<u8>,
-    names: HashMap<FileId, Vec<usize>>,
+    /// Inode → its first name (walk index); further names chain through `next`.
+    /// A chain rather than a `Vec` per inode: one allocation for the whole walk.
+    first: HashMap<FileId, usize>,
+    next: Vec<usize>,
 }
+
+const END: usize = usize::MAX;
 
 impl<'a> Ledger<'a> {
     /// An empty ledger over the walk.
     pub fn new(files: &'a [FileEntry]) -> Self {
-        let mut names: HashMap<FileId, Vec<usize>> = HashMap::new();
+        let mut first: HashMap<FileId, usize> = HashMap::with_capacity(files.len());
+        let mut last: HashMap<FileId, usize> = HashMap::new();
+        let mut next = vec![END; files.len()];
         for (i, f) in files.iter().enumerate() {
-            names.entry(f.id).or_default().push(i);
+            if let Some(&head) = first.get(&f.id) {
+                let tail = last.get(&f.id).copied().unwrap_or(head);
+                next[tail] = i;
+                last.insert(f.id, i);
+            } else {
+                first.insert(f.id, i);
+            }
         }
         Ledger {
             files,
             marks: vec![0; files.len()],
-            names,
+            first,
+            next,
         }
+    }
+
+    /// Every name (walk index) of the inode whose first name is `head`.
+    fn names(&self, head: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(head), |&n| Some(self.next[n]).filter(|&n| n != END))
     }
 
     /// Marks the files of `c`.
@@ -107,9 +126,8 @@ impl<'a> Ledger<'a> {
 
     /// True if every name of file `i`'s inode carries a mark in `mask`.
     fn freed(&self, i: usize, mask: u8) -> bool {
-        self.names[&self.files[i].id]
-            .iter()
-            .all(|&n| self.marks[n] & mask != 0)
+        self.names(self.first[&self.files[i].id])
+            .all(|n| self.marks[n] & mask != 0)
     }
 
     /// True if some category already proposes to delete every name of file `i`.
@@ -131,10 +149,10 @@ impl<'a> Ledger<'a> {
     /// Bytes freed in `category` alone, or (with `None`) by the union.
     pub fn total(&self, category: Option<Category>) -> u64 {
         let mask = category.map_or(0xff, Category::bit);
-        self.names
+        self.first
             .values()
-            .filter(|names| names.iter().all(|&n| self.marks[n] & mask != 0))
-            .map(|names| self.files[names[0]].size)
+            .filter(|&&head| self.names(head).all(|n| self.marks[n] & mask != 0))
+            .map(|&head| self.files[head].size)
             .sum()
     }
 }

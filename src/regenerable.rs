@@ -2,9 +2,11 @@
 //! rebuild. One table of rules, used by classification (kind `cache`) and by
 //! the waste finder. Sources for each rule: docs/RECLAIM.md.
 
-use crate::classify;
+use crate::pathbytes;
 use crate::walk::FileEntry;
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 /// How a rule recognises its files.
@@ -180,25 +182,36 @@ pub fn dir_rule(name: &str) -> Option<&'static Rule> {
 
 /// The rule matching the file itself (extension or exact name), if any.
 pub fn file_rule(path: &Path) -> Option<&'static Rule> {
-    let name = path.file_name()?.to_str()?;
-    let ext = classify::extension(path);
+    let name = pathbytes::name(pathbytes::bytes(path));
+    file_rule_of(name, pathbytes::Ext::of_name(name))
+}
+
+/// [`file_rule`] from a file name and its extension, already split.
+pub fn file_rule_of(name: &[u8], ext: Option<pathbytes::Ext>) -> Option<&'static Rule> {
     RULES.iter().find(|r| match r.matcher {
-        Ext(e) => ext.as_deref() == Some(e),
-        File(f) => name.eq_ignore_ascii_case(f),
+        Ext(e) => ext.is_some_and(|x| x.as_str() == e),
+        File(f) => name.eq_ignore_ascii_case(f.as_bytes()),
         _ => false,
     })
 }
 
 /// The outermost regenerable folder above `path` and its rule.
 pub fn cache_dir_of(path: &Path) -> Option<(PathBuf, &'static Rule)> {
-    let parent = path.parent()?;
-    let mut found = None;
-    for anc in parent.ancestors() {
-        if let Some(rule) = anc.file_name().and_then(|n| n.to_str()).and_then(dir_rule) {
-            found = Some((anc.to_path_buf(), rule));
+    cache_dir_in(pathbytes::parent(pathbytes::bytes(path)))
+        .map(|(d, r)| (PathBuf::from(OsStr::from_bytes(d)), r))
+}
+
+/// The outermost regenerable folder among `dir` and its ancestors.
+fn cache_dir_in(dir: &[u8]) -> Option<(&[u8], &'static Rule)> {
+    let mut start = 0;
+    for comp in dir.split(|&c| c == b'/') {
+        let end = start + comp.len();
+        if let Some(rule) = std::str::from_utf8(comp).ok().and_then(dir_rule) {
+            return Some((&dir[..end], rule));
         }
+        start = end + 1;
     }
-    found
+    None
 }
 
 /// A regenerable item: a cache folder or a loose cache file.
@@ -216,21 +229,12 @@ pub struct Found {
 /// (camera originals…) are never included; a folder holding one is not
 /// offered as a whole, only its other files are.
 pub fn find(files: &[FileEntry], protected: &[bool]) -> Vec<Found> {
-    let mut dirs: BTreeMap<PathBuf, (&'static Rule, Vec<usize>, bool)> = BTreeMap::new();
+    let mut dirs: BTreeMap<&[u8], (&'static Rule, Vec<usize>, bool)> = BTreeMap::new();
     let mut loose = Vec::new();
-    // Files arrive sorted: siblings are consecutive, so each folder is tested once.
-    let mut last: Option<(&Path, Option<(PathBuf, &'static Rule)>)> = None;
+    let mut per_folder = pathbytes::PerFolder::new();
     for (i, f) in files.iter().enumerate() {
-        let parent = f.path.parent().unwrap_or(&f.path);
-        let dir = match &last {
-            Some((p, d)) if *p == parent => d.clone(),
-            _ => {
-                let d = cache_dir_of(&f.path);
-                last = Some((parent, d.clone()));
-                d
-            }
-        };
-        match dir {
+        let parent = pathbytes::parent(pathbytes::bytes(&f.path));
+        match per_folder.get(parent, || cache_dir_in(parent)) {
             Some((dir, rule)) => {
                 let e = dirs.entry(dir).or_insert((rule, Vec::new(), false));
                 if protected[i] {
@@ -262,7 +266,7 @@ pub fn find(files: &[FileEntry], protected: &[bool]) -> Vec<Found> {
             }));
         } else if !members.is_empty() {
             out.push(Found {
-                path,
+                path: PathBuf::from(OsStr::from_bytes(path)),
                 rule,
                 files: members,
             });

@@ -12,10 +12,12 @@
 pub mod name;
 
 use crate::inventory::{Clip, Item};
+use crate::pathbytes;
 use crate::reclaim::Confidence;
 use crate::report::MediaItem;
 use crate::walk::FileEntry;
 use name::VersionedName;
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
@@ -83,77 +85,106 @@ pub fn find(
     is_project: &[bool],
 ) -> Vec<Group> {
     let folders = version_folders(files, items, roots, protected, is_project);
-    let mut groups: HashMap<Key, Vec<Member>> = HashMap::new();
-    for (item, m) in items.iter().zip(media) {
-        let (unit, path, idx, stem, ext) = match &item.clip {
-            Clip::File(i) => {
-                let p = &files[*i].path;
-                let name = p.file_name().unwrap_or_default().as_bytes();
-                let (stem, ext) = split_ext(name);
-                (Unit::File, p.clone(), vec![*i], stem.to_vec(), ext)
+    // Keys first, in parallel and without building members: most items are
+    // alone in their group, and a member (path, file list) is only worth
+    // building for groups of two or more.
+    let keyed: Vec<(usize, Key, VersionedName)> = items
+        .par_iter()
+        .zip(media)
+        .enumerate()
+        .filter_map(|(n, (item, m))| {
+            let (unit, first, stem, ext): (_, _, &[u8], &[u8]) = match &item.clip {
+                Clip::File(i) => {
+                    let name = pathbytes::name(pathbytes::bytes(&files[*i].path));
+                    let (stem, ext) = split_ext(name);
+                    (Unit::File, *i, stem, ext)
+                }
+                Clip::Sequence(s) => (
+                    Unit::Sequence,
+                    s.frames[0].1,
+                    trim_separators(&s.prefix),
+                    s.suffix.strip_prefix(b".").unwrap_or(&s.suffix),
+                ),
+            };
+            let any_protected = match &item.clip {
+                Clip::File(i) => protected[*i],
+                Clip::Sequence(s) => s.frames.iter().any(|f| protected[f.1]),
+            };
+            if any_protected || folders.owned[first] {
+                return None;
             }
-            Clip::Sequence(s) => {
-                let stem = trim_separators(&s.prefix);
-                let ext = s.suffix.strip_prefix(b".").unwrap_or(&s.suffix).to_vec();
-                let idx = s.frames.iter().map(|f| f.1).collect();
-                (Unit::Sequence, s.pattern(), idx, stem.to_vec(), ext)
-            }
-        };
-        let first = &files[idx[0]];
-        if idx.iter().any(|&i| protected[i]) || folders.owner.contains_key(&idx[0]) {
-            continue;
-        }
-        let Ok(stem) = std::str::from_utf8(&stem) else {
-            continue;
-        };
-        let parsed = name::parse(stem);
-        let sig = m.video.as_ref().map(|v| {
-            (
-                v.width,
-                v.height,
-                (v.fps.unwrap_or(0.0) * 1000.0).round() as u64,
-            )
-        });
-        let key = (
-            rel_parent(&path, &roots[first.root]),
-            parsed.key.clone(),
-            String::from_utf8_lossy(&ext).to_lowercase(),
-            unit,
-            sig,
-        );
-        let mtime_ns = idx.iter().map(|&i| files[i].mtime_ns).max().unwrap_or(0);
-        groups.entry(key).or_default().push(Member {
-            path,
-            files: idx,
-            parsed,
-            mtime_ns,
-        });
+            let parsed = name::parse(std::str::from_utf8(stem).ok()?);
+            let sig = m.video.as_ref().map(|v| {
+                (
+                    v.width,
+                    v.height,
+                    (v.fps.unwrap_or(0.0) * 1000.0).round() as u64,
+                )
+            });
+            let first = &files[first];
+            let key = (
+                rel_parent(&first.path, &roots[first.root]),
+                parsed.key.clone(),
+                String::from_utf8_lossy(ext).to_lowercase(),
+                unit,
+                sig,
+            );
+            Some((n, key, parsed))
+        })
+        .collect();
+    let mut by_key: HashMap<&Key, Vec<usize>> = HashMap::with_capacity(keyed.len());
+    for (k, (_, key, _)) in keyed.iter().enumerate() {
+        by_key.entry(key).or_default().push(k);
     }
+    let mut groups: Vec<(Unit, String, Vec<Member>)> = by_key
+        .into_iter()
+        .filter(|(_, entries)| entries.len() > 1)
+        .map(|(key, entries)| {
+            let members = entries
+                .into_iter()
+                .map(|k| {
+                    let (n, _, parsed) = &keyed[k];
+                    let (path, idx) = match &items[*n].clip {
+                        Clip::File(i) => (files[*i].path.clone(), vec![*i]),
+                        Clip::Sequence(s) => (s.pattern(), s.frames.iter().map(|f| f.1).collect()),
+                    };
+                    let mtime_ns = idx.iter().map(|&i| files[i].mtime_ns).max().unwrap_or(0);
+                    Member {
+                        path,
+                        files: idx,
+                        parsed: parsed.clone(),
+                        mtime_ns,
+                    }
+                })
+                .collect();
+            (key.3, key.2.clone(), members)
+        })
+        .collect();
+    let mut folder_groups: HashMap<(Vec<u8>, String), Vec<Member>> = HashMap::new();
     for (dir, (parsed, members)) in folders.dirs {
         let root = &roots[files[members[0]].root];
-        let key = (
-            rel_parent(&dir, root),
-            parsed.key.clone(),
-            String::new(),
-            Unit::Folder,
-            None,
-        );
+        let key = (rel_parent(&dir, root), parsed.key.clone());
         let mtime_ns = members
             .iter()
             .map(|&i| files[i].mtime_ns)
             .max()
             .unwrap_or(0);
-        groups.entry(key).or_default().push(Member {
+        folder_groups.entry(key).or_default().push(Member {
             path: dir,
             files: members,
             parsed,
             mtime_ns,
         });
     }
+    groups.extend(
+        folder_groups
+            .into_values()
+            .filter(|m| m.len() > 1)
+            .map(|m| (Unit::Folder, String::new(), m)),
+    );
     let mut out: Vec<Group> = groups
         .into_iter()
-        .filter(|(_, m)| m.len() > 1)
-        .filter_map(|((_, _, ext, unit, _), members)| judge(unit, &ext, members))
+        .filter_map(|(unit, ext, members)| judge(unit, &ext, members))
         .collect();
     out.sort_by(|a, b| {
         let first = |g: &Group| g.members[0].path.as_os_str().to_owned();
@@ -268,8 +299,8 @@ fn show_date(d: u64) -> String {
 struct Folders {
     /// Folder → (parsed name, files below it).
     dirs: HashMap<PathBuf, (VersionedName, Vec<usize>)>,
-    /// File index → its version folder.
-    owner: HashMap<usize, PathBuf>,
+    /// Per file (walk order): true if it lies in one of those folders.
+    owned: Vec<bool>,
 }
 
 /// Folders below a root whose name carries an explicit version (`v`, `ver`,
@@ -282,78 +313,98 @@ fn version_folders(
     protected: &[bool],
     is_project: &[bool],
 ) -> Folders {
-    let mut candidates: HashSet<PathBuf> = HashSet::new();
+    let root_of = |f: &FileEntry| pathbytes::bytes(&roots[f.root]);
+    let mut per_folder = pathbytes::PerFolder::new();
+    let mut candidates: HashSet<&[u8]> = HashSet::new();
     for item in items {
-        let i = match &item.clip {
+        let f = &files[match &item.clip {
             Clip::File(i) => *i,
             Clip::Sequence(s) => s.frames[0].1,
-        };
-        if let Some(dir) = innermost_version_dir(&files[i].path, &roots[files[i].root]) {
-            candidates.insert(dir.to_path_buf());
+        }];
+        let dir = pathbytes::parent(pathbytes::bytes(&f.path));
+        if let Some(d) = per_folder.get(dir, || innermost_version_dir(dir, root_of(f))) {
+            candidates.insert(d);
         }
     }
-    let mut dirs: HashMap<PathBuf, (VersionedName, Vec<usize>)> = HashMap::new();
-    let mut rejected: HashSet<PathBuf> = HashSet::new();
+    let mut owned = vec![false; files.len()];
     if candidates.is_empty() {
         return Folders {
-            dirs,
-            owner: HashMap::new(),
+            dirs: HashMap::new(),
+            owned,
         };
     }
+    let mut dirs: HashMap<&[u8], (VersionedName, Vec<usize>)> = HashMap::new();
+    let mut rejected: HashSet<&[u8]> = HashSet::new();
+    let mut per_folder = pathbytes::PerFolder::new();
     for (i, f) in files.iter().enumerate() {
-        let Some(dir) = f
-            .path
-            .ancestors()
-            .skip(1)
-            .take_while(|a| *a != roots[f.root])
-            .find(|a| candidates.contains(*a))
-        else {
+        let dir = pathbytes::parent(pathbytes::bytes(&f.path));
+        let root = root_of(f);
+        let found = per_folder.get(dir, || {
+            let mut a = dir;
+            while a != root && pathbytes::is_under(a, root) {
+                if candidates.contains(a) {
+                    return Some(a);
+                }
+                a = pathbytes::parent(a);
+            }
+            None
+        });
+        let Some(dir) = found else {
             continue;
         };
         if protected[i] || is_project[i] {
-            rejected.insert(dir.to_path_buf());
+            rejected.insert(dir);
         }
-        let name = dir.file_name().and_then(OsStr::to_str).unwrap_or_default();
-        dirs.entry(dir.to_path_buf())
-            .or_insert_with(|| (name::parse(name), Vec::new()))
+        dirs.entry(dir)
+            .or_insert_with(|| {
+                let name = std::str::from_utf8(pathbytes::name(dir)).unwrap_or_default();
+                (name::parse(name), Vec::new())
+            })
             .1
             .push(i);
     }
     dirs.retain(|d, _| !rejected.contains(d));
-    let owner = dirs
-        .iter()
-        .flat_map(|(d, (_, m))| m.iter().map(move |&i| (i, d.clone())))
+    for &i in dirs.values().flat_map(|(_, m)| m) {
+        owned[i] = true;
+    }
+    let dirs = dirs
+        .into_iter()
+        .map(|(d, v)| (PathBuf::from(OsStr::from_bytes(d)), v))
         .collect();
-    Folders { dirs, owner }
+    Folders { dirs, owned }
 }
 
-/// The closest folder between `path` and `root` whose name has an explicit version.
-fn innermost_version_dir<'a>(path: &'a Path, root: &Path) -> Option<&'a Path> {
-    path.ancestors()
-        .skip(1)
-        .take_while(|a| *a != root && a.starts_with(root))
-        .find(|a| {
-            a.file_name().and_then(OsStr::to_str).is_some_and(|n| {
-                let p = name::parse(n);
-                !p.version.is_empty() && !p.version_is_bare_r
-            })
-        })
+/// The closest folder from `dir` up to (not including) `root` whose name has an explicit version.
+fn innermost_version_dir<'a>(dir: &'a [u8], root: &[u8]) -> Option<&'a [u8]> {
+    let mut a = dir;
+    while a != root && pathbytes::is_under(a, root) {
+        let versioned = std::str::from_utf8(pathbytes::name(a)).is_ok_and(|n| {
+            let p = name::parse(n);
+            !p.version.is_empty() && !p.version_is_bare_r
+        });
+        if versioned {
+            return Some(a);
+        }
+        a = pathbytes::parent(a);
+    }
+    None
 }
 
+/// The parent folder of `path` relative to `root` (as `Path::strip_prefix` gives it).
 fn rel_parent(path: &Path, root: &Path) -> Vec<u8> {
-    let parent = path.parent().unwrap_or(path);
-    parent
-        .strip_prefix(root)
-        .unwrap_or(parent)
-        .as_os_str()
-        .as_bytes()
-        .to_vec()
+    let parent = pathbytes::parent(pathbytes::bytes(path));
+    let root = pathbytes::bytes(root);
+    if !pathbytes::is_under(parent, root) {
+        return parent.to_vec();
+    }
+    let rest = &parent[root.len()..];
+    rest.strip_prefix(b"/").unwrap_or(rest).to_vec()
 }
 
-fn split_ext(name: &[u8]) -> (&[u8], Vec<u8>) {
+fn split_ext(name: &[u8]) -> (&[u8], &[u8]) {
     match name.iter().rposition(|&b| b == b'.') {
-        Some(dot) if dot > 0 => (&name[..dot], name[dot + 1..].to_vec()),
-        _ => (name, Vec::new()),
+        Some(dot) if dot > 0 => (&name[..dot], &name[dot + 1..]),
+        _ => (name, &[]),
     }
 }
 
@@ -447,21 +498,22 @@ mod tests {
 
     #[test]
     fn folders_need_an_explicit_version() {
-        let root = Path::new("/r");
+        let dir_of = |p: &'static str| pathbytes::parent(p.as_bytes());
+        let root = &b"/r"[..];
         assert_eq!(
-            innermost_version_dir(Path::new("/r/sh010/comp_v002/out/a.1001.exr"), root),
-            Some(Path::new("/r/sh010/comp_v002/out").parent().unwrap())
+            innermost_version_dir(dir_of("/r/sh010/comp_v002/out/a.1001.exr"), root),
+            Some(&b"/r/sh010/comp_v002"[..])
         );
         assert_eq!(
-            innermost_version_dir(Path::new("/r/reel_R2/a.mov"), root),
+            innermost_version_dir(dir_of("/r/reel_R2/a.mov"), root),
             None
         );
         assert_eq!(
-            innermost_version_dir(Path::new("/r/2026-03-15/a.mov"), root),
+            innermost_version_dir(dir_of("/r/2026-03-15/a.mov"), root),
             None
         );
         assert_eq!(
-            innermost_version_dir(Path::new("/PROJ_v2/a.mov"), Path::new("/PROJ_v2")),
+            innermost_version_dir(dir_of("/PROJ_v2/a.mov"), b"/PROJ_v2"),
             None
         );
     }
