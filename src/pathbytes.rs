@@ -52,11 +52,12 @@ impl Ext {
     const MAX: usize = 15;
 
     /// The extension of a file name (after the last `.`, not a leading one),
-    /// lower-cased; `None` if absent, too long or not UTF-8.
+    /// lower-cased; `None` if absent, too long or not ASCII (no extension we
+    /// know is).
     pub fn of_name(name: &[u8]) -> Option<Ext> {
         let dot = name.iter().rposition(|&c| c == b'.')?;
         let e = &name[dot + 1..];
-        if dot == 0 || e.len() > Self::MAX || std::str::from_utf8(e).is_err() {
+        if dot == 0 || e.len() > Self::MAX || !e.is_ascii() {
             return None;
         }
         let mut buf = [0; Self::MAX];
@@ -74,15 +75,19 @@ impl Ext {
         Self::of_name(name(bytes(path)))
     }
 
-    /// As text.
-    pub fn as_str(&self) -> &str {
-        // Built from a valid UTF-8 slice; ASCII lower-casing keeps it valid.
-        std::str::from_utf8(&self.buf[..self.len as usize]).unwrap_or("")
+    /// The lower-case bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len as usize]
+    }
+
+    /// True if it is `e` (lower case).
+    pub fn is(&self, e: &str) -> bool {
+        self.as_bytes() == e.as_bytes()
     }
 
     /// True if it is one of `list` (lower-case entries).
     pub fn is_in(&self, list: &[&str]) -> bool {
-        list.contains(&self.as_str())
+        list.iter().any(|e| self.is(e))
     }
 }
 
@@ -135,7 +140,7 @@ mod tests {
             assert_eq!(parent(bytes(path)), bytes(path.parent().unwrap()), "{p}");
             assert_eq!(name(bytes(path)), path.file_name().unwrap().as_bytes());
             assert_eq!(
-                Ext::of(path).map(|e| e.as_str().to_string()),
+                Ext::of(path).map(|e| String::from_utf8(e.as_bytes().to_vec()).unwrap()),
                 crate::classify::extension(path),
                 "{p}"
             );

@@ -189,7 +189,7 @@ pub fn file_rule(path: &Path) -> Option<&'static Rule> {
 /// [`file_rule`] from a file name and its extension, already split.
 pub fn file_rule_of(name: &[u8], ext: Option<pathbytes::Ext>) -> Option<&'static Rule> {
     RULES.iter().find(|r| match r.matcher {
-        Ext(e) => ext.is_some_and(|x| x.as_str() == e),
+        Ext(e) => ext.is_some_and(|x| x.is(e)),
         File(f) => name.eq_ignore_ascii_case(f.as_bytes()),
         _ => false,
     })

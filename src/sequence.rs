@@ -11,7 +11,7 @@ use crate::walk::FileEntry;
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Longest digit run taken as a frame number (10 digits fit u64 comfortably).
 const MAX_DIGITS: usize = 10;
@@ -92,17 +92,15 @@ pub fn split_frame(name: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
 /// Groups the candidate files (indices into `files`) into sequences. Returns the
 /// sequences, sorted by pattern, and the candidates that belong to none.
 pub fn detect(files: &[FileEntry], candidates: &[usize]) -> (Vec<Sequence>, Vec<usize>) {
-    type Key<'a> = (&'a Path, &'a [u8], &'a [u8]);
+    // Keys from the path's bytes: hashing a `Path` walks its components.
+    type Key<'a> = (&'a [u8], &'a [u8], &'a [u8]);
     // (frame, width, has a leading zero, file index)
     let mut groups: HashMap<Key, Vec<(u64, usize, bool, usize)>> = HashMap::new();
     let mut singles = Vec::new();
     for &i in candidates {
-        let path = &files[i].path;
-        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-            singles.push(i);
-            continue;
-        };
-        match split_frame(name.as_bytes()) {
+        let path = crate::pathbytes::bytes(&files[i].path);
+        let (dir, name) = (crate::pathbytes::parent(path), crate::pathbytes::name(path));
+        match split_frame(name) {
             Some((prefix, digits, suffix)) => {
                 let n: u64 = std::str::from_utf8(digits)
                     .ok()
@@ -134,7 +132,7 @@ pub fn detect(files: &[FileEntry], candidates: &[usize]) -> (Vec<Sequence>, Vec<
             }
             frames.sort_unstable();
             seqs.push(Sequence {
-                dir: dir.to_path_buf(),
+                dir: PathBuf::from(std::ffi::OsStr::from_bytes(dir)),
                 prefix: prefix.to_vec(),
                 suffix: suffix.to_vec(),
                 padding: if padding == 1 { 0 } else { padding },
