@@ -47,8 +47,9 @@ pub fn run(
         Readers::locate(cfg.probe_with, cfg.ffprobe.as_deref(), cfg.probe_timeout);
     if let Some(e) = missing {
         log.warn(&format!(
-            "{e}; only formats footprint reads natively (WAV, QuickTime/MP4 and MXF with \
-             ProRes, DNxHD/HR, H.264, JPEG 2000, PCM, AAC) will be probed \
+            "{e}; only formats footprint reads natively (WAV, DPX and EXR frames, \
+             QuickTime/MP4 and MXF with ProRes, DNxHD/HR, H.264, JPEG 2000, PCM, AAC) \
+             will be probed \
              (install FFmpeg, or pass --ffprobe PATH)"
         ));
     }
@@ -222,6 +223,9 @@ pub fn media_item(
                 .then(|| header::read(first))
                 .flatten();
             let header_fps = hdr.as_ref().and_then(|h| h.fps);
+            if let Some(tc) = hdr.as_ref().and_then(|h| h.timecode.clone()) {
+                m.timecode = Some(tc);
+            }
             let fps = header_fps.unwrap_or(crate::audit::ASSUMED_SEQUENCE_FPS);
             let duration = s.frames.len() as f64 / fps;
             m.container = Some("image2".to_string());

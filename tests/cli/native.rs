@@ -330,9 +330,9 @@ fn the_fixture_report_is_the_same_whichever_reader_answers() {
         f["probe"]["source"] = Value::Null;
         assert_eq!(a, f);
     }
-    // The WAV, 2 ProRes MOVs, 5 H.264 MP4s and 3 MXFs (one named .mp4);
-    // Matroska, PNG and the EXR/DPX sequences go to ffprobe.
-    assert_eq!(native, 11);
+    // The WAV, 2 ProRes MOVs, 5 H.264 MP4s, 3 MXFs (one named .mp4) and the
+    // 4 EXR/DPX sequences; Matroska and PNG go to ffprobe.
+    assert_eq!(native, 15);
     assert_eq!(auto["summary"], ff["summary"]);
     // Native only: ffprobe is never looked for, and nothing else changes for
     // the formats footprint reads.
@@ -361,5 +361,156 @@ fn the_fixture_report_is_the_same_whichever_reader_answers() {
         } else {
             assert_eq!(src, "none", "{path}");
         }
+    }
+}
+
+#[test]
+fn dpx_and_exr_frames_match_ffprobe_field_for_field() {
+    if !has("ffmpeg") || !has("ffprobe") {
+        eprintln!("ffmpeg/ffprobe not installed: native DPX/EXR parity not checked");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let src = ["-f", "lavfi", "-i", "testsrc2=size=96x54"];
+    // Every pixel format FFmpeg's DPX encoder writes, in both byte orders
+    // where it has them (10- and 12-bit come back little-endian).
+    for fmt in [
+        "rgb24", "rgba", "rgb48le", "rgb48be", "rgba64le", "rgba64be", "gray", "gray16le",
+        "gray16be", "gbrp10le", "gbrp10be", "gbrp12le", "gbrp12be",
+    ] {
+        let args = ["-frames:v", "1", "-c:v", "dpx", "-pix_fmt", fmt];
+        same_as_ffprobe(dir.path(), &format!("{fmt}.dpx"), &src, &args);
+    }
+    // EXR: RGB, RGBA and luma, half and float samples, several compressions.
+    for fmt in ["gbrpf32le", "gbrapf32le", "grayf32le"] {
+        for (ptype, compression) in [("1", "0"), ("2", "3"), ("1", "1")] {
+            let args = [
+                "-frames:v",
+                "1",
+                "-c:v",
+                "exr",
+                "-pix_fmt",
+                fmt,
+                "-format",
+                ptype,
+                "-compression",
+                compression,
+            ];
+            let name = format!("{fmt}_{ptype}_{compression}.exr");
+            same_as_ffprobe(dir.path(), &name, &src, &args);
+        }
+    }
+    // The fixtures' first frames.
+    for f in [
+        "sequences/scan/A001C003.0086400.dpx",
+        "sequences/comp/sh010_comp_v003.1001.exr",
+    ] {
+        let (native, ff) = both(&fixtures().join(f));
+        assert_eq!(native.expect(f), ff, "{f}");
+    }
+}
+
+/// A big-endian DPX frame with film and TV headers (rate 24, timecode
+/// 01:02:03:04), made from an FFmpeg frame whose generic header ends at 1664.
+fn dpx_with_industry_headers(ffmpeg_frame: &[u8]) -> Vec<u8> {
+    let data = &ffmpeg_frame[1664..];
+    let mut b = ffmpeg_frame[..1664].to_vec();
+    b.resize(2048, 0xFF);
+    b[4..8].copy_from_slice(&2048u32.to_be_bytes());
+    b[16..20].copy_from_slice(&(2048 + data.len() as u32).to_be_bytes());
+    b[808..812].copy_from_slice(&2048u32.to_be_bytes());
+    b[1724..1728].copy_from_slice(&24f32.to_be_bytes());
+    b[1920..1924].copy_from_slice(&0x0102_0304u32.to_be_bytes());
+    b[1940..1944].copy_from_slice(&24f32.to_be_bytes());
+    b.extend_from_slice(data);
+    b
+}
+
+#[test]
+fn a_dpx_sequence_takes_its_rate_and_timecode_from_the_header_and_the_rest_natively() {
+    if !has("ffmpeg") {
+        eprintln!("ffmpeg not installed: DPX header sequence not checked");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one.dpx");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=96x54",
+        "-frames:v",
+        "1",
+        "-c:v",
+        "dpx",
+        "-pix_fmt",
+        "rgb48be",
+        one.to_str().unwrap(),
+    ]);
+    let frame = dpx_with_industry_headers(&std::fs::read(&one).unwrap());
+    std::fs::remove_file(&one).unwrap();
+    let seq = dir.path().join("seq");
+    std::fs::create_dir(&seq).unwrap();
+    for n in 1..=48 {
+        std::fs::write(seq.join(format!("R01.{n:05}.dpx")), &frame).unwrap();
+    }
+    if has("ffprobe") {
+        // ffprobe itself reports the pipe's 25 fps and no timecode; so do we.
+        let (native, ff) = both(&seq.join("R01.00001.dpx"));
+        assert_eq!(native.expect("native"), ff);
+        assert_eq!(ff.video.unwrap().fps, Some(25.0));
+    }
+    for reader in ["native", "auto"] {
+        let r = audit_json(&["--no-cache", "--probe-with", reader, seq.to_str().unwrap()]);
+        let m = &r["media"][0];
+        assert_eq!(m["kind"], "image_sequence");
+        assert_eq!(m["probe"]["source"], "native", "{reader}");
+        assert_eq!(m["video"]["pix_fmt"], "rgb48be");
+        assert_eq!(m["video"]["fps"], 24.0);
+        assert_eq!(m["sequence"]["fps_source"], "header");
+        assert_eq!(m["duration_s"], 2.0);
+        assert_eq!(m["timecode"], "01:02:03:04");
+    }
+}
+
+#[test]
+fn dpx_and_exr_headers_that_ffmpeg_would_refuse_go_to_ffprobe() {
+    use footprint::probe::header::probe_info;
+    let frame = std::fs::read(fixtures().join("sequences/scan/A001C003.0086400.dpx")).unwrap();
+    let size = frame.len() as u64;
+    assert!(probe_info(&frame, size).is_some());
+    // Image data cut short: FFmpeg's decoder stops at "Overread buffer".
+    assert!(probe_info(&frame, size - 100).is_none());
+    // A descriptor it has no pixel format for.
+    let mut odd = frame.clone();
+    odd[800] = 157;
+    assert!(probe_info(&odd, size).is_none());
+    // EXR with a channel list we do not name (here `Q` for `B`): FFmpeg has
+    // its own rules for those, so ffprobe answers.
+    let exr = std::fs::read(fixtures().join("sequences/comp/sh010_comp_v003.1001.exr")).unwrap();
+    assert_eq!(
+        probe_info(&exr, exr.len() as u64)
+            .unwrap()
+            .video
+            .unwrap()
+            .pix_fmt
+            .as_deref(),
+        Some("gbrpf32le")
+    );
+    let list = exr
+        .windows(16)
+        .position(|w| w == b"channels\0chlist\0")
+        .unwrap()
+        + 20; // name, type, 4-byte size
+    assert_eq!(&exr[list..list + 2], b"B\0");
+    let mut renamed = exr.clone();
+    renamed[list] = b'Q';
+    assert!(probe_info(&renamed, renamed.len() as u64).is_none());
+    // Truncated anywhere in the header: an answer or none, never a panic.
+    for cut in 0..exr.len().min(400) {
+        let _ = probe_info(&exr[..cut], cut as u64);
+    }
+    for cut in (0..2048).step_by(3) {
+        let _ = probe_info(&frame[..cut], cut as u64);
     }
 }

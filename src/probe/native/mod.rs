@@ -30,6 +30,13 @@ pub fn probe(path: &Path, size: u64) -> Option<ProbeInfo> {
         // WAV chunks before `data` live in the first bytes: read them once.
         return wav::parse(&src.read(0, HEAD.min(size))?, size);
     }
+    if matches!(
+        magic.get(..4),
+        Some(b"SDPX" | b"XPDS" | [0x76, 0x2F, 0x31, 0x01])
+    ) {
+        // DPX and EXR frames: the whole header sits in the first bytes.
+        return super::header::probe_info(&src.read(0, HEAD.min(size))?, size);
+    }
     if bmff::looks_like(&magic) {
         return bmff::parse(&src);
     }
