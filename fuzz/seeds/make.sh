@@ -9,5 +9,6 @@ $FF $V $A -c:v prores_ks -profile:v 4 -pix_fmt yuva444p10le -c:a pcm_s24le -time
 $FF $V $A -c:v libx264 -pix_fmt yuv422p10le -c:a aac -ac 2 -movflags +faststart bmff/h264_aac_faststart.mp4
 $FF $V $A -c:v libx264 -pix_fmt yuvj420p -c:a pcm_s16be -ac 2 bmff/h264_pcm_end.mov
 $FF -f lavfi -i testsrc2=size=256x144:rate=25 -t 0.04 -c:v dnxhd -profile:v dnxhr_lb -pix_fmt yuv422p bmff/dnxhr.mov
+$FF $V -t 0.21 -c:v libx265 -x265-params bframes=3:keyint=4:log-level=error -pix_fmt yuv420p10le bmff/hevc_main10.mp4
 $FF -f lavfi -i testsrc2=size=256x144:rate=25 $A -t 0.04 -c:v dnxhd -profile:v dnxhr_lb -pix_fmt yuv422p -c:a pcm_s24le -timecode 10:00:00:00 mxf/dnxhr_pcm_op1a.mxf
 $FF -f lavfi -i testsrc2=size=64x36:rate=24 -t 0.0417 -c:v jpeg2000 -pix_fmt rgb48le -f mxf_opatom mxf/j2k_opatom.mxf

@@ -48,7 +48,7 @@ pub fn run(
     if let Some(e) = missing {
         log.warn(&format!(
             "{e}; only formats footprint reads natively (WAV, DPX and EXR frames, \
-             QuickTime/MP4 and MXF with ProRes, DNxHD/HR, H.264, JPEG 2000, PCM, AAC) \
+             QuickTime/MP4 and MXF with ProRes, DNxHD/HR, H.264, HEVC, JPEG 2000, PCM, AAC) \
              will be probed \
              (install FFmpeg, or pass --ffprobe PATH)"
         ));

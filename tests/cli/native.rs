@@ -183,6 +183,14 @@ fn quicktime_and_mp4_variants_match_ffprobe_field_for_field() {
         ("h264_422_intra.mov", vec!["-f", "lavfi", "-i", &v2, "-f", "lavfi", "-i", tone], vec!["-t", "0.5", "-c:v", "libx264", "-pix_fmt", "yuv422p10le", "-x264-params", "keyint=1", "-c:a", "pcm_s16le"]),
         ("h264_444.mov", vec!["-f", "lavfi", "-i", "testsrc2=size=720x576:rate=50"], vec!["-t", "0.3", "-c:v", "libx264", "-pix_fmt", "yuv444p"]),
         ("h264_odd_size.mp4", vec!["-f", "lavfi", "-i", "testsrc2=size=854x481:rate=60000/1001"], vec!["-t", "0.4", "-c:v", "libx264", "-pix_fmt", "yuv420p"]),
+        ("hevc_main.mp4", vec!["-f", "lavfi", "-i", &v2, "-f", "lavfi", "-i", tone], vec!["-t", "1", "-c:v", "libx265", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "2"]),
+        ("hevc_main10_hev1.mp4", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.5", "-c:v", "libx265", "-pix_fmt", "yuv420p10le", "-tag:v", "hev1"]),
+        ("hevc_hvc1_1080.mov", vec!["-f", "lavfi", "-i", &v3], vec!["-t", "0.2", "-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-tag:v", "hvc1"]),
+        ("hevc_full_range.mp4", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.5", "-c:v", "libx265", "-pix_fmt", "yuvj420p"]),
+        ("hevc_422_10.mov", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.3", "-c:v", "libx265", "-pix_fmt", "yuv422p10le"]),
+        ("hevc_444_12.mov", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.3", "-c:v", "libx265", "-pix_fmt", "yuv444p12le"]),
+        ("hevc_gray.mp4", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.3", "-c:v", "libx265", "-pix_fmt", "gray"]),
+        ("hevc_odd_size_bframes.mp4", vec!["-f", "lavfi", "-i", "testsrc2=size=854x481:rate=60000/1001"], vec!["-t", "0.6", "-c:v", "libx265", "-x265-params", "bframes=4:b-pyramid=1:keyint=12:ref=4", "-pix_fmt", "yuv420p"]),
         ("pcm_s16be.mov", vec!["-f", "lavfi", "-i", tone], vec!["-t", "0.5", "-c:a", "pcm_s16be", "-ac", "2"]),
         ("pcm_s32le.mov", vec!["-f", "lavfi", "-i", tone], vec!["-t", "0.5", "-c:a", "pcm_s32le", "-ac", "1"]),
         ("pcm_f32le.mov", vec!["-f", "lavfi", "-i", tone], vec!["-t", "0.5", "-c:a", "pcm_f32le", "-ac", "2"]),
@@ -208,7 +216,7 @@ fn the_quicktime_reader_survives_truncation_and_flipped_bytes() {
         .map(|e| e.path())
         .collect();
     files.sort();
-    assert_eq!(files.len(), 4);
+    assert_eq!(files.len(), 5);
     for f in files {
         let b = std::fs::read(&f).unwrap();
         let whole = bmff::parse(&b[..]).unwrap_or_else(|| panic!("{f:?} reads"));

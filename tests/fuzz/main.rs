@@ -111,6 +111,8 @@ fn targets() -> Vec<Target> {
             name: "frame_header",
             run: |b| {
                 let _ = footprint::probe::header::parse(b);
+                let _ = footprint::probe::header::probe_info(b, b.len() as u64);
+                let _ = footprint::probe::header::probe_info(b, u64::MAX);
             },
             seeds: fixture_seeds(|p| p.ends_with(".dpx") || p.ends_with(".exr"), 8192),
         },

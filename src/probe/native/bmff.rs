@@ -188,6 +188,7 @@ fn picture<S: Source + ?Sized>(src: &S, t: &Track) -> Option<Picture> {
     };
     match &t.fourcc {
         b"avc1" | b"avc3" => video::avcc(child(t.entry.get(78..)?, b"avcC")?),
+        b"hvc1" | b"hev1" => super::hevc::hvcc(child(t.entry.get(78..)?, b"hvcC")?),
         f if video::prores_profile(f).is_some() => video::prores(f, &frame()?),
         b"AVdn" | b"AVdh" => video::dnxhd(&frame()?),
         _ => None,

@@ -7,6 +7,7 @@
 
 pub mod bmff;
 mod bytes;
+mod hevc;
 pub mod mxf;
 mod sound;
 mod video;

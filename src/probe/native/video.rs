@@ -1,6 +1,6 @@
 //! Video codec headers, read the way FFmpeg 5.1's decoders read them, so the
 //! profile, picture size and pixel format match ffprobe's: H.264 from the
-//! SPS in `avcC`, ProRes and DNxHD/HR from the first frame's header. A header
+//! SPS in `avcC`, ProRes and DNxHD/HR from the first frame's header (HEVC: `hevc.rs`). A header
 //! this module does not fully understand gives `None`, never a guess.
 
 use super::bytes::{Bits, be16, be32, u8_at, unescape};
