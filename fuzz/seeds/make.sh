@@ -3,6 +3,7 @@
 # reach every box a native reader parses. Run from this folder.
 set -eu
 FF="ffmpeg -hide_banner -loglevel error -y"
+mkdir -p bmff mxf tiff
 V="-f lavfi -i testsrc2=size=64x36:rate=24000/1001 -t 0.0834"
 A="-f lavfi -i sine=sample_rate=48000 -t 0.0834"
 $FF $V $A -c:v prores_ks -profile:v 4 -pix_fmt yuva444p10le -c:a pcm_s24le -timecode 01:00:00:00 bmff/prores_tc.mov
@@ -12,3 +13,5 @@ $FF -f lavfi -i testsrc2=size=256x144:rate=25 -t 0.04 -c:v dnxhd -profile:v dnxh
 $FF $V -t 0.21 -c:v libx265 -x265-params bframes=3:keyint=4:log-level=error -pix_fmt yuv420p10le bmff/hevc_main10.mp4
 $FF -f lavfi -i testsrc2=size=256x144:rate=25 $A -t 0.04 -c:v dnxhd -profile:v dnxhr_lb -pix_fmt yuv422p -c:a pcm_s24le -timecode 10:00:00:00 mxf/dnxhr_pcm_op1a.mxf
 $FF -f lavfi -i testsrc2=size=64x36:rate=24 -t 0.0417 -c:v jpeg2000 -pix_fmt rgb48le -f mxf_opatom mxf/j2k_opatom.mxf
+$FF -f lavfi -i testsrc2=size=16x9 -frames:v 1 -c:v tiff -pix_fmt rgb48le -compression_algo lzw tiff/rgb48_lzw.tif
+$FF -f lavfi -i testsrc2=size=16x9 -frames:v 1 -c:v tiff -pix_fmt pal8 tiff/pal8.tif

@@ -47,7 +47,7 @@ pub fn run(
         Readers::locate(cfg.probe_with, cfg.ffprobe.as_deref(), cfg.probe_timeout);
     if let Some(e) = missing {
         log.warn(&format!(
-            "{e}; only formats footprint reads natively (WAV, DPX and EXR frames, \
+            "{e}; only formats footprint reads natively (WAV, DPX, EXR and TIFF frames, \
              QuickTime/MP4 and MXF with ProRes, DNxHD/HR, H.264, HEVC, JPEG 2000, PCM, AAC) \
              will be probed \
              (install FFmpeg, or pass --ffprobe PATH)"

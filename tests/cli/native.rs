@@ -522,3 +522,80 @@ fn dpx_and_exr_headers_that_ffmpeg_would_refuse_go_to_ffprobe() {
         let _ = probe_info(&frame[..cut], cut as u64);
     }
 }
+
+#[test]
+fn tiff_frames_match_ffprobe_and_the_rest_is_declined() {
+    if !has("ffmpeg") || !has("ffprobe") {
+        eprintln!("ffmpeg/ffprobe not installed: native TIFF parity not checked");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let src = ["-f", "lavfi", "-i", "testsrc2=size=96x54"];
+    for fmt in [
+        "rgb24", "rgba", "rgb48le", "rgba64le", "gray", "gray16le", "ya8", "ya16le", "pal8",
+        "monob",
+    ] {
+        for algo in ["packbits", "raw", "lzw", "deflate"] {
+            let args = [
+                "-frames:v",
+                "1",
+                "-c:v",
+                "tiff",
+                "-pix_fmt",
+                fmt,
+                "-compression_algo",
+                algo,
+            ];
+            same_as_ffprobe(dir.path(), &format!("{fmt}_{algo}.tif"), &src, &args);
+        }
+    }
+    // YCbCr TIFFs (FFmpeg's own rules for subsampling) go to ffprobe.
+    let ycbcr = dir.path().join("ycbcr.tif");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=96x54",
+        "-frames:v",
+        "1",
+        "-c:v",
+        "tiff",
+        "-pix_fmt",
+        "yuv422p",
+        ycbcr.to_str().unwrap(),
+    ]);
+    assert_eq!(both(&ycbcr).0, None);
+    // Cut anywhere: FFmpeg writes the strips, then the IFD, then the values
+    // it points to. A cut in the strips or the IFD is never answered; a cut in
+    // the trailing values the reader does not need (resolution, software
+    // name) may be, with the same answer. Never a panic.
+    let rgb = std::fs::read(dir.path().join("rgb24_lzw.tif")).unwrap();
+    let tiff = footprint::probe::native::tiff::parse;
+    let whole = tiff(&rgb[..]).expect("whole file");
+    assert_eq!(
+        whole.video.as_ref().unwrap().pix_fmt.as_deref(),
+        Some("rgb24")
+    );
+    let ifd = u32::from_le_bytes(rgb[4..8].try_into().unwrap()) as usize;
+    let ifd_end = ifd + 2 + 12 * u16::from_le_bytes([rgb[ifd], rgb[ifd + 1]]) as usize;
+    let mut answered = 0;
+    for cut in 0..rgb.len() {
+        match tiff(&rgb[..cut]) {
+            Some(info) => {
+                assert!(cut >= ifd_end, "cut at {cut}, IFD at {ifd}..{ifd_end}");
+                assert_eq!(info, whole);
+                answered += 1;
+            }
+            None => assert!(cut < rgb.len()),
+        }
+    }
+    assert!(
+        answered < rgb.len() - ifd,
+        "some cuts after the IFD must be refused"
+    );
+    for i in 0..rgb.len() {
+        let mut m = rgb.clone();
+        m[i] ^= 0xFF;
+        let _ = footprint::probe::native::tiff::parse(&m[..]);
+    }
+}

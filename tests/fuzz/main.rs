@@ -132,6 +132,13 @@ fn targets() -> Vec<Target> {
             seeds: dir_seeds("fuzz/seeds/bmff"),
         },
         Target {
+            name: "tiff",
+            run: |b| {
+                let _ = footprint::probe::native::tiff::parse(b);
+            },
+            seeds: dir_seeds("fuzz/seeds/tiff"),
+        },
+        Target {
             name: "mxf",
             run: |b| {
                 let _ = footprint::probe::native::mxf::parse(b);

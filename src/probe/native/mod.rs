@@ -10,6 +10,7 @@ mod bytes;
 mod hevc;
 pub mod mxf;
 mod sound;
+pub mod tiff;
 mod video;
 pub mod wav;
 
@@ -37,6 +38,9 @@ pub fn probe(path: &Path, size: u64) -> Option<ProbeInfo> {
     ) {
         // DPX and EXR frames: the whole header sits in the first bytes.
         return super::header::probe_info(&src.read(0, HEAD.min(size))?, size);
+    }
+    if tiff::looks_like(&magic) {
+        return tiff::parse(&src);
     }
     if bmff::looks_like(&magic) {
         return bmff::parse(&src);
