@@ -3,7 +3,7 @@
 # reach every box a native reader parses. Run from this folder.
 set -eu
 FF="ffmpeg -hide_banner -loglevel error -y"
-mkdir -p bmff mxf tiff
+mkdir -p bmff mxf tiff matroska
 V="-f lavfi -i testsrc2=size=64x36:rate=24000/1001 -t 0.0834"
 A="-f lavfi -i sine=sample_rate=48000 -t 0.0834"
 $FF $V $A -c:v prores_ks -profile:v 4 -pix_fmt yuva444p10le -c:a pcm_s24le -timecode 01:00:00:00 bmff/prores_tc.mov
@@ -15,3 +15,5 @@ $FF -f lavfi -i testsrc2=size=256x144:rate=25 $A -t 0.04 -c:v dnxhd -profile:v d
 $FF -f lavfi -i testsrc2=size=64x36:rate=24 -t 0.0417 -c:v jpeg2000 -pix_fmt rgb48le -f mxf_opatom mxf/j2k_opatom.mxf
 $FF -f lavfi -i testsrc2=size=16x9 -frames:v 1 -c:v tiff -pix_fmt rgb48le -compression_algo lzw tiff/rgb48_lzw.tif
 $FF -f lavfi -i testsrc2=size=16x9 -frames:v 1 -c:v tiff -pix_fmt pal8 tiff/pal8.tif
+$FF $V $A -c:v libx264 -c:a aac -ac 2 matroska/h264_aac.mkv
+$FF -f lavfi -i testsrc2=size=64x36:rate=25 $A -t 0.08 -c:v libx265 -x265-params log-level=error -c:a pcm_s24le matroska/hevc_pcm.mkv

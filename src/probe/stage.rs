@@ -48,9 +48,8 @@ pub fn run(
     if let Some(e) = missing {
         log.warn(&format!(
             "{e}; only formats footprint reads natively (WAV, DPX, EXR and TIFF frames, \
-             QuickTime/MP4 and MXF with ProRes, DNxHD/HR, H.264, HEVC, JPEG 2000, PCM, AAC) \
-             will be probed \
-             (install FFmpeg, or pass --ffprobe PATH)"
+             QuickTime/MP4, MXF and Matroska with ProRes, DNxHD/HR, H.264, HEVC, JPEG 2000, \
+             PCM, AAC) will be probed (install FFmpeg, or pass --ffprobe PATH)"
         ));
     }
     // Under --probe-with ffprobe, answers the native readers gave are read again.

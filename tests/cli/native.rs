@@ -599,3 +599,73 @@ fn tiff_frames_match_ffprobe_and_the_rest_is_declined() {
         let _ = footprint::probe::native::tiff::parse(&m[..]);
     }
 }
+
+#[test]
+fn matroska_variants_match_ffprobe_field_for_field() {
+    if !has("ffmpeg") || !has("ffprobe") {
+        eprintln!("ffmpeg/ffprobe not installed: native Matroska parity not checked");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let v = |rate: &str| format!("testsrc2=size=320x180:rate={rate}");
+    let (v1, v2, v3, v4) = (v("24000/1001"), v("25"), v("30000/1001"), v("60000/1001"));
+    let tone = "sine=frequency=440:sample_rate=48000";
+    fn both_in<'a>(video: &'a str, tone: &'a str) -> Vec<&'a str> {
+        vec!["-f", "lavfi", "-i", video, "-f", "lavfi", "-i", tone]
+    }
+    #[rustfmt::skip]
+    let cases: Vec<(&str, Vec<&str>, Vec<&str>)> = vec![
+        ("h264_aac.mkv", both_in(&v1, tone), vec!["-t", "1", "-c:v", "libx264", "-c:a", "aac", "-ac", "2"]),
+        ("h264_aac51.mkv", both_in(&v2, tone), vec!["-t", "0.5", "-c:v", "libx264", "-c:a", "aac", "-ac", "6"]),
+        ("h264_pcm24.mkv", both_in(&v3, tone), vec!["-t", "0.5", "-c:v", "libx264", "-pix_fmt", "yuv422p10le", "-c:a", "pcm_s24le"]),
+        ("h264_pcm16_mono.mkv", both_in(&v4, tone), vec!["-t", "0.5", "-c:v", "libx264", "-c:a", "pcm_s16le", "-ac", "1"]),
+        ("h264_f32.mkv", both_in(&v2, tone), vec!["-t", "0.5", "-c:v", "libx264", "-c:a", "pcm_f32le", "-ac", "2"]),
+        ("hevc_aac.mkv", both_in(&v1, tone), vec!["-t", "0.5", "-c:v", "libx265", "-pix_fmt", "yuv420p10le", "-c:a", "aac"]),
+        ("two_audio.mkv", vec!["-f", "lavfi", "-i", &v2, "-f", "lavfi", "-i", tone, "-f", "lavfi", "-i", tone], vec!["-t", "0.5", "-map", "0", "-map", "1", "-map", "2", "-c:v", "libx264", "-c:a:0", "pcm_s24le", "-c:a:1", "aac", "-ac", "2"]),
+        ("audio_only.mka", vec!["-f", "lavfi", "-i", tone], vec!["-t", "0.7", "-c:a", "pcm_s32le", "-ac", "2"]),
+    ];
+    for (name, inputs, args) in &cases {
+        same_as_ffprobe(dir.path(), name, inputs, args);
+    }
+    // FFV1 (the fixture), VP9 + Opus WebM: FFmpeg decodes to describe them,
+    // so the native reader leaves them to ffprobe.
+    let webm = dir.path().join("vp9.webm");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        &v2,
+        "-f",
+        "lavfi",
+        "-i",
+        tone,
+        "-t",
+        "0.3",
+        "-c:v",
+        "libvpx-vp9",
+        "-c:a",
+        "libopus",
+        webm.to_str().unwrap(),
+    ]);
+    assert_eq!(both(&webm).0, None);
+    assert_eq!(
+        both(&fixtures().join("media/exports/archive_ffv1.mkv")).0,
+        None
+    );
+    // Cut inside Info or Tracks: never answered; a cut in the clusters keeps
+    // the answer (ffprobe reads the same headers).
+    let b = std::fs::read(dir.path().join("h264_aac.mkv")).unwrap();
+    let whole = footprint::probe::native::matroska::parse(&b[..]).unwrap();
+    for cut in (0..b.len()).step_by(5) {
+        if let Some(info) = footprint::probe::native::matroska::parse(&b[..cut]) {
+            assert_eq!(info.video, whole.video, "cut at {cut}");
+            assert_eq!(info.audio, whole.audio, "cut at {cut}");
+            assert!(cut > 400, "cut at {cut}: headers incomplete");
+        }
+    }
+    for i in 0..b.len().min(800) {
+        let mut m = b.clone();
+        m[i] ^= 0xFF;
+        let _ = footprint::probe::native::matroska::parse(&m[..]);
+    }
+}

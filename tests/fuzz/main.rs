@@ -132,6 +132,13 @@ fn targets() -> Vec<Target> {
             seeds: dir_seeds("fuzz/seeds/bmff"),
         },
         Target {
+            name: "matroska",
+            run: |b| {
+                let _ = footprint::probe::native::matroska::parse(b);
+            },
+            seeds: dir_seeds("fuzz/seeds/matroska"),
+        },
+        Target {
             name: "tiff",
             run: |b| {
                 let _ = footprint::probe::native::tiff::parse(b);

@@ -8,6 +8,7 @@
 pub mod bmff;
 mod bytes;
 mod hevc;
+pub mod matroska;
 pub mod mxf;
 mod sound;
 pub mod tiff;
@@ -47,6 +48,9 @@ pub fn probe(path: &Path, size: u64) -> Option<ProbeInfo> {
     }
     if mxf::looks_like(&magic) {
         return mxf::parse(&src);
+    }
+    if matroska::looks_like(&magic) {
+        return matroska::parse(&src);
     }
     None
 }

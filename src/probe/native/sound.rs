@@ -161,8 +161,14 @@ fn aac(esds: &[u8]) -> Option<AudioInfo> {
     if tag != 5 {
         return None;
     }
-    let b0 = u8_at(esds, asc)?;
-    let b1 = u8_at(esds, asc + 1)?;
+    aac_config(esds.get(asc..)?)
+}
+
+/// AAC-LC from its AudioSpecificConfig (in `esds`, or a Matroska track's
+/// CodecPrivate); anything else is `None`.
+pub fn aac_config(asc: &[u8]) -> Option<AudioInfo> {
+    let b0 = u8_at(asc, 0)?;
+    let b1 = u8_at(asc, 1)?;
     let object = b0 >> 3;
     let index = ((b0 & 7) << 1) | (b1 >> 7);
     let config = (b1 >> 3) & 0xF;
