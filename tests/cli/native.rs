@@ -263,6 +263,11 @@ fn mxf_variants_match_ffprobe_field_for_field() {
         ("opatom_pcm.mxf", vec!["-f", "lavfi", "-i", tone], vec!["-t", "0.5", "-c:a", "pcm_s24le", "-f", "mxf_opatom"]),
         ("op1a_j2k.mxf", vec!["-f", "lavfi", "-i", "testsrc2=size=256x108:rate=24"], vec!["-t", "0.25", "-c:v", "jpeg2000", "-pix_fmt", "rgb48le"]),
         ("opatom_j2k_cinema.mxf", vec!["-f", "lavfi", "-i", "testsrc2=size=2048x1080:rate=24"], vec!["-t", "0.0417", "-c:v", "libopenjpeg", "-profile:v", "cinema2k", "-cinema_mode", "2k_24", "-pix_fmt", "xyz12le", "-f", "mxf_opatom"]),
+        ("xdcam_hd422_interlaced.mxf", vec!["-f", "lavfi", "-i", hd25, "-f", "lavfi", "-i", tone], vec!["-t", "0.4", "-c:v", "mpeg2video", "-pix_fmt", "yuv422p", "-b:v", "50M", "-flags", "+ildct+ilme", "-top", "1", "-c:a", "pcm_s24le", "-ac", "1"]),
+        ("mpeg2_mp_hl_1440.mxf", vec!["-f", "lavfi", "-i", "testsrc2=size=1440x1080:rate=30000/1001"], vec!["-t", "0.4", "-c:v", "mpeg2video", "-pix_fmt", "yuv420p", "-b:v", "25M"]),
+        ("mpeg2_intra_sd.mxf", vec!["-f", "lavfi", "-i", "testsrc2=size=720x576:rate=25"], vec!["-t", "0.2", "-c:v", "mpeg2video", "-pix_fmt", "yuv422p", "-g", "1", "-b:v", "30M"]),
+        ("avc_422_10_intra.mxf", vec!["-f", "lavfi", "-i", hd25], vec!["-t", "0.2", "-c:v", "libx264", "-pix_fmt", "yuv422p10le", "-x264-params", "keyint=1"]),
+        ("avc_high_long_gop.mxf", vec!["-f", "lavfi", "-i", hd2997, "-f", "lavfi", "-i", tone], vec!["-t", "0.5", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "pcm_s24le", "-ac", "2"]),
     ];
     for (name, inputs, args) in cases {
         same_as_ffprobe(dir.path(), name, inputs, args);
@@ -287,7 +292,7 @@ fn the_mxf_reader_survives_truncation_and_flipped_bytes() {
         .map(|e| e.path())
         .collect();
     files.sort();
-    assert_eq!(files.len(), 2);
+    assert_eq!(files.len(), 4);
     for f in files {
         let b = std::fs::read(&f).unwrap();
         let whole = mxf::parse(&b[..]).unwrap_or_else(|| panic!("{f:?} reads"));

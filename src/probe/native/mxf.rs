@@ -1,10 +1,11 @@
 //! MXF (OP1a, OP-Atom): the header partition's metadata sets, resolved as
 //! FFmpeg 5.1's demuxer resolves them: material package tracks → source clip
 //! → source package track → (sub-)descriptor. Codec from the picture coding
-//! UL (VC-3/DNxHD, JPEG 2000) and the first frame's header, PCM from the
-//! sound descriptor, duration from the material track's sequence, timecode
-//! from its timecode component. Anything else (MPEG-2, AVC, incomplete
-//! headers, several source clips) returns `None` for ffprobe.
+//! UL (VC-3/DNxHD, JPEG 2000, MPEG-2, H.264) and the first frame's header,
+//! PCM from the sound descriptor, duration from the material track's
+//! sequence, timecode from its timecode component. Anything else (other
+//! codecs, incomplete headers, several source clips) returns `None` for
+//! ffprobe.
 
 use super::Source;
 use super::bytes::{be16, be32, be64, u8_at};
@@ -249,6 +250,9 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
             let pic = match coding.get(8..14)? {
                 [4, 1, 2, 2, 0x71, _] => video::dnxhd(&frame)?,
                 [4, 1, 2, 2, 3, 1] => video::j2k(&frame)?,
+                // MPEG-2 (XDCAM, IMX) and H.264 (XAVC, AVC-Intra) families.
+                [4, 1, 2, 2, 1, 1..=5] => video::mpeg2(&frame)?,
+                [4, 1, 2, 2, 1, 0x30..=0x3F] => video::h264_annex_b(&frame)?,
                 _ => return None,
             };
             let us = (i128::from(duration) * 1_000_000 * i128::from(den) + i128::from(num) / 2)

@@ -249,6 +249,80 @@ pub fn h264_sps(sps: &[u8]) -> Option<Picture> {
     })
 }
 
+/// The NAL units of an Annex B byte stream (start-code delimited), without
+/// their start codes.
+fn annex_b(b: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let starts: Vec<usize> = b
+        .windows(3)
+        .enumerate()
+        .filter(|(_, w)| *w == [0, 0, 1])
+        .map(|(i, _)| i + 3)
+        .collect();
+    let ends: Vec<usize> = starts
+        .iter()
+        .skip(1)
+        .map(|&s| s - 3)
+        .chain([b.len()])
+        .collect();
+    starts.into_iter().zip(ends).map(move |(s, e)| {
+        // A four-byte start code leaves a zero at the end of the previous unit.
+        let nal = &b[s..e];
+        nal.strip_suffix(&[0]).unwrap_or(nal)
+    })
+}
+
+/// H.264 from the first frame of an Annex B stream (MXF wraps it that way):
+/// its in-band SPS.
+pub fn h264_annex_b(frame: &[u8]) -> Option<Picture> {
+    let sps = annex_b(frame).find(|n| n.first().is_some_and(|h| h & 0x1F == 7))?;
+    h264_sps(&unescape(&sps[1..]))
+}
+
+/// MPEG-2 video from the sequence header and sequence extension at the start
+/// of the first frame: FFmpeg's profile is the extension's 3 profile bits.
+pub fn mpeg2(frame: &[u8]) -> Option<Picture> {
+    let mut units = frame
+        .windows(4)
+        .enumerate()
+        .filter(|(_, w)| w[..3] == [0, 0, 1])
+        .map(|(i, w)| (w[3], i + 4));
+    let (code, seq) = units.next()?;
+    if code != 0xB3 {
+        return None;
+    }
+    let mut r = Bits::new(frame.get(seq..)?);
+    let (w, h) = (r.bits(12)?, r.bits(12)?);
+    let (_, ext) =
+        units.find(|&(c, at)| c == 0xB5 && frame.get(at).is_some_and(|b| b >> 4 == 1))?;
+    let mut e = Bits::new(frame.get(ext..)?);
+    e.skip(4 + 1)?; // extension id, profile-and-level escape
+    let profile = match e.bits(3)? {
+        0 => "4:2:2",
+        1 => "High",
+        2 => "Spatially Scalable",
+        3 => "SNR Scalable",
+        4 => "Main",
+        5 => "Simple",
+        _ => return None,
+    };
+    e.skip(4 + 1)?; // level, progressive sequence
+    let pix_fmt = match e.bits(2)? {
+        1 => "yuv420p",
+        2 => "yuv422p",
+        3 => "yuv444p",
+        _ => return None,
+    };
+    let (w_ext, h_ext) = (e.bits(2)?, e.bits(2)?);
+    let (width, height) = (w | w_ext << 12, h | h_ext << 12);
+    (width > 0 && height > 0).then(|| Picture {
+        codec: "mpeg2video",
+        profile: Some(profile.into()),
+        width,
+        height,
+        pix_fmt,
+    })
+}
+
 /// FFmpeg's profile name for a JPEG 2000 `Rsiz`, or the number it prints.
 fn j2k_profile(rsiz: u16) -> String {
     match rsiz {
