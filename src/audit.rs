@@ -7,7 +7,7 @@
 use crate::classify::Kind;
 use crate::config::Config;
 use crate::error::{ErrorKind, FileError};
-use crate::inventory::{self, Clip, Item};
+use crate::inventory::{self, Item};
 use crate::progress::Progress;
 use crate::report::{
     ByKind, ErrorEntry, FileRow, FolderWeight, MediaItem, Report, SCHEMA_VERSION, StageStatus,
@@ -282,11 +282,8 @@ impl Problems {
 /// Files that belong to no media item, for the CSV.
 fn other_files(files: &[FileEntry], kinds: &[Kind], items: &[Item]) -> Vec<FileRow> {
     let mut in_item = vec![false; files.len()];
-    for item in items {
-        match &item.clip {
-            Clip::File(i) => in_item[*i] = true,
-            Clip::Sequence(s) => s.frames.iter().for_each(|f| in_item[f.1] = true),
-        }
+    for i in items.iter().flat_map(Item::file_indices) {
+        in_item[i] = true;
     }
     let mut rows: Vec<FileRow> = files
         .iter()

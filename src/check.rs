@@ -187,6 +187,7 @@ fn package_item(dir: &Path, cfg: &Config) -> (MediaItem, &'static str, u64, Opti
         audio: Vec::new(),
         timecode: None,
         sequence: None,
+        segments: None,
         probe: ProbeStatus {
             source: "none",
             error: None,

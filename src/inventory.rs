@@ -16,6 +16,9 @@ pub enum Clip {
     File(usize),
     /// An image sequence.
     Sequence(Sequence),
+    /// One clip split over several files: RED's `_001.R3D`, `_002.R3D`…
+    /// (walk indices, in segment order). Counted, probed and reported once.
+    Spanned(Vec<usize>),
 }
 
 /// A media item before probing.
@@ -37,6 +40,16 @@ impl Item {
         match &self.clip {
             Clip::File(i) => &files[*i].path,
             Clip::Sequence(s) => &files[s.frames[0].1].path,
+            Clip::Spanned(parts) => &files[parts[0]].path,
+        }
+    }
+
+    /// Every file of the item (walk indices).
+    pub fn file_indices(&self) -> Vec<usize> {
+        match &self.clip {
+            Clip::File(i) => vec![*i],
+            Clip::Sequence(s) => s.frames.iter().map(|f| f.1).collect(),
+            Clip::Spanned(parts) => parts.clone(),
         }
     }
 }
@@ -118,9 +131,11 @@ pub fn build(files: &[FileEntry]) -> Inventory {
             unreadable,
         });
     }
+    let mut items = join_spanned(items, files, &mut errors);
     items.sort_by_cached_key(|it| match &it.clip {
         Clip::File(i) => files[*i].path.as_os_str().to_owned(),
         Clip::Sequence(s) => s.pattern().into_os_string(),
+        Clip::Spanned(parts) => files[parts[0]].path.as_os_str().to_owned(),
     });
     Inventory {
         kinds,
@@ -134,6 +149,66 @@ fn is_frame_candidate(p: &Path) -> bool {
     let name = crate::pathbytes::name(crate::pathbytes::bytes(p));
     crate::pathbytes::Ext::of_name(name).is_some_and(|e| e.is_in(classify::IMAGE_EXT))
         && sequence::split_frame(name).is_some()
+}
+
+/// The clip and segment number of a RED segment name (`A001_C001_0908R4_002.R3D`).
+pub fn r3d_segment(name: &[u8]) -> Option<(&[u8], u32)> {
+    let stem = name
+        .len()
+        .checked_sub(4)
+        .filter(|&n| name[n..].eq_ignore_ascii_case(b".r3d"))
+        .map(|n| &name[..n])?;
+    let (clip, number) = stem.split_at(stem.len().checked_sub(4)?);
+    let digits = number.strip_prefix(b"_")?;
+    (!clip.is_empty() && digits.iter().all(u8::is_ascii_digit))
+        .then(|| Some((clip, std::str::from_utf8(digits).ok()?.parse().ok()?)))
+        .flatten()
+}
+
+/// Joins the segments of each RED clip (same folder, same clip name) into one
+/// item. A segment that could not be read is listed as an error; the clip is
+/// unreadable only if its first segment is.
+fn join_spanned(items: Vec<Item>, files: &[FileEntry], errors: &mut Vec<FileError>) -> Vec<Item> {
+    // (folder, clip name) → (segment number, item)
+    type Clips<'a> = std::collections::BTreeMap<(&'a [u8], &'a [u8]), Vec<(u32, Item)>>;
+    let mut clips = Clips::default();
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let Clip::File(i) = item.clip else {
+            out.push(item);
+            continue;
+        };
+        let b = crate::pathbytes::bytes(&files[i].path);
+        match r3d_segment(crate::pathbytes::name(b)) {
+            Some((clip, n)) => clips
+                .entry((crate::pathbytes::parent(b), clip))
+                .or_default()
+                .push((n, item)),
+            None => out.push(item),
+        }
+    }
+    for (_, mut segments) in clips {
+        if segments.len() == 1 {
+            out.extend(segments.pop().map(|s| s.1));
+            continue;
+        }
+        segments.sort_by_key(|s| s.0);
+        let parts = segments
+            .iter()
+            .map(|(_, it)| match it.clip {
+                Clip::File(i) => i,
+                _ => unreachable!("only single files are joined"),
+            })
+            .collect();
+        let mut segments = segments.into_iter().map(|s| s.1);
+        let first = segments.next().expect("two or more segments");
+        errors.extend(segments.filter_map(|s| s.unreadable));
+        out.push(Item {
+            clip: Clip::Spanned(parts),
+            ..first
+        });
+    }
+    out
 }
 
 /// Reads the magic bytes of a media-looking file. A file that cannot be read is
@@ -205,6 +280,24 @@ pub fn root_element(xml: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn red_segment_names() {
+        assert_eq!(
+            r3d_segment(b"A002_C001_0908R4_002.R3D"),
+            Some((&b"A002_C001_0908R4"[..], 2))
+        );
+        assert_eq!(r3d_segment(b"clip_010.r3d"), Some((&b"clip"[..], 10)));
+        for no in [
+            &b"A002_C001_0908R4.R3D"[..],
+            b"_001.R3D",
+            b"clip_01.R3D",
+            b"clip_001.mov",
+            b"x_0a1.R3D",
+        ] {
+            assert_eq!(r3d_segment(no), None, "{}", String::from_utf8_lossy(no));
+        }
+    }
 
     #[test]
     fn root_element_skips_prolog_and_comments() {

@@ -31,6 +31,7 @@ pub fn probe_index(item: &Item) -> usize {
     match &item.clip {
         Clip::File(i) => *i,
         Clip::Sequence(s) => s.frames[0].1,
+        Clip::Spanned(parts) => parts[0],
     }
 }
 
@@ -172,7 +173,8 @@ pub fn media_item(
     };
     let info_ref = info.as_ref();
     let mut kind = item.kind;
-    if let (Clip::File(i), Some(info)) = (&item.clip, info_ref) {
+    let single = matches!(item.clip, Clip::File(_) | Clip::Spanned(_));
+    if let (true, Some(info)) = (single, info_ref) {
         // Content told us "a container"; the streams tell video from audio.
         let still = matches!(item.signature, Some(s) if s.kind() == Kind::Image);
         if !still {
@@ -181,7 +183,9 @@ pub fn media_item(
                 (None, false) => Kind::Audio,
                 (None, true) => kind,
             };
-            kinds[*i] = kind;
+            for i in item.file_indices() {
+                kinds[i] = kind;
+            }
         }
     }
     let mut m = MediaItem {
@@ -196,6 +200,7 @@ pub fn media_item(
         audio: info_ref.map(|i| i.audio.clone()).unwrap_or_default(),
         timecode: info_ref.and_then(|i| i.timecode.clone()),
         sequence: None,
+        segments: None,
         probe: ProbeStatus {
             source: if info.is_some() { source } else { "none" },
             error,
@@ -213,6 +218,11 @@ pub fn media_item(
                     v.fps = None;
                 }
             }
+        }
+        Clip::Spanned(parts) => {
+            m.path = pathfmt::display(&files[parts[0]].path);
+            m.bytes = parts.iter().map(|&i| files[i].size).sum();
+            m.segments = Some(parts.len() as u64);
         }
         Clip::Sequence(s) => {
             m.path = pathfmt::display(&s.pattern());

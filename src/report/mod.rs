@@ -193,6 +193,10 @@ pub struct MediaItem {
     pub timecode: Option<String>,
     /// Frame range, for image sequences.
     pub sequence: Option<SequenceInfo>,
+    /// Files of a clip split over several (RED `_001.R3D`…): `path` is the
+    /// first, `bytes` all of them (addition).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segments: Option<u64>,
     /// Probe status.
     pub probe: ProbeStatus,
 }

@@ -105,10 +105,13 @@ pub fn find(
                     trim_separators(&s.prefix),
                     s.suffix.strip_prefix(b".").unwrap_or(&s.suffix),
                 ),
+                // Camera originals split by the camera: never a version.
+                Clip::Spanned(_) => return None,
             };
             let any_protected = match &item.clip {
                 Clip::File(i) => protected[*i],
                 Clip::Sequence(s) => s.frames.iter().any(|f| protected[f.1]),
+                Clip::Spanned(_) => true,
             };
             if any_protected || folders.owned[first] {
                 return None;
@@ -144,10 +147,12 @@ pub fn find(
                 .into_iter()
                 .map(|k| {
                     let (n, _, parsed) = &keyed[k];
-                    let (path, idx) = match &items[*n].clip {
-                        Clip::File(i) => (files[*i].path.clone(), vec![*i]),
-                        Clip::Sequence(s) => (s.pattern(), s.frames.iter().map(|f| f.1).collect()),
+                    let item = &items[*n];
+                    let path = match &item.clip {
+                        Clip::Sequence(s) => s.pattern(),
+                        _ => item.probe_path(files).to_path_buf(),
                     };
+                    let idx = item.file_indices();
                     let mtime_ns = idx.iter().map(|&i| files[i].mtime_ns).max().unwrap_or(0);
                     Member {
                         path,
@@ -317,10 +322,7 @@ fn version_folders(
     let mut per_folder = pathbytes::PerFolder::new();
     let mut candidates: HashSet<&[u8]> = HashSet::new();
     for item in items {
-        let f = &files[match &item.clip {
-            Clip::File(i) => *i,
-            Clip::Sequence(s) => s.frames[0].1,
-        }];
+        let f = &files[crate::probe::stage::probe_index(item)];
         let dir = pathbytes::parent(pathbytes::bytes(&f.path));
         if let Some(d) = per_folder.get(dir, || innermost_version_dir(dir, root_of(f))) {
             candidates.insert(d);

@@ -423,3 +423,50 @@ fn no_hash_skips_duplicate_search() {
     assert_eq!(r["stages"]["hash"], "skipped");
     assert!(r["duplicates"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn red_segments_are_one_clip_counted_and_weighed_once() {
+    let t = tempfile::tempdir().unwrap();
+    let rdc = t.path().join("A002_0908FT.RDM/A002_C001_0908R4.RDC");
+    fs::create_dir_all(&rdc).unwrap();
+    // RED2 headers (the magic at byte 4), then filler: no reader knows them.
+    let segment = |n: usize| {
+        let mut b = vec![0u8, 0, 0, 0x40];
+        b.extend_from_slice(b"RED2");
+        b.resize(1000 * n, n as u8);
+        b
+    };
+    for n in [1, 2, 3] {
+        fs::write(rdc.join(format!("A002_C001_0908R4_00{n}.R3D")), segment(n)).unwrap();
+    }
+    fs::write(rdc.join("A002_C001_0908R4.RMD"), b"<rmd/>").unwrap();
+    // A one-file clip next to it, and a file whose name only looks like one.
+    fs::write(rdc.join("A002_C002_0908R4_001.R3D"), segment(4)).unwrap();
+    fs::write(rdc.join("notes_001.txt"), b"x").unwrap();
+    let r = audit(t.path(), &["--no-probe", "--no-hash"]);
+    let media = r["media"].as_array().unwrap();
+    assert_eq!(media.len(), 2, "{media:#?}");
+    let clip = &media[0];
+    assert!(
+        clip["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("A002_C001_0908R4_001.R3D")
+    );
+    assert_eq!(clip["segments"], 3);
+    assert_eq!(clip["bytes"], 1000 + 2000 + 3000);
+    assert_eq!(clip["kind"], "video");
+    let single = &media[1];
+    assert!(
+        single["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("A002_C002_0908R4_001.R3D")
+    );
+    assert!(single.get("segments").is_none());
+    assert_eq!(r["summary"]["media_files"], 2);
+    assert_eq!(r["by_kind"]["video"]["files"], 4);
+    assert_eq!(r["by_kind"]["video"]["bytes"], 10_000);
+    // Camera originals: never offered for deletion.
+    assert_eq!(r["summary"]["reclaimable_bytes"], 0);
+}
