@@ -4,8 +4,10 @@
 //! Numbers are computed as FFmpeg 5.1's mov demuxer computes them (format
 //! duration from `mvhd`, frame rate from `stts`, stream bit rate from `stsz`
 //! over the media duration), so ffprobe and this reader agree to the digit.
-//! Fragmented files, several sample descriptions, and codecs this reader
-//! does not know return `None`, and ffprobe answers.
+//! Fragmented files are read fragment by fragment (`trun` tables, `trex`
+//! defaults) as FFmpeg reads them. Several sample descriptions, edit lists
+//! in fragmented files, and codecs this reader does not know return `None`,
+//! and ffprobe answers.
 
 use super::Source;
 use super::bytes::{be32, be64, u8_at};
@@ -60,14 +62,21 @@ fn child<'a>(b: &'a [u8], kind: &[u8; 4]) -> Option<&'a [u8]> {
         .map(|(_, v)| v)
 }
 
-/// Finds `moov` among the top-level boxes and reads it.
-fn read_moov<S: Source + ?Sized>(src: &S) -> Option<Vec<u8>> {
+/// Most movie fragments followed (an hour of one-second fragments is 3,600).
+const FRAGMENTS_CAP: usize = 100_000;
+/// The largest `moof` read.
+const MOOF_CAP: u64 = 16 << 20;
+
+/// Finds `moov` among the top-level boxes and reads it, with the position
+/// and body length of every movie fragment (`moof`).
+fn read_moov<S: Source + ?Sized>(src: &S) -> Option<(Vec<u8>, Vec<Moof>)> {
     let size = src.size();
     let mut at = 0u64;
     let mut moov = None;
-    for _ in 0..TOP_CAP {
+    let mut moofs = Vec::new();
+    for _ in 0..TOP_CAP + FRAGMENTS_CAP * 2 {
         if at >= size {
-            return moov;
+            return moov.map(|m| (m, moofs));
         }
         let h = src.read(at, 16.min(size - at))?;
         let kind = h.get(4..8)?;
@@ -83,7 +92,12 @@ fn read_moov<S: Source + ?Sized>(src: &S) -> Option<Vec<u8>> {
             b"moov" if moov.is_none() && len - header <= MOOV_CAP => {
                 moov = Some(src.read(at + header, len - header)?)
             }
-            b"moov" | b"moof" => return None, // fragmented, or a second movie
+            b"moof" if moov.is_some() && moofs.len() < FRAGMENTS_CAP => moofs.push(Moof {
+                at,
+                body: at + header,
+                len: len - header,
+            }),
+            b"moov" | b"moof" => return None, // a second movie, or too many fragments
             _ => {}
         }
         at += len;
@@ -91,8 +105,153 @@ fn read_moov<S: Source + ?Sized>(src: &S) -> Option<Vec<u8>> {
     None
 }
 
+/// Where a movie fragment box is: its start, its body's start and length.
+struct Moof {
+    at: u64,
+    body: u64,
+    len: u64,
+}
+
+/// Per-track sums over every fragment: (samples, duration, bytes, first sample offset).
+#[derive(Default, Clone, Copy)]
+struct Fragmented {
+    /// Earliest decode time + composition offset seen (first 1,000 samples).
+    first_pts: Option<i64>,
+    samples: u64,
+    duration: u64,
+    bytes: u64,
+    first_offset: Option<u64>,
+    first_size: Option<u64>,
+}
+
+/// Adds up the `trun` samples of every fragment, per track ID, with the
+/// `trex` defaults. `ids` are the tracks' IDs and `starts` the durations
+/// their `moov` tables already cover. `None` for anything FFmpeg could read
+/// differently: `mehd`, a `tfdt` that does not continue the track, an
+/// unknown track.
+fn fragments<S: Source + ?Sized>(
+    src: &S,
+    mvex: &[u8],
+    moofs: &[Moof],
+    ids: &[u32],
+    starts: &[u64],
+) -> Option<Vec<Fragmented>> {
+    let kids = children(mvex)?;
+    if kids.iter().any(|(k, _)| k == b"mehd") {
+        return None;
+    }
+    // track ID → (default duration, default size)
+    let defaults: Vec<(u32, u32, u32)> = kids
+        .iter()
+        .filter(|(k, _)| k == b"trex")
+        .map(|(_, b)| Some((be32(b, 4)?, be32(b, 12)?, be32(b, 16)?)))
+        .collect::<Option<_>>()?;
+    let mut out = vec![Fragmented::default(); ids.len()];
+    for m in moofs {
+        if m.len > MOOF_CAP {
+            return None;
+        }
+        let at = m.at;
+        let moof = src.read(m.body, m.len)?;
+        for (_, traf) in children(&moof)?.into_iter().filter(|(k, _)| k == b"traf") {
+            let boxes = children(traf)?;
+            let tfhd = boxes.iter().find(|(k, _)| k == b"tfhd")?.1;
+            let flags = be32(tfhd, 0)? & 0xFF_FFFF;
+            let id = be32(tfhd, 4)?;
+            let slot = ids.iter().position(|&t| t == id)?;
+            let (_, mut dur, mut size) = *defaults.iter().find(|d| d.0 == id)?;
+            let mut p = 8;
+            let base = if flags & 1 != 0 {
+                p += 8;
+                be64(tfhd, 8)?
+            } else {
+                at
+            };
+            if flags & 2 != 0 {
+                p += 4;
+            }
+            if flags & 8 != 0 {
+                dur = be32(tfhd, p)?;
+                p += 4;
+            }
+            if flags & 0x10 != 0 {
+                size = be32(tfhd, p)?;
+            }
+            let sums = &mut out[slot];
+            if let Some((_, tfdt)) = boxes.iter().find(|(k, _)| k == b"tfdt") {
+                let start = if u8_at(tfdt, 0)? == 1 {
+                    be64(tfdt, 4)?
+                } else {
+                    u64::from(be32(tfdt, 4)?)
+                };
+                if start != starts[slot] + sums.duration {
+                    return None;
+                }
+            }
+            for (_, trun) in boxes.iter().filter(|(k, _)| k == b"trun") {
+                let tflags = be32(trun, 0)? & 0xFF_FFFF;
+                let count = be32(trun, 4)? as usize;
+                let mut q = 8;
+                if tflags & 1 != 0 {
+                    let offset = i64::from(be32(trun, q)? as i32);
+                    sums.first_offset = sums
+                        .first_offset
+                        .or_else(|| u64::try_from(i64::try_from(base).ok()? + offset).ok());
+                    q += 4;
+                }
+                if tflags & 4 != 0 {
+                    q += 4;
+                }
+                let fields = [0x100, 0x200, 0x400, 0x800]
+                    .iter()
+                    .filter(|f| tflags & **f != 0)
+                    .count();
+                if trun.len() < q + count * fields * 4 {
+                    return None;
+                }
+                for _ in 0..count {
+                    let mut d = dur;
+                    let mut z = size;
+                    if tflags & 0x100 != 0 {
+                        d = be32(trun, q)?;
+                        q += 4;
+                    }
+                    if tflags & 0x200 != 0 {
+                        z = be32(trun, q)?;
+                        q += 4;
+                    }
+                    q += 4 * usize::from(tflags & 0x400 != 0);
+                    if tflags & 0x800 != 0 {
+                        let raw = be32(trun, q)?;
+                        // Version 1 offsets are signed; version 0 FFmpeg reads as signed too.
+                        let off = i64::from(raw as i32);
+                        q += 4;
+                        if sums.samples < 1000 {
+                            let dts = i64::try_from(starts[slot] + sums.duration).ok()?;
+                            let pts = dts + off;
+                            sums.first_pts = Some(sums.first_pts.map_or(pts, |p| p.min(pts)));
+                        }
+                    }
+                    sums.first_size = sums.first_size.or(Some(u64::from(z)));
+                    sums.samples += 1;
+                    sums.duration = sums.duration.checked_add(u64::from(d))?;
+                    sums.bytes = sums.bytes.checked_add(u64::from(z))?;
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
 /// What one `trak` says, as far as a probe needs.
 struct Track<'a> {
+    id: u32,
+    edits: bool,
+    /// Earliest presentation time (decode time + composition offset), in
+    /// the track's timescale: B-frames start after zero.
+    first_pts: i64,
+    /// Stream bit rate rounded rather than truncated (FFmpeg's fragmented path).
+    rounded_rate: bool,
     handler: [u8; 4],
     timescale: u32,
     duration: u64,
@@ -116,6 +275,9 @@ fn timescale_duration(b: &[u8]) -> Option<(u32, u64)> {
 }
 
 fn track(trak: &[u8]) -> Option<Track<'_>> {
+    let tkhd = child(trak, b"tkhd")?;
+    let id = be32(tkhd, if u8_at(tkhd, 0)? == 1 { 20 } else { 12 })?;
+    let edits = child(trak, b"edts").is_some();
     let mdia = child(trak, b"mdia")?;
     let (timescale, duration) = timescale_duration(child(mdia, b"mdhd")?)?;
     let handler: [u8; 4] = child(mdia, b"hdlr")?.get(8..12)?.try_into().ok()?;
@@ -126,15 +288,21 @@ fn track(trak: &[u8]) -> Option<Track<'_>> {
     }
     let (fourcc, entry) = children(stsd.get(8..)?)?.into_iter().next()?;
     let (mut frames, mut frames_duration) = (0u64, 0u64);
+    let mut runs = Vec::new();
     if let Some(stts) = child(stbl, b"stts") {
         let n = be32(stts, 4)? as usize;
         for i in 0..n {
             let count = u64::from(be32(stts, 8 + i * 8)?);
             let delta = u64::from(be32(stts, 12 + i * 8)?);
+            runs.push((count, delta));
             frames = frames.checked_add(count)?;
             frames_duration = frames_duration.checked_add(count.checked_mul(delta)?)?;
         }
     }
+    let first_pts = match child(stbl, b"ctts") {
+        Some(ctts) => first_pts(&runs, ctts)?,
+        None => 0,
+    };
     let stsz = child(stbl, b"stsz")?;
     let (fixed, count) = (u64::from(be32(stsz, 4)?), be32(stsz, 8)? as usize);
     let (data_size, first_size) = if fixed != 0 {
@@ -158,6 +326,10 @@ fn track(trak: &[u8]) -> Option<Track<'_>> {
         _ => (None, 0),
     };
     Some(Track {
+        id,
+        edits,
+        first_pts,
+        rounded_rate: false,
         handler,
         timescale,
         duration,
@@ -170,6 +342,40 @@ fn track(trak: &[u8]) -> Option<Track<'_>> {
         first_chunk,
         last_chunk,
     })
+}
+
+/// The earliest decode time + composition offset over the samples of `stts`
+/// runs and a `ctts` box (only the first samples can hold it, so at most
+/// 1,000 are looked at).
+fn first_pts(runs: &[(u64, u64)], ctts: &[u8]) -> Option<i64> {
+    let signed = u8_at(ctts, 0)? == 1;
+    let entries = be32(ctts, 4)? as usize;
+    let offsets = (0..entries).flat_map(|i| {
+        let count = be32(ctts, 8 + i * 8).unwrap_or(0);
+        let raw = be32(ctts, 12 + i * 8).unwrap_or(0);
+        let off = if signed {
+            i64::from(raw as i32)
+        } else {
+            i64::from(raw)
+        };
+        std::iter::repeat_n(off, count as usize)
+    });
+    let dts = runs
+        .iter()
+        .flat_map(|&(count, delta)| std::iter::repeat_n(delta, count.min(1000) as usize));
+    let mut t = 0i64;
+    let mut best = i64::MAX;
+    for (delta, off) in dts.zip(offsets).take(1000) {
+        best = best.min(t + off);
+        t += i64::try_from(delta).ok()?;
+    }
+    Some(if best == i64::MAX { 0 } else { best })
+}
+
+/// av_rescale to microseconds, rounded to nearest; `None` for zero.
+fn rescale_us(duration: u64, scale: u32) -> Option<u64> {
+    let us = (u128::from(duration) * 1_000_000 + u128::from(scale) / 2) / u128::from(scale);
+    u64::try_from(us).ok().filter(|us| *us > 0)
 }
 
 fn gcd(a: u64, b: u64) -> u64 {
@@ -213,7 +419,13 @@ fn video_info<S: Source + ?Sized>(src: &S, t: &Track) -> Option<VideoInfo> {
     let bit_rate = (t.duration > 0)
         .then(|| {
             let bits = u128::from(t.data_size) * 8 * u128::from(t.timescale);
-            u64::try_from(bits / u128::from(t.duration)).ok()
+            let d = u128::from(t.duration);
+            let rate = if t.rounded_rate {
+                (bits + d / 2) / d
+            } else {
+                bits / d
+            };
+            u64::try_from(rate).ok()
         })
         .flatten();
     Some(VideoInfo {
@@ -248,31 +460,79 @@ fn timecode<S: Source + ?Sized>(src: &S, t: &Track) -> Option<String> {
 /// Probes a QuickTime/MP4 file.
 pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
     let size = src.size();
-    let moov = read_moov(src)?;
+    let (moov, moofs) = read_moov(src)?;
     let boxes = children(&moov)?;
-    if boxes.iter().any(|(k, _)| k == b"mvex") {
-        return None;
-    }
-    let (scale, duration) = timescale_duration(boxes.iter().find(|(k, _)| k == b"mvhd")?.1)?;
-    if scale == 0 || duration == 0 {
-        return None;
-    }
-    // av_rescale: microseconds, rounded to nearest.
-    let us = (u128::from(duration) * 1_000_000 + u128::from(scale) / 2) / u128::from(scale);
-    let us = u64::try_from(us).ok().filter(|us| *us > 0)?;
+    let mut tracks: Vec<Track> = boxes
+        .iter()
+        .filter(|(k, _)| k == b"trak")
+        .map(|(_, t)| track(t))
+        .collect::<Option<_>>()?;
+    let us = match boxes.iter().find(|(k, _)| k == b"mvex") {
+        None if !moofs.is_empty() => return None,
+        None => {
+            let (scale, duration) =
+                timescale_duration(boxes.iter().find(|(k, _)| k == b"mvhd")?.1)?;
+            if scale == 0 || duration == 0 {
+                return None;
+            }
+            rescale_us(duration, scale)?
+        }
+        Some((_, mvex)) => {
+            // Fragmented: FFmpeg reads every fragment's sample tables and
+            // takes the longest track, as here. Edit lists would shift that.
+            if tracks.iter().any(|t| t.edits) {
+                return None;
+            }
+            let ids: Vec<u32> = tracks.iter().map(|t| t.id).collect();
+            let starts: Vec<u64> = tracks.iter().map(|t| t.frames_duration).collect();
+            let sums = fragments(src, mvex, &moofs, &ids, &starts)?;
+            for (t, f) in tracks.iter_mut().zip(sums) {
+                t.rounded_rate = true;
+                if t.frames == 0 {
+                    t.first_pts = f.first_pts.unwrap_or(0);
+                } else if let Some(p) = f.first_pts {
+                    t.first_pts = t.first_pts.min(p);
+                }
+                if t.first_pts < 0 {
+                    return None;
+                }
+                t.frames += f.samples;
+                t.frames_duration = t.frames_duration.checked_add(f.duration)?;
+                t.data_size = t.data_size.checked_add(f.bytes)?;
+                t.duration = t.frames_duration;
+                if t.first_chunk.is_none() {
+                    t.first_chunk = f.first_offset;
+                    t.first_size = f.first_size.unwrap_or(0);
+                }
+            }
+            // As libavformat: from the earliest start to the latest end, a
+            // track starting at its first presentation time (B-frames
+            // start late) and lasting its summed durations.
+            let spans: Vec<(u64, u64)> = tracks
+                .iter()
+                .filter(|t| matches!(&t.handler, b"vide" | b"soun") && t.timescale > 0)
+                .map(|t| {
+                    let start = rescale_us(t.first_pts as u64, t.timescale).unwrap_or(0);
+                    Some((start, start + rescale_us(t.duration, t.timescale)?))
+                })
+                .collect::<Option<_>>()?;
+            let start = spans.iter().map(|s| s.0).min()?;
+            let end = spans.iter().map(|s| s.1).max()?;
+            Some(end - start).filter(|d| *d > 0)?
+        }
+    };
     let mut video: Option<VideoInfo> = None;
     let mut audio: Vec<AudioInfo> = Vec::new();
     let mut tc = None;
-    for (_, trak) in boxes.iter().filter(|(k, _)| k == b"trak") {
-        let t = track(trak)?;
+    for t in &tracks {
         if t.first_chunk.is_some() && t.last_chunk >= size {
             return None; // samples past the end: a truncated file
         }
         match &t.handler {
-            b"vide" if video.is_none() => video = Some(video_info(src, &t)?),
+            b"vide" if video.is_none() => video = Some(video_info(src, t)?),
             b"vide" => {}
             b"soun" => audio.push(super::sound::parse(&t.fourcc, t.entry)?),
-            b"tmcd" if tc.is_none() && &t.fourcc == b"tmcd" => tc = timecode(src, &t),
+            b"tmcd" if tc.is_none() && &t.fourcc == b"tmcd" => tc = timecode(src, t),
             _ => {}
         }
     }
