@@ -71,39 +71,69 @@ pub struct Inventory {
 pub fn build(files: &[FileEntry]) -> Inventory {
     let packages = package_dirs(files);
     let in_package = |p: &Path| packages.iter().any(|d| p.starts_with(d));
-    let mut kinds = vec![Kind::Other; files.len()];
-    let mut candidates = Vec::new();
-    let mut pending = Vec::new();
-    // Siblings mostly follow each other in the walk's order: test each folder once.
-    let mut per_folder = crate::pathbytes::PerFolder::new();
-    for (i, f) in files.iter().enumerate() {
-        let p = &f.path;
-        let dir = crate::pathbytes::parent(crate::pathbytes::bytes(p));
-        let cached_dir = per_folder.get(dir, || classify::in_cache_dir(p));
-        if cached_dir || classify::kind_from_extension(p) == Some(Kind::Cache) {
-            kinds[i] = Kind::Cache;
-        } else if in_package(p) {
-            kinds[i] = Kind::Dcp;
-        } else if is_frame_candidate(p) {
-            candidates.push(i);
-        } else {
-            pending.push(i);
-        }
+    // Where each file stands before its content is read, on every core;
+    // siblings mostly follow each other, so folder rules run once per folder.
+    #[derive(Clone, Copy, PartialEq)]
+    enum First {
+        Cache,
+        Dcp,
+        Frame,
+        Pending,
     }
+    let first: Vec<First> = files
+        .par_chunks(4096)
+        .flat_map_iter(|chunk| {
+            let mut per_folder = crate::pathbytes::PerFolder::new();
+            chunk.iter().map(move |f| {
+                let p = &f.path;
+                let dir = crate::pathbytes::parent(crate::pathbytes::bytes(p));
+                if per_folder.get(dir, || classify::in_cache_dir(p))
+                    || classify::kind_from_extension(p) == Some(Kind::Cache)
+                {
+                    First::Cache
+                } else if in_package(p) {
+                    First::Dcp
+                } else if is_frame_candidate(p) {
+                    First::Frame
+                } else {
+                    First::Pending
+                }
+            })
+        })
+        .collect();
+    let mut kinds: Vec<Kind> = first
+        .iter()
+        .map(|f| match f {
+            First::Cache => Kind::Cache,
+            First::Dcp => Kind::Dcp,
+            _ => Kind::Other,
+        })
+        .collect();
+    let first = &first;
+    let pick = |want: First| (0..files.len()).filter(move |&i| first[i] == want);
+    let candidates: Vec<usize> = pick(First::Frame).collect();
+    let mut pending: Vec<usize> = pick(First::Pending).collect();
     let (seqs, singles) = sequence::detect(files, &candidates);
     pending.extend(singles);
     pending.sort_unstable();
 
-    let sniffed: Vec<(usize, Result<Option<Signature>, FileError>)> =
-        pending.par_iter().map(|&i| (i, sniff(&files[i]))).collect();
+    // Read the first bytes and classify, in parallel.
+    type Sniffed = (usize, Kind, Result<Option<Signature>, FileError>);
+    let sniffed: Vec<Sniffed> = pending
+        .par_iter()
+        .map(|&i| {
+            let r = sniff(&files[i]);
+            let sig = r.as_ref().ok().copied().flatten();
+            (i, classify::classify(&files[i].path, sig), r)
+        })
+        .collect();
     let mut items = Vec::new();
     let mut errors = Vec::new();
-    for (i, sniffed) in sniffed {
+    for (i, kind, sniffed) in sniffed {
         let (sig, unreadable) = match sniffed {
             Ok(sig) => (sig, None),
             Err(e) => (None, Some(e)),
         };
-        let kind = classify::classify(&files[i].path, sig);
         kinds[i] = kind;
         if kind.is_media() {
             items.push(Item {

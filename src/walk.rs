@@ -15,6 +15,7 @@ use crate::error::{ErrorKind, FileError};
 use crate::progress::Progress;
 use crate::units::FileId;
 use indicatif::ProgressBar;
+use rayon::prelude::*;
 use std::fs::{self, Metadata};
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
@@ -250,7 +251,7 @@ pub fn walk(cfg: &WalkConfig, threads: usize, bar: &ProgressBar, log: &Progress)
     let mut errors = ctx.errors.into_inner().expect("errors lock");
     // Byte order, as a string sort of the report's paths gives (and much cheaper
     // than component-wise `Path` comparison).
-    files.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+    files.par_sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
     errors.sort_by(|a, b| {
         a.path
             .as_os_str()
