@@ -281,15 +281,14 @@ const PLAIN_EXT: &[&str] = &[
 ];
 
 /// The lower-cased extension of `path`, if any (as `Path::extension` finds
-/// it). Read from the bytes: it runs several times per file, and parsing the
-/// path into components showed in profiles of the walk.
+/// it), for display and comparisons off the hot path ([`pathbytes::Ext`] is
+/// the allocation-free form).
 pub fn extension(path: &Path) -> Option<String> {
-    use std::os::unix::ffi::OsStrExt;
-    let mut b = path.as_os_str().as_bytes();
+    let mut b = pathbytes::bytes(path);
     while b.len() > 1 && b.ends_with(b"/") {
         b = &b[..b.len() - 1];
     }
-    let name = &b[b.iter().rposition(|&c| c == b'/').map_or(0, |i| i + 1)..];
+    let name = pathbytes::name(b);
     if name.is_empty() || name == b"." || name == b".." {
         return None;
     }

@@ -10,7 +10,7 @@
 //! and ffprobe answers.
 
 use super::Source;
-use super::bytes::{be32, be64, u8_at};
+use super::bytes::{be32, be64, gcd, u8_at};
 use super::video::{self, Picture};
 use crate::probe::{AudioInfo, ProbeInfo, VideoInfo};
 
@@ -376,10 +376,6 @@ fn first_pts(runs: &[(u64, u64)], ctts: &[u8]) -> Option<i64> {
 fn rescale_us(duration: u64, scale: u32) -> Option<u64> {
     let us = (u128::from(duration) * 1_000_000 + u128::from(scale) / 2) / u128::from(scale);
     u64::try_from(us).ok().filter(|us| *us > 0)
-}
-
-fn gcd(a: u64, b: u64) -> u64 {
-    if b == 0 { a } else { gcd(b, a % b) }
 }
 
 /// The picture of a video track, from its codec configuration or first frame.

@@ -9,7 +9,7 @@
 //! describe (FFV1, ProRes, VP9, Opus, FLAC…) goes to ffprobe whole.
 
 use super::Source;
-use super::bytes::{be32, be64};
+use super::bytes::{be32, be64, gcd};
 use crate::probe::{AudioInfo, ProbeInfo, VideoInfo};
 
 const EBML: u32 = 0x1A45_DFA3;
@@ -246,10 +246,6 @@ fn reduce(num: u64, den: u64, max: u64) -> (u64, u64) {
         den = next;
     }
     (a1.0, a1.1)
-}
-
-fn gcd(a: u64, b: u64) -> u64 {
-    if b == 0 { a } else { gcd(b, a % b) }
 }
 
 #[cfg(test)]
