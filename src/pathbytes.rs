@@ -70,11 +70,6 @@ impl Ext {
         })
     }
 
-    /// The extension of the last component of `path`.
-    pub fn of(path: &Path) -> Option<Ext> {
-        Self::of_name(name(bytes(path)))
-    }
-
     /// The lower-case bytes.
     pub fn as_bytes(&self) -> &[u8] {
         &self.buf[..self.len as usize]
@@ -140,7 +135,8 @@ mod tests {
             assert_eq!(parent(bytes(path)), bytes(path.parent().unwrap()), "{p}");
             assert_eq!(name(bytes(path)), path.file_name().unwrap().as_bytes());
             assert_eq!(
-                Ext::of(path).map(|e| String::from_utf8(e.as_bytes().to_vec()).unwrap()),
+                Ext::of_name(name(bytes(path)))
+                    .map(|e| String::from_utf8(e.as_bytes().to_vec()).unwrap()),
                 crate::classify::extension(path),
                 "{p}"
             );
@@ -149,7 +145,7 @@ mod tests {
             components(b"/a//b/c").collect::<Vec<_>>(),
             [&b"a"[..], b"b", b"c"]
         );
-        assert!(Ext::of(Path::new("/a/x.ThisIsFarTooLongAnExt")).is_none());
+        assert!(Ext::of_name(b"x.ThisIsFarTooLongAnExt").is_none());
         assert!(is_under(b"/a/b/c", b"/a/b") && is_under(b"/a/b", b"/a/b"));
         assert!(is_under(b"/a", b"/") && !is_under(b"/a/bc", b"/a/b"));
     }

@@ -211,16 +211,22 @@ fn quicktime_and_mp4_variants_match_ffprobe_field_for_field() {
     assert_eq!(ff.timecode.as_deref(), Some("01:00:00:00"));
 }
 
-#[test]
-fn the_quicktime_reader_survives_truncation_and_flipped_bytes() {
-    use footprint::probe::native::bmff;
-    let seeds = fixtures().join("../fuzz/seeds/bmff");
+/// The fuzz seeds of one reader (`fuzz/seeds/<kind>`), sorted.
+fn seed_files(kind: &str) -> Vec<std::path::PathBuf> {
+    let seeds = fixtures().join("../fuzz/seeds").join(kind);
     let mut files: Vec<_> = std::fs::read_dir(&seeds)
         .unwrap()
         .flatten()
         .map(|e| e.path())
         .collect();
     files.sort();
+    files
+}
+
+#[test]
+fn the_quicktime_reader_survives_truncation_and_flipped_bytes() {
+    use footprint::probe::native::bmff;
+    let files = seed_files("bmff");
     assert_eq!(files.len(), 6);
     for f in files {
         let b = std::fs::read(&f).unwrap();
@@ -303,13 +309,7 @@ fn mxf_variants_match_ffprobe_field_for_field() {
 #[test]
 fn the_mxf_reader_survives_truncation_and_flipped_bytes() {
     use footprint::probe::native::mxf;
-    let seeds = fixtures().join("../fuzz/seeds/mxf");
-    let mut files: Vec<_> = std::fs::read_dir(&seeds)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    files.sort();
+    let files = seed_files("mxf");
     assert_eq!(files.len(), 4);
     for f in files {
         let b = std::fs::read(&f).unwrap();

@@ -247,9 +247,10 @@ fn fragments<S: Source + ?Sized>(
 struct Track<'a> {
     id: u32,
     edits: bool,
-    /// Earliest presentation time (decode time + composition offset), in
-    /// the track's timescale: B-frames start after zero.
-    first_pts: i64,
+    /// Sample durations and composition offsets, read only for fragmented
+    /// files (where B-frames make a track start after zero).
+    stts: Option<&'a [u8]>,
+    ctts: Option<&'a [u8]>,
     /// Stream bit rate rounded rather than truncated (FFmpeg's fragmented path).
     rounded_rate: bool,
     handler: [u8; 4],
@@ -288,21 +289,17 @@ fn track(trak: &[u8]) -> Option<Track<'_>> {
     }
     let (fourcc, entry) = children(stsd.get(8..)?)?.into_iter().next()?;
     let (mut frames, mut frames_duration) = (0u64, 0u64);
-    let mut runs = Vec::new();
-    if let Some(stts) = child(stbl, b"stts") {
+    let stts = child(stbl, b"stts");
+    if let Some(stts) = stts {
         let n = be32(stts, 4)? as usize;
         for i in 0..n {
             let count = u64::from(be32(stts, 8 + i * 8)?);
             let delta = u64::from(be32(stts, 12 + i * 8)?);
-            runs.push((count, delta));
             frames = frames.checked_add(count)?;
             frames_duration = frames_duration.checked_add(count.checked_mul(delta)?)?;
         }
     }
-    let first_pts = match child(stbl, b"ctts") {
-        Some(ctts) => first_pts(&runs, ctts)?,
-        None => 0,
-    };
+    let ctts = child(stbl, b"ctts");
     let stsz = child(stbl, b"stsz")?;
     let (fixed, count) = (u64::from(be32(stsz, 4)?), be32(stsz, 8)? as usize);
     let (data_size, first_size) = if fixed != 0 {
@@ -328,7 +325,8 @@ fn track(trak: &[u8]) -> Option<Track<'_>> {
     Some(Track {
         id,
         edits,
-        first_pts,
+        stts,
+        ctts,
         rounded_rate: false,
         handler,
         timescale,
@@ -344,10 +342,21 @@ fn track(trak: &[u8]) -> Option<Track<'_>> {
     })
 }
 
-/// The earliest decode time + composition offset over the samples of `stts`
-/// runs and a `ctts` box (only the first samples can hold it, so at most
-/// 1,000 are looked at).
-fn first_pts(runs: &[(u64, u64)], ctts: &[u8]) -> Option<i64> {
+/// The earliest decode time + composition offset over the samples of an
+/// `stts` and a `ctts` box (only the first samples can hold it, so at most
+/// 1,000 are looked at); 0 without `ctts`.
+fn first_pts(stts: Option<&[u8]>, ctts: Option<&[u8]>) -> Option<i64> {
+    let (Some(stts), Some(ctts)) = (stts, ctts) else {
+        return Some(0);
+    };
+    let runs = (0..be32(stts, 4)? as usize)
+        .map(|i| {
+            Some((
+                u64::from(be32(stts, 8 + i * 8)?),
+                u64::from(be32(stts, 12 + i * 8)?),
+            ))
+        })
+        .collect::<Option<Vec<_>>>()?;
     let signed = u8_at(ctts, 0)? == 1;
     let entries = be32(ctts, 4)? as usize;
     let offsets = (0..entries).flat_map(|i| {
@@ -482,16 +491,19 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
             let ids: Vec<u32> = tracks.iter().map(|t| t.id).collect();
             let starts: Vec<u64> = tracks.iter().map(|t| t.frames_duration).collect();
             let sums = fragments(src, mvex, &moofs, &ids, &starts)?;
+            let mut starts_pts = Vec::with_capacity(tracks.len());
             for (t, f) in tracks.iter_mut().zip(sums) {
                 t.rounded_rate = true;
-                if t.frames == 0 {
-                    t.first_pts = f.first_pts.unwrap_or(0);
-                } else if let Some(p) = f.first_pts {
-                    t.first_pts = t.first_pts.min(p);
-                }
-                if t.first_pts < 0 {
+                let first = if t.frames == 0 {
+                    f.first_pts.unwrap_or(0)
+                } else {
+                    let moov = first_pts(t.stts, t.ctts)?;
+                    f.first_pts.map_or(moov, |p| moov.min(p))
+                };
+                if first < 0 {
                     return None;
                 }
+                starts_pts.push(first);
                 t.frames += f.samples;
                 t.frames_duration = t.frames_duration.checked_add(f.duration)?;
                 t.data_size = t.data_size.checked_add(f.bytes)?;
@@ -506,9 +518,10 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
             // start late) and lasting its summed durations.
             let spans: Vec<(u64, u64)> = tracks
                 .iter()
-                .filter(|t| matches!(&t.handler, b"vide" | b"soun") && t.timescale > 0)
-                .map(|t| {
-                    let start = rescale_us(t.first_pts as u64, t.timescale).unwrap_or(0);
+                .zip(&starts_pts)
+                .filter(|(t, _)| matches!(&t.handler, b"vide" | b"soun") && t.timescale > 0)
+                .map(|(t, &first)| {
+                    let start = rescale_us(first as u64, t.timescale).unwrap_or(0);
                     Some((start, start + rescale_us(t.duration, t.timescale)?))
                 })
                 .collect::<Option<_>>()?;

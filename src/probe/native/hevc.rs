@@ -228,20 +228,11 @@ pub fn sps(b: &[u8]) -> Option<Picture> {
         }
     }
     r.skip(2)?; // temporal mvp, strong intra smoothing
-    let mut full_range = false;
-    if r.flag()? {
-        // VUI: only the signal type matters here.
-        if r.flag()? && r.bits(8)? == 255 {
-            r.skip(32)?;
-        }
-        if r.flag()? {
-            r.skip(1)?;
-        }
-        if r.flag()? {
-            r.skip(3)?;
-            full_range = r.flag()?;
-        }
-    }
+    let (full_range, _rgb) = if r.flag()? {
+        super::video::vui_signal(&mut r)?
+    } else {
+        (false, false)
+    };
     let (sub_w, sub_h) = match chroma {
         0 | 3 => (1, 1),
         1 => (2, 2),

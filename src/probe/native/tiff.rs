@@ -49,6 +49,21 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
     let (mut bpp, mut bppcount) = (None, 1u32);
     let (mut compression, mut photometric, mut planar, mut palette) = (1, None, 1, false);
     let (mut offsets, mut counts) = (None, None);
+    // The values of an array tag, inline or at its offset.
+    let array = |(kind, n, inline): Entry| -> Option<Vec<u64>> {
+        let unit = if kind == 3 { 2 } else { 4 };
+        let bytes = if n * unit <= 4 {
+            inline.to_vec()
+        } else {
+            src.read(u64::from(u32_at(&inline, 0)?), u64::from(n * unit))?
+        };
+        (0..n as usize)
+            .map(|i| match kind {
+                3 => u16_at(&bytes, i * 2).map(u64::from),
+                _ => u32_at(&bytes, i * 4).map(u64::from),
+            })
+            .collect()
+    };
     for e in entries.chunks_exact(12) {
         let (tag, kind, n) = (u16_at(e, 0)?, u16_at(e, 2)?, u32_at(e, 4)?);
         // A single SHORT or LONG value sits in the entry itself.
@@ -65,22 +80,8 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
                     return None;
                 }
                 bppcount = n;
-                bpp = Some(if n == 1 {
-                    value
-                } else {
-                    let at = if n * 2 <= 4 {
-                        None
-                    } else {
-                        Some(u64::from(u32_at(e, 8)?))
-                    };
-                    let vals = match at {
-                        None => e[8..8 + n as usize * 2].to_vec(),
-                        Some(off) => src.read(off, u64::from(n) * 2)?,
-                    };
-                    (0..n as usize)
-                        .map(|i| u16_at(&vals, i * 2).map(u32::from))
-                        .sum::<Option<u32>>()?
-                });
+                let bits = array(entry(e, kind, n)?)?;
+                bpp = Some(u32::try_from(bits.iter().sum::<u64>()).ok()?);
             }
             259 => compression = value,
             262 => photometric = Some(value),
@@ -107,20 +108,6 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
         return None;
     }
     // Every strip must lie in the file: a cut image is FFmpeg's to judge.
-    let array = |(kind, n, inline): Entry| -> Option<Vec<u64>> {
-        let width = if kind == 3 { 2 } else { 4 };
-        let bytes = if n * width <= 4 {
-            inline.to_vec()
-        } else {
-            src.read(u64::from(u32_at(&inline, 0)?), u64::from(n * width))?
-        };
-        (0..n as usize)
-            .map(|i| match kind {
-                3 => u16_at(&bytes, i * 2).map(u64::from),
-                _ => u32_at(&bytes, i * 4).map(u64::from),
-            })
-            .collect()
-    };
     let (starts, lens) = (array(offsets?)?, array(counts?)?);
     if starts.len() != lens.len()
         || starts

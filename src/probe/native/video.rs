@@ -123,6 +123,29 @@ fn skip_scaling_list(r: &mut Bits, size: usize) -> Option<()> {
     Some(())
 }
 
+/// The start of an H.264 or HEVC VUI, whose syntax they share up to the
+/// signal type: (full range, RGB matrix). Only those two matter here.
+pub fn vui_signal(r: &mut Bits) -> Option<(bool, bool)> {
+    if r.flag()? && r.bits(8)? == 255 {
+        r.skip(32)?; // sample aspect ratio
+    }
+    if r.flag()? {
+        r.skip(1)?; // overscan
+    }
+    if !r.flag()? {
+        return Some((false, false));
+    }
+    r.skip(3)?; // video format
+    let full_range = r.flag()?;
+    let rgb = if r.flag()? {
+        r.skip(16)?; // primaries, transfer
+        r.bits(8)? == 0
+    } else {
+        false
+    };
+    Some((full_range, rgb))
+}
+
 /// An H.264 sequence parameter set (without its NAL header byte).
 pub fn h264_sps(sps: &[u8]) -> Option<Picture> {
     let mut r = Bits::new(sps);
@@ -182,25 +205,11 @@ pub fn h264_sps(sps: &[u8]) -> Option<Picture> {
     } else {
         [0; 4]
     };
-    let mut full_range = false;
-    let mut rgb = false;
-    if r.flag()? {
-        // VUI: only the signal type matters here.
-        if r.flag()? && r.bits(8)? == 255 {
-            r.skip(32)?;
-        }
-        if r.flag()? {
-            r.skip(1)?;
-        }
-        if r.flag()? {
-            r.skip(3)?;
-            full_range = r.flag()?;
-            if r.flag()? {
-                r.skip(16)?;
-                rgb = r.bits(8)? == 0;
-            }
-        }
-    }
+    let (full_range, rgb) = if r.flag()? {
+        vui_signal(&mut r)?
+    } else {
+        (false, false)
+    };
     let (sub_w, sub_h) = match chroma {
         1 => (2, 2),
         2 => (2, 1),
