@@ -189,6 +189,8 @@ fn quicktime_and_mp4_variants_match_ffprobe_field_for_field() {
         ("hevc_full_range.mp4", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.5", "-c:v", "libx265", "-pix_fmt", "yuvj420p"]),
         ("hevc_422_10.mov", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.3", "-c:v", "libx265", "-pix_fmt", "yuv422p10le"]),
         ("hevc_444_12.mov", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.3", "-c:v", "libx265", "-pix_fmt", "yuv444p12le"]),
+        ("hevc_gbrp.mp4", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.3", "-c:v", "libx265", "-pix_fmt", "gbrp"]),
+        ("hevc_gbrp10.mov", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.3", "-c:v", "libx265", "-pix_fmt", "gbrp10le"]),
         ("hevc_gray.mp4", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.3", "-c:v", "libx265", "-pix_fmt", "gray"]),
         ("hevc_odd_size_bframes.mp4", vec!["-f", "lavfi", "-i", "testsrc2=size=854x481:rate=60000/1001"], vec!["-t", "0.6", "-c:v", "libx265", "-x265-params", "bframes=4:b-pyramid=1:keyint=12:ref=4", "-pix_fmt", "yuv420p"]),
         ("frag_empty_moov.mp4", vec!["-f", "lavfi", "-i", &v2, "-f", "lavfi", "-i", tone], vec!["-t", "2", "-c:v", "libx264", "-g", "12", "-c:a", "aac", "-movflags", "frag_keyframe+empty_moov"]),

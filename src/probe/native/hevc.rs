@@ -228,7 +228,7 @@ pub fn sps(b: &[u8]) -> Option<Picture> {
         }
     }
     r.skip(2)?; // temporal mvp, strong intra smoothing
-    let (full_range, _rgb) = if r.flag()? {
+    let (full_range, rgb) = if r.flag()? {
         super::video::vui_signal(&mut r)?
     } else {
         (false, false)
@@ -241,7 +241,11 @@ pub fn sps(b: &[u8]) -> Option<Picture> {
     };
     let width = pic_w.checked_sub(sub_w * (crop[0] + crop[1]))?;
     let height = pic_h.checked_sub(sub_h * (crop[2] + crop[3]))?;
+    // FFmpeg turns 4:4:4 with the RGB matrix into planar GBR.
     let pix_fmt = match (depth, chroma, full_range) {
+        (8, 3, _) if rgb => "gbrp",
+        (10, 3, _) if rgb => "gbrp10le",
+        (12, 3, _) if rgb => "gbrp12le",
         (8, 0, _) => "gray",
         (8, 1, false) => "yuv420p",
         (8, 1, true) => "yuvj420p",
