@@ -20,3 +20,4 @@ $FF -f lavfi -i testsrc2=size=64x36:rate=25 $A -t 0.08 -c:v libx265 -x265-params
 $FF -f lavfi -i testsrc2=size=64x36:rate=25 -t 0.08 -c:v mpeg2video -pix_fmt yuv422p -b:v 5M mxf/mpeg2_422.mxf
 $FF -f lavfi -i testsrc2=size=64x36:rate=25 -t 0.08 -c:v libx264 -pix_fmt yuv420p mxf/avc.mxf
 $FF -f lavfi -i testsrc2=size=64x36:rate=24000/1001 $A -t 0.5 -c:v libx264 -g 4 -c:a aac -ac 2 -movflags frag_keyframe bmff/h264_aac_fragmented.mp4
+$FF -f lavfi -i testsrc2=size=64x36:rate=25 -t 0.08 -c:v prores -profile:v 3 mxf/prores_hq.mxf

@@ -5,6 +5,7 @@ mod check;
 mod common;
 mod consolidate;
 mod fixtures;
+mod muxers;
 mod native;
 mod probe;
 mod robust;

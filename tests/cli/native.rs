@@ -6,7 +6,7 @@ use footprint::probe::Prober;
 use serde_json::Value;
 use std::path::Path;
 
-fn both(
+pub fn both(
     path: &Path,
 ) -> (
     Option<footprint::probe::ProbeInfo>,
@@ -207,6 +207,31 @@ fn quicktime_and_mp4_variants_match_ffprobe_field_for_field() {
     for (name, inputs, args) in cases {
         same_as_ffprobe(dir.path(), name, inputs, args);
     }
+    // A segment index lets FFmpeg stop reading fragments early, and its
+    // stream bit rate then counts only those: the reader must decline.
+    let v2 = ["-f", "lavfi", "-i", v2.as_str(), "-f", "lavfi", "-i", tone];
+    for (name, flags) in [
+        ("frag_global_sidx.mp4", "frag_keyframe+global_sidx"),
+        ("frag_dash.mp4", "dash+frag_keyframe"),
+    ] {
+        let p = dir.path().join(name);
+        let mut args = v2.to_vec();
+        args.extend([
+            "-t",
+            "2",
+            "-c:v",
+            "libx264",
+            "-g",
+            "12",
+            "-c:a",
+            "aac",
+            "-movflags",
+            flags,
+        ]);
+        args.push(p.to_str().unwrap());
+        ffmpeg(&args);
+        assert_eq!(both(&p).0, None, "{name}");
+    }
     // The bundled camera clip, with its tmcd track.
     let (native, ff) = both(&fixtures().join("media/camera/A001C001_prores_hq.mov"));
     assert_eq!(native.expect("fixture"), ff);
@@ -293,6 +318,10 @@ fn mxf_variants_match_ffprobe_field_for_field() {
         ("mpeg2_mp_hl_1440.mxf", vec!["-f", "lavfi", "-i", "testsrc2=size=1440x1080:rate=30000/1001"], vec!["-t", "0.4", "-c:v", "mpeg2video", "-pix_fmt", "yuv420p", "-b:v", "25M"]),
         ("mpeg2_intra_sd.mxf", vec!["-f", "lavfi", "-i", "testsrc2=size=720x576:rate=25"], vec!["-t", "0.2", "-c:v", "mpeg2video", "-pix_fmt", "yuv422p", "-g", "1", "-b:v", "30M"]),
         ("avc_422_10_intra.mxf", vec!["-f", "lavfi", "-i", hd25], vec!["-t", "0.2", "-c:v", "libx264", "-pix_fmt", "yuv422p10le", "-x264-params", "keyint=1"]),
+        ("prores_proxy.mxf", vec!["-f", "lavfi", "-i", hd2997], vec!["-t", "0.2", "-c:v", "prores", "-profile:v", "0"]),
+        ("prores_hq_pcm_tc.mxf", vec!["-f", "lavfi", "-i", hd25, "-f", "lavfi", "-i", tone], vec!["-t", "0.2", "-c:v", "prores", "-profile:v", "3", "-c:a", "pcm_s24le", "-ac", "2", "-timecode", "10:00:00:00"]),
+        ("prores_4444_alpha.mxf", vec!["-f", "lavfi", "-i", hd25], vec!["-t", "0.1", "-c:v", "prores", "-profile:v", "4", "-pix_fmt", "yuva444p10le"]),
+        ("prores_xq.mxf", vec!["-f", "lavfi", "-i", hd25], vec!["-t", "0.1", "-c:v", "prores", "-profile:v", "5", "-pix_fmt", "yuv444p10le"]),
         ("avc_high_long_gop.mxf", vec!["-f", "lavfi", "-i", hd2997, "-f", "lavfi", "-i", tone], vec!["-t", "0.5", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "pcm_s24le", "-ac", "2"]),
     ];
     for (name, inputs, args) in cases {
@@ -312,7 +341,7 @@ fn mxf_variants_match_ffprobe_field_for_field() {
 fn the_mxf_reader_survives_truncation_and_flipped_bytes() {
     use footprint::probe::native::mxf;
     let files = seed_files("mxf");
-    assert_eq!(files.len(), 4);
+    assert_eq!(files.len(), 5);
     for f in files {
         let b = std::fs::read(&f).unwrap();
         let whole = mxf::parse(&b[..]).unwrap_or_else(|| panic!("{f:?} reads"));

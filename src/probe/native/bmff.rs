@@ -98,6 +98,9 @@ fn read_moov<S: Source + ?Sized>(src: &S) -> Option<(Vec<u8>, Vec<Moof>)> {
                 len: len - header,
             }),
             b"moov" | b"moof" => return None, // a second movie, or too many fragments
+            // A segment index lets FFmpeg stop reading fragments early, and
+            // its stream bit rates then count only the fragments it read.
+            b"sidx" => return None,
             _ => {}
         }
         at += len;
@@ -127,8 +130,8 @@ struct Fragmented {
 /// Adds up the `trun` samples of every fragment, per track ID, with the
 /// `trex` defaults. `ids` are the tracks' IDs and `starts` the durations
 /// their `moov` tables already cover. `None` for anything FFmpeg could read
-/// differently: `mehd`, a `tfdt` that does not continue the track, an
-/// unknown track.
+/// differently: a `tfdt` that does not continue the track, an unknown
+/// track. `mehd` is ignored, as FFmpeg 5.1 ignores it for the durations.
 fn fragments<S: Source + ?Sized>(
     src: &S,
     mvex: &[u8],
@@ -137,9 +140,6 @@ fn fragments<S: Source + ?Sized>(
     starts: &[u64],
 ) -> Option<Vec<Fragmented>> {
     let kids = children(mvex)?;
-    if kids.iter().any(|(k, _)| k == b"mehd") {
-        return None;
-    }
     // track ID → (default duration, default size)
     let defaults: Vec<(u32, u32, u32)> = kids
         .iter()

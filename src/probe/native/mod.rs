@@ -1,9 +1,11 @@
 //! Native, in-process header readers (issue 5): formats read here need no
 //! ffprobe and cost a few small reads instead of a process. Each reader
 //! returns `None` when it is not sure, and ffprobe answers.
-//! Implemented: WAV/BWF/RF64/BW64 PCM; QuickTime/MP4 with ProRes, DNxHD/HR,
-//! H.264, PCM and AAC-LC, and the `tmcd` timecode; MXF OP1a/OP-Atom with
-//! DNxHD/HR, JPEG 2000 and PCM, and the material package timecode.
+//! Implemented: WAV/BWF/RF64/BW64 PCM; QuickTime/MP4 (fragmented too) with
+//! ProRes, DNxHD/HR, H.264, HEVC, PCM and AAC-LC, and the `tmcd` timecode;
+//! MXF OP1a/OP-Atom with DNxHD/HR, ProRes, JPEG 2000, MPEG-2, H.264 and PCM,
+//! and the material package timecode; Matroska/WebM; DPX, EXR, TIFF frames.
+//! docs/PROBE.md lists what each reader declines.
 
 pub mod bmff;
 mod bytes;

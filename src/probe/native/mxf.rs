@@ -1,7 +1,8 @@
 //! MXF (OP1a, OP-Atom): the header partition's metadata sets, resolved as
 //! FFmpeg 5.1's demuxer resolves them: material package tracks → source clip
 //! → source package track → (sub-)descriptor. Codec from the picture coding
-//! UL (VC-3/DNxHD, JPEG 2000, MPEG-2, H.264) and the first frame's header,
+//! UL (VC-3/DNxHD, JPEG 2000, MPEG-2, H.264, ProRes) or, failing that, the
+//! essence container UL, and the first frame's header,
 //! PCM from the sound descriptor, duration from the material track's
 //! sequence, timecode from its timecode component. Anything else (other
 //! codecs, incomplete headers, several source clips) returns `None` for
@@ -174,6 +175,51 @@ fn first_frame(src: &(impl Source + ?Sized), mut at: u64) -> Option<Vec<u8>> {
     None
 }
 
+/// Picture codecs this reader knows.
+enum Coding {
+    Dnxhd,
+    J2k,
+    Mpeg2,
+    H264,
+    /// ProRes, with the QuickTime fourcc of its profile.
+    ProRes(&'static [u8; 4]),
+}
+
+/// The codec of a picture descriptor, found as FFmpeg finds it: from the
+/// picture essence coding UL when it names a known codec, otherwise from the
+/// essence container UL (GStreamer, for one, writes VC-3 without a coding UL
+/// and JPEG 2000 with a malformed one).
+fn picture_coding(desc: &Set) -> Option<Coding> {
+    let coding = desc.get(0x3201).and_then(|ul| ul.get(..15));
+    if let Some(ul) = coding.filter(|ul| ul[..4] == [0x06, 0x0E, 0x2B, 0x34]) {
+        match ul[8..15] {
+            [4, 1, 2, 2, 0x71, _, _] => return Some(Coding::Dnxhd),
+            [4, 1, 2, 2, 3, 1, _] => return Some(Coding::J2k),
+            // MPEG-2 (XDCAM, IMX) and H.264 (XAVC, AVC-Intra) families.
+            [4, 1, 2, 2, 1, 1..=5, _] => return Some(Coding::Mpeg2),
+            [4, 1, 2, 2, 1, 0x30..=0x3F, _] => return Some(Coding::H264),
+            // RDD 44: the last byte is the profile, which FFmpeg maps to
+            // the QuickTime fourcc its decoder names profiles by.
+            [4, 1, 2, 2, 3, 6, p] => {
+                let fourcc = [b"apco", b"apcs", b"apcn", b"apch", b"ap4h", b"ap4x"];
+                return fourcc
+                    .get(usize::from(p).checked_sub(1)?)
+                    .copied()
+                    .map(Coding::ProRes);
+            }
+            _ => {}
+        }
+    }
+    // Generic container mappings (SMPTE 379): 0D.01.03.01.02.xx.
+    match desc.get(0x3004)?.get(8..15)? {
+        [0x0D, 1, 3, 1, 2, 0x11, _] => Some(Coding::Dnxhd),
+        [0x0D, 1, 3, 1, 2, 0x0C, _] => Some(Coding::J2k),
+        [0x0D, 1, 3, 1, 2, 0x10, 0x60] => Some(Coding::H264),
+        [0x0D, 1, 3, 1, 2, 0x04, 0x60] => Some(Coding::Mpeg2),
+        _ => None,
+    }
+}
+
 fn data_def(ul: &[u8]) -> Option<u8> {
     // 06.0E.2B.34.04.01.01.xx.01.03.02.02.{01 picture, 02 sound}
     (ul.get(8..12)? == [1, 3, 2, 2]).then(|| ul[12])
@@ -245,15 +291,13 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
             if video.is_some() {
                 continue;
             }
-            let coding = desc.get(0x3201)?;
             let frame = first_frame(src, essence)?;
-            let pic = match coding.get(8..14)? {
-                [4, 1, 2, 2, 0x71, _] => video::dnxhd(&frame)?,
-                [4, 1, 2, 2, 3, 1] => video::j2k(&frame)?,
-                // MPEG-2 (XDCAM, IMX) and H.264 (XAVC, AVC-Intra) families.
-                [4, 1, 2, 2, 1, 1..=5] => video::mpeg2(&frame)?,
-                [4, 1, 2, 2, 1, 0x30..=0x3F] => video::h264_annex_b(&frame)?,
-                _ => return None,
+            let pic = match picture_coding(desc)? {
+                Coding::Dnxhd => video::dnxhd(&frame)?,
+                Coding::J2k => video::j2k(&frame)?,
+                Coding::Mpeg2 => video::mpeg2(&frame)?,
+                Coding::H264 => video::h264_annex_b(&frame)?,
+                Coding::ProRes(fourcc) => video::prores(fourcc, &frame)?,
             };
             let us = (i128::from(duration) * 1_000_000 * i128::from(den) + i128::from(num) / 2)
                 / i128::from(num);
