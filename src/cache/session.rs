@@ -95,6 +95,11 @@ impl Session {
         }
     }
 
+    /// True when results will be stored.
+    pub fn is_on(&self) -> bool {
+        self.cache.is_some()
+    }
+
     /// The cached entry of walk index `i`.
     pub fn get(&self, i: usize) -> Option<&Cached> {
         self.cached.get(i).and_then(|c| c.as_deref())
