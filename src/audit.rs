@@ -85,13 +85,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         step += 1;
         let bar = log.phase(step, stages_total, "Hashing", Some(0));
         bar.set_message(format!("{} readers (--io-threads)", cfg.io_threads));
-        let dup = crate::hash::find_duplicates_cached(
-            &files,
-            &cache.cached,
-            cache.is_on(),
-            cfg.io_threads,
-            &bar,
-        );
+        let dup = crate::hash::find_duplicates_cached(&files, &cache, cfg.io_threads, &bar);
         bar.finish_and_clear();
         cache.usage.hashes_computed = dup.fresh;
         cache.usage.hashes_from_cache = dup.from_cache;

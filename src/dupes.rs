@@ -15,13 +15,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<DupesReport, AuditError> {
         crate::cache::Session::start(cfg.cache_dir.as_deref(), &cfg.walk.roots, &files, &[], log);
     let bar = log.phase(2, 2, "Hashing", Some(0));
     bar.set_message(format!("{} readers (--io-threads)", cfg.io_threads));
-    let dup = crate::hash::find_duplicates_cached(
-        &files,
-        &cache.cached,
-        cache.is_on(),
-        cfg.io_threads,
-        &bar,
-    );
+    let dup = crate::hash::find_duplicates_cached(&files, &cache, cfg.io_threads, &bar);
     bar.finish_and_clear();
     cache.save(&files, &dup.computed, &[], log);
     interrupted()?;

@@ -176,6 +176,22 @@ pub enum Window {
     Truncated,
 }
 
+/// A private read-only mapping of `len` bytes of `file` from `off`.
+fn map(file: &File, off: libc::off_t, len: usize) -> Option<*mut libc::c_void> {
+    // SAFETY: a new mapping chosen by the kernel; nothing else is touched.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ,
+            libc::MAP_PRIVATE,
+            file.as_raw_fd(),
+            off,
+        )
+    };
+    (p != libc::MAP_FAILED).then_some(p)
+}
+
 /// Hashes `len` bytes of `file` at `offset` (a multiple of the page size)
 /// into `hasher` from a map, if they are all in the page cache.
 pub fn hash_window(file: &File, offset: u64, len: usize, hasher: &mut blake3::Hasher) -> Window {
@@ -191,20 +207,12 @@ pub fn hash_window(file: &File, offset: u64, len: usize, hasher: &mut blake3::Ha
     if len == 0 || !offset.is_multiple_of(page as u64) {
         return Window::Read;
     }
-    // SAFETY: a fresh private read-only mapping of our own file, unmapped
-    // below; pages the file loses while mapped become zeros (on_sigbus).
+    let Some(p) = map(file, off, len) else {
+        return Window::Read;
+    };
+    // SAFETY: our fresh mapping, unmapped below; pages the file loses while
+    // mapped become zeros (on_sigbus).
     unsafe {
-        let p = libc::mmap(
-            std::ptr::null_mut(),
-            len,
-            libc::PROT_READ,
-            libc::MAP_PRIVATE,
-            file.as_raw_fd(),
-            off,
-        );
-        if p == libc::MAP_FAILED {
-            return Window::Read;
-        }
         let pages = len.div_ceil(page);
         let mut resident = vec![0u8; pages];
         let cached = libc::mincore(p, len, resident.as_mut_ptr()) == 0
@@ -244,17 +252,9 @@ mod tests {
         // hash reaches the rest: the pages past the end raise SIGBUS.
         let page = install().unwrap();
         let len = 1 << 20;
-        // SAFETY: test-only mapping, unmapped below.
+        let p = map(&f, 0, len).unwrap();
+        // SAFETY: the test's own mapping, unmapped below.
         unsafe {
-            let p = libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ,
-                libc::MAP_PRIVATE,
-                f.as_raw_fd(),
-                0,
-            );
-            assert_ne!(p, libc::MAP_FAILED);
             f.set_len(page as u64).unwrap();
             assert!(!guarded_update(p as *const u8, len, &mut h));
             libc::munmap(p, len);

@@ -242,14 +242,22 @@ pub fn find_duplicates(
     io_threads: usize,
     bar: &indicatif::ProgressBar,
 ) -> DupOutcome {
-    find_duplicates_cached(files, &[], false, io_threads, bar)
+    find_duplicates_on(files, &[], false, io_threads, bar)
 }
 
-/// [`find_duplicates`], taking the hashes `cached` already holds (indexed
-/// like `files`; shorter or empty means nothing cached) instead of reading,
-/// and listing the hashes it computed in `computed` when `record` is set
-/// (for a cache to store; 48 bytes a hash, so not kept when nothing will).
+/// [`find_duplicates`] with the persistent cache: hashes it already holds
+/// are taken instead of read, and the ones computed are listed in
+/// `computed` when it will store them (48 bytes a hash, so not otherwise).
 pub fn find_duplicates_cached(
+    files: &[FileEntry],
+    cache: &crate::cache::Session,
+    io_threads: usize,
+    bar: &indicatif::ProgressBar,
+) -> DupOutcome {
+    find_duplicates_on(files, &cache.cached, cache.is_on(), io_threads, bar)
+}
+
+fn find_duplicates_on(
     files: &[FileEntry],
     cached: &[Option<Box<Cached>>],
     record: bool,

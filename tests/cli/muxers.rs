@@ -4,8 +4,7 @@
 //! read natively and equal ffprobe's answer field for field.
 
 use crate::common::*;
-use crate::native::both;
-use std::path::Path;
+use crate::native::native_equals_ffprobe;
 use std::process::Command;
 
 fn installed(tool: &str) -> bool {
@@ -32,14 +31,6 @@ fn video(frames: u32, caps: &str) -> String {
 /// An `audiotestsrc` branch of `buffers` 1,024-sample buffers.
 fn audio(buffers: u32, caps: &str) -> String {
     format!("audiotestsrc num-buffers={buffers} ! audio/x-raw,{caps}")
-}
-
-fn native_equals_ffprobe(path: &Path) {
-    let (native, ff) = both(path);
-    let name = path.file_name().unwrap().to_string_lossy();
-    let native =
-        native.unwrap_or_else(|| panic!("{name}: the native reader declined; ffprobe: {ff:?}"));
-    assert_eq!(native, ff, "{name}");
 }
 
 #[test]

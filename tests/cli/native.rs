@@ -141,7 +141,13 @@ fn same_as_ffprobe(dir: &Path, name: &str, inputs: &[&str], args: &[&str]) {
     all.extend_from_slice(args);
     all.push(p.to_str().unwrap());
     ffmpeg(&all);
-    let (native, ff) = both(&p);
+    native_equals_ffprobe(&p);
+}
+
+/// The native reader answers `path`, and answers exactly what ffprobe does.
+pub fn native_equals_ffprobe(path: &Path) {
+    let (native, ff) = both(path);
+    let name = path.file_name().unwrap().to_string_lossy();
     let native =
         native.unwrap_or_else(|| panic!("{name}: the native reader declined; ffprobe: {ff:?}"));
     assert_eq!(native, ff, "{name}");
