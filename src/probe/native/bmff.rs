@@ -458,8 +458,8 @@ fn timecode<S: Source + ?Sized>(src: &S, t: &Track) -> Option<String> {
         max24: flags & 2 != 0,
         negative: flags & 4 != 0,
     };
-    let fps = i64::try_from((scale + frame_dur / 2) / frame_dur).ok()?;
-    super::timecode(i64::from(value), fps, flags)
+    let fps = u32::try_from((scale + frame_dur / 2) / frame_dur).ok()?;
+    super::timecode(value, fps, flags)
 }
 
 /// Probes a QuickTime/MP4 file.

@@ -105,8 +105,11 @@ struct TcFlags {
 
 /// Frame `frame` at `fps` (rounded) as FFmpeg's `av_timecode_make_string`
 /// writes it; `None` where FFmpeg's `av_timecode_init` refuses the rate.
-fn timecode(frame: i64, fps: i64, f: TcFlags) -> Option<String> {
-    if fps <= 0 || (f.drop && fps % 30 != 0) {
+/// FFmpeg keeps the start frame in an `int`, so callers truncate to `i32`;
+/// the arithmetic below then stays far inside `i64` for any `u32` rate.
+fn timecode(frame: i32, fps: u32, f: TcFlags) -> Option<String> {
+    let (frame, fps) = (i64::from(frame), i64::from(fps));
+    if fps == 0 || (f.drop && fps % 30 != 0) {
         return None;
     }
     let mut n = frame;
@@ -152,5 +155,15 @@ mod tests {
         assert_eq!(timecode(1800, 30, df).as_deref(), Some("00:01:00;02"));
         assert_eq!(timecode(0, 25, df), None);
         assert_eq!(timecode(0, 0, nd), None);
+        // Extremes from hostile headers format without overflow (found by fuzzing).
+        let neg = TcFlags {
+            negative: true,
+            ..nd
+        };
+        assert_eq!(
+            timecode(i32::MIN, 1, neg).as_deref(),
+            Some("-596523:14:08:0")
+        );
+        assert!(timecode(i32::MAX, u32::MAX / 30 * 30, df).is_some());
     }
 }

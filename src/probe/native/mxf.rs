@@ -258,7 +258,13 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
                     drop: t.int(0x1503).unwrap_or(0) == 1,
                     ..Default::default()
                 };
-                tc = super::timecode(t.int(0x1501)?, t.int(0x1502)?, flags);
+                // FFmpeg's MXF reader keeps the start in an `int` (truncating
+                // the 64-bit field) and the rounded base is a UInt16.
+                let start = t.int(0x1501).map(|v| v as i32);
+                let fps = t.int(0x1502).and_then(|v| u16::try_from(v).ok());
+                tc = start
+                    .zip(fps)
+                    .and_then(|(s, r)| super::timecode(s, r.into(), flags));
             }
             continue;
         }
