@@ -239,6 +239,13 @@ fn num_field(v: &Value, key: &str) -> Option<f64> {
     .filter(|x: &f64| x.is_finite() && *x >= 0.0)
 }
 
+/// Camera raw that ffprobe leaves unnamed, named from its fourcc as the
+/// native reader names it, so the report is the same from either reader.
+fn raw_codec(stream: &Value) -> Option<String> {
+    let tag = stream.get("codec_tag_string")?.as_str()?;
+    super::native::raw::codec(tag.as_bytes()).map(Into::into)
+}
+
 /// Maps ffprobe's `-show_format -show_streams` JSON to [`ProbeInfo`].
 pub fn from_json(v: &Value) -> ProbeInfo {
     let empty = Vec::new();
@@ -255,7 +262,9 @@ pub fn from_json(v: &Value) -> ProbeInfo {
         .filter(|s| s.get("codec_type").and_then(Value::as_str) == Some("video"))
         .find(|s| !is_cover(s))
         .map(|s| VideoInfo {
-            codec: str_field(s, "codec_name").unwrap_or_else(|| "unknown".into()),
+            codec: str_field(s, "codec_name")
+                .or_else(|| raw_codec(s))
+                .unwrap_or_else(|| "unknown".into()),
             profile: str_field(s, "profile"),
             width: num_field(s, "width").unwrap_or(0.0) as u32,
             height: num_field(s, "height").unwrap_or(0.0) as u32,

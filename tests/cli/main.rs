@@ -1,6 +1,7 @@
 //! Integration tests: one binary, topic modules (as ripgrep's tests/tests.rs).
 
 mod cache;
+mod camera_raw;
 mod check;
 mod common;
 mod consolidate;

@@ -104,6 +104,16 @@ sources = ["festival rules 2026"]
 
 const FFPROBE: &str = r#"{"streams":[{"index":0,"codec_name":"prores","codec_type":"video","profile":"HQ","width":1920,"height":1080,"pix_fmt":"yuv422p10le","r_frame_rate":"24000/1001","avg_frame_rate":"24000/1001","bit_rate":"176000000","disposition":{"attached_pic":0},"tags":{"timecode":"01:00:00:00"}},{"index":1,"codec_name":"pcm_s24le","codec_type":"audio","channels":2,"sample_rate":"48000","channel_layout":"stereo"}],"format":{"format_name":"mov,mp4,m4a,3gp,3g2,mj2","duration":"5520.000000","bit_rate":"180000000","tags":{"timecode":"01:00:00:00"}}}"#;
 
+/// An ARRIRAW header as `src/probe/native/raw.rs` documents it.
+fn ari_seed() -> Vec<u8> {
+    let mut h = vec![0u8; 64];
+    h[..8].copy_from_slice(b"ARRI\x12\x34\x56\x78");
+    h[8..12].copy_from_slice(&4096u32.to_le_bytes());
+    h[20..24].copy_from_slice(&2880u32.to_le_bytes());
+    h[24..28].copy_from_slice(&1620u32.to_le_bytes());
+    h
+}
+
 fn targets() -> Vec<Target> {
     let xml = |name: &str| fixture_seeds(|p| p.ends_with(name), 1 << 20);
     vec![
@@ -151,6 +161,17 @@ fn targets() -> Vec<Target> {
                 let _ = footprint::probe::native::mxf::parse(b);
             },
             seeds: dir_seeds("fuzz/seeds/mxf"),
+        },
+        Target {
+            name: "camera_raw",
+            run: |b| {
+                use footprint::probe::native::raw;
+                let _ = raw::ari(b, b.len() as u64);
+                let _ = raw::ari(b, u64::MAX);
+                let _ = raw::red2(b, b.len() as u64);
+                let _ = raw::codec(b);
+            },
+            seeds: vec![ari_seed(), b"\0\0\x02\0RED2\0\0\0\0\0\0\0\0".to_vec()],
         },
         Target {
             name: "sniff",

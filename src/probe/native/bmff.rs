@@ -10,7 +10,7 @@
 //! and ffprobe answers.
 
 use super::Source;
-use super::bytes::{be32, be64, gcd, u8_at};
+use super::bytes::{be16, be32, be64, gcd, u8_at};
 use super::video::{self, Picture};
 use crate::probe::{AudioInfo, ProbeInfo, VideoInfo};
 
@@ -402,7 +402,14 @@ fn picture<S: Source + ?Sized>(src: &S, t: &Track) -> Option<Picture> {
         b"hvc1" | b"hev1" => super::hevc::hvcc(child(t.entry.get(78..)?, b"hvcC")?),
         f if video::prores_profile(f).is_some() => video::prores(f, &frame()?),
         b"AVdn" | b"AVdh" => video::dnxhd(&frame()?),
-        _ => None,
+        // Camera raw: the size the sample entry states, as ffprobe reports it.
+        f => Some(Picture {
+            codec: super::raw::codec(f)?,
+            profile: None,
+            width: be16(t.entry, 24)?.into(),
+            height: be16(t.entry, 26)?.into(),
+            pix_fmt: None,
+        }),
     }
 }
 
@@ -439,7 +446,7 @@ fn video_info<S: Source + ?Sized>(src: &S, t: &Track) -> Option<VideoInfo> {
         width: pic.width,
         height: pic.height,
         fps,
-        pix_fmt: Some(pic.pix_fmt.into()),
+        pix_fmt: pic.pix_fmt.map(Into::into),
         bit_rate,
     })
 }

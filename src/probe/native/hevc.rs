@@ -280,6 +280,6 @@ pub fn sps(b: &[u8]) -> Option<Picture> {
         profile: Some(profile.into()),
         width: u32::try_from(width).ok()?,
         height: u32::try_from(height).ok()?,
-        pix_fmt,
+        pix_fmt: Some(pix_fmt),
     })
 }

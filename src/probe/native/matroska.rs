@@ -162,7 +162,7 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
                         width: pic.width,
                         height: pic.height,
                         fps: Some(fps),
-                        pix_fmt: Some(pic.pix_fmt.into()),
+                        pix_fmt: pic.pix_fmt.map(Into::into),
                         bit_rate: None,
                     });
                 }

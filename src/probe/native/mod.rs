@@ -4,7 +4,8 @@
 //! Implemented: WAV/BWF/RF64/BW64 PCM; QuickTime/MP4 (fragmented too) with
 //! ProRes, DNxHD/HR, H.264, HEVC, PCM and AAC-LC, and the `tmcd` timecode;
 //! MXF OP1a/OP-Atom with DNxHD/HR, ProRes, JPEG 2000, MPEG-2, H.264 and PCM,
-//! and the material package timecode; Matroska/WebM; DPX, EXR, TIFF frames.
+//! and the material package timecode; Matroska/WebM; DPX, EXR, TIFF frames;
+//! camera raw (ARRIRAW, R3D, BRAW, Cinema RAW Light, ProRes RAW) named and sized.
 //! docs/PROBE.md lists what each reader declines.
 
 pub mod bmff;
@@ -12,6 +13,7 @@ mod bytes;
 mod hevc;
 pub mod matroska;
 pub mod mxf;
+pub mod raw;
 mod sound;
 pub mod tiff;
 mod video;
@@ -41,6 +43,12 @@ pub fn probe(path: &Path, size: u64) -> Option<ProbeInfo> {
     ) {
         // DPX and EXR frames: the whole header sits in the first bytes.
         return super::header::probe_info(&src.read(0, HEAD.min(size))?, size);
+    }
+    if raw::is_ari(&magic) {
+        return raw::ari(&src.read(0, 28.min(size))?, size);
+    }
+    if raw::is_red2(&magic) {
+        return raw::red2(&magic, size);
     }
     if tiff::looks_like(&magic) {
         return tiff::parse(&src);

@@ -314,7 +314,7 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
                 width: pic.width,
                 height: pic.height,
                 fps: Some(num as f64 / den as f64),
-                pix_fmt: Some(pic.pix_fmt.into()),
+                pix_fmt: pic.pix_fmt.map(Into::into),
                 bit_rate: None,
             });
         } else {

@@ -12,7 +12,7 @@ pub struct Picture {
     pub profile: Option<String>,
     pub width: u32,
     pub height: u32,
-    pub pix_fmt: &'static str,
+    pub pix_fmt: Option<&'static str>,
 }
 
 /// ProRes profile names as FFmpeg gives them, by sample-entry fourcc.
@@ -50,7 +50,7 @@ pub fn prores(fourcc: &[u8], frame: &[u8]) -> Option<Picture> {
         profile: Some(profile.into()),
         width,
         height,
-        pix_fmt,
+        pix_fmt: Some(pix_fmt),
     })
 }
 
@@ -93,7 +93,7 @@ pub fn dnxhd(frame: &[u8]) -> Option<Picture> {
         profile: Some(profile.into()),
         width,
         height,
-        pix_fmt,
+        pix_fmt: Some(pix_fmt),
     })
 }
 
@@ -254,7 +254,7 @@ pub fn h264_sps(sps: &[u8]) -> Option<Picture> {
         profile: Some(profile.into()),
         width: u32::try_from(width).ok()?,
         height: u32::try_from(height).ok()?,
-        pix_fmt,
+        pix_fmt: Some(pix_fmt),
     })
 }
 
@@ -328,7 +328,7 @@ pub fn mpeg2(frame: &[u8]) -> Option<Picture> {
         profile: Some(profile.into()),
         width,
         height,
-        pix_fmt,
+        pix_fmt: Some(pix_fmt),
     })
 }
 
@@ -398,7 +398,7 @@ pub fn j2k(frame: &[u8]) -> Option<Picture> {
         profile: Some(j2k_profile(rsiz)),
         width,
         height,
-        pix_fmt,
+        pix_fmt: Some(pix_fmt),
     })
 }
 
