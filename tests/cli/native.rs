@@ -238,6 +238,19 @@ fn quicktime_and_mp4_variants_match_ffprobe_field_for_field() {
         ffmpeg(&args);
         assert_eq!(both(&p).0, None, "{name}");
     }
+    // Stream copies cut off a keyframe carry an edit list, and their `mdhd`
+    // outlasts their samples: FFmpeg's stream bit rate is over the samples
+    // (found comparing the two readers on trimmed copies).
+    for (src, cut, at, to) in [
+        ("h264_aac.mp4", "cut_h264.mov", "0.3", "0.5"),
+        ("prores_lt_tc.mov", "cut_prores.mov", "0.1", "0.3"),
+        ("h264_faststart.mp4", "cut_faststart.mp4", "0.45", "0.4"),
+    ] {
+        let (src, p) = (dir.path().join(src), dir.path().join(cut));
+        let (src, out) = (src.to_str().unwrap(), p.to_str().unwrap());
+        ffmpeg(&["-ss", at, "-i", src, "-t", to, "-c", "copy", out]);
+        native_equals_ffprobe(&p);
+    }
     // The bundled camera clip, with its tmcd track.
     let (native, ff) = both(&fixtures().join("media/camera/A001C001_prores_hq.mov"));
     assert_eq!(native.expect("fixture"), ff);

@@ -330,7 +330,14 @@ fn track(trak: &[u8]) -> Option<Track<'_>> {
         rounded_rate: false,
         handler,
         timescale,
-        duration,
+        // As FFmpeg's mov_read_stts: the summed sample durations cap the
+        // media duration (a trimmed export states a longer `mdhd`), and the
+        // stream bit rate is computed over that.
+        duration: if frames_duration > 0 {
+            duration.min(frames_duration)
+        } else {
+            duration
+        },
         fourcc,
         entry,
         frames,
