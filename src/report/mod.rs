@@ -477,6 +477,14 @@ pub fn codec_groups(r: &Report) -> Vec<CodecGroup> {
             ),
             (None, Some(a)) => (format!("{} (audio)", a.codec), "-".into()),
             (None, None) if m.probe.error.is_some() => ("unreadable".into(), "-".into()),
+            // Identified, streams unread (current R3D: its header is not public).
+            (None, None) if m.container.is_some() && m.probe.source != "none" => (
+                format!(
+                    "{} (streams not read)",
+                    m.container.as_deref().unwrap_or("")
+                ),
+                "-".into(),
+            ),
             (None, None) => (format!("not probed ({})", m.kind.name()), "-".into()),
         };
         let g = groups.entry((codec, res)).or_default();

@@ -327,7 +327,9 @@ fn write_stages(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut notes = Vec::new();
     match st.probe {
         StageStatus::Skipped => notes.push("media probing skipped (--no-probe)"),
-        StageStatus::Unavailable => notes.push("media not probed: ffprobe is not available"),
+        StageStatus::Unavailable => {
+            notes.push("ffprobe is not available: only formats footprint reads itself were probed")
+        }
         _ => {}
     }
     if st.hash == StageStatus::Skipped {

@@ -131,6 +131,32 @@ fn arriraw_and_r3d_are_identified_without_ffprobe_and_never_errors() {
     assert_eq!(red["segments"], 2);
     assert_eq!(red["bytes"], 512 * 2 + 5000 + 3000);
     assert_eq!(red["probe"]["source"], "native");
+    // The table says what each is, not "not probed".
+    let out = footprint()
+        .args([
+            "audit",
+            "--no-cache",
+            "--no-hash",
+            "--ffprobe",
+            "/nonexistent/ffprobe",
+        ])
+        .arg(root)
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    let row = |codec: &str| {
+        table
+            .lines()
+            .find(|l| l.trim_start().starts_with(codec))
+            .map(str::to_owned)
+    };
+    assert!(
+        row("arriraw").is_some_and(|l| l.contains("2880x1620")),
+        "{table}"
+    );
+    assert!(row("r3d (streams not read)").is_some(), "{table}");
+    assert!(!table.contains("not probed ("), "{table}");
+    assert!(table.contains("only formats footprint reads itself were probed"));
     // ffprobe present or not, the report is the same (ffprobe is not asked).
     if has("ffprobe") {
         let with = run(&[]);
