@@ -3,7 +3,7 @@
 # reach every box a native reader parses. Run from this folder.
 set -eu
 FF="ffmpeg -hide_banner -loglevel error -y"
-mkdir -p bmff mxf tiff matroska
+mkdir -p bmff mxf tiff matroska aiff
 V="-f lavfi -i testsrc2=size=64x36:rate=24000/1001 -t 0.0834"
 A="-f lavfi -i sine=sample_rate=48000 -t 0.0834"
 $FF $V $A -c:v prores_ks -profile:v 4 -pix_fmt yuva444p10le -c:a pcm_s24le -timecode 01:00:00:00 bmff/prores_tc.mov
@@ -21,3 +21,5 @@ $FF -f lavfi -i testsrc2=size=64x36:rate=25 -t 0.08 -c:v mpeg2video -pix_fmt yuv
 $FF -f lavfi -i testsrc2=size=64x36:rate=25 -t 0.08 -c:v libx264 -pix_fmt yuv420p mxf/avc.mxf
 $FF -f lavfi -i testsrc2=size=64x36:rate=24000/1001 $A -t 0.5 -c:v libx264 -g 4 -c:a aac -ac 2 -movflags frag_keyframe bmff/h264_aac_fragmented.mp4
 $FF -f lavfi -i testsrc2=size=64x36:rate=25 -t 0.08 -c:v prores -profile:v 3 mxf/prores_hq.mxf
+$FF -f lavfi -i sine=sample_rate=48000 -t 0.01 -c:a pcm_s24be -ac 2 -write_id3v2 1 aiff/s24_id3.aiff
+$FF -f lavfi -i sine=sample_rate=48000 -t 0.01 -c:a pcm_f32be -af aformat=channel_layouts=quad aiff/f32_chan.aifc

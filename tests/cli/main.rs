@@ -1,5 +1,6 @@
 //! Integration tests: one binary, topic modules (as ripgrep's tests/tests.rs).
 
+mod aiff;
 mod cache;
 mod camera_raw;
 mod check;

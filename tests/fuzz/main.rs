@@ -142,6 +142,13 @@ fn targets() -> Vec<Target> {
             seeds: dir_seeds("fuzz/seeds/bmff"),
         },
         Target {
+            name: "aiff",
+            run: |b| {
+                let _ = footprint::probe::native::aiff::parse(b);
+            },
+            seeds: dir_seeds("fuzz/seeds/aiff"),
+        },
+        Target {
             name: "matroska",
             run: |b| {
                 let _ = footprint::probe::native::matroska::parse(b);

@@ -1,13 +1,14 @@
 //! Native, in-process header readers (issue 5): formats read here need no
 //! ffprobe and cost a few small reads instead of a process. Each reader
 //! returns `None` when it is not sure, and ffprobe answers.
-//! Implemented: WAV/BWF/RF64/BW64 PCM; QuickTime/MP4 (fragmented too) with
+//! Implemented: WAV/BWF/RF64/BW64 PCM; AIFF/AIFF-C PCM; QuickTime/MP4 (fragmented too) with
 //! ProRes, DNxHD/HR, H.264, HEVC, PCM and AAC-LC, and the `tmcd` timecode;
 //! MXF OP1a/OP-Atom with DNxHD/HR, ProRes, JPEG 2000, MPEG-2, H.264 and PCM,
 //! and the material package timecode; Matroska/WebM; DPX, EXR, TIFF frames;
 //! camera raw (ARRIRAW, R3D, BRAW, Cinema RAW Light, ProRes RAW) named and sized.
 //! docs/PROBE.md lists what each reader declines.
 
+pub mod aiff;
 pub mod bmff;
 mod bytes;
 mod hevc;
@@ -36,6 +37,9 @@ pub fn probe(path: &Path, size: u64) -> Option<ProbeInfo> {
     if matches!(magic.get(..4), Some(b"RIFF" | b"RF64" | b"BW64")) {
         // WAV chunks before `data` live in the first bytes: read them once.
         return wav::parse(&src.read(0, HEAD.min(size))?, size);
+    }
+    if aiff::looks_like(&magic) {
+        return aiff::parse(&src);
     }
     if matches!(
         magic.get(..4),

@@ -104,8 +104,9 @@ pub fn parse(fourcc: &[u8], entry: &[u8]) -> Option<AudioInfo> {
     }
 }
 
-/// FFmpeg's name for a `chan` box (CoreAudio channel layout).
-fn chan_layout(chan: &[u8], channels: u32) -> Option<&'static str> {
+/// FFmpeg's name for a `chan` box (CoreAudio channel layout; version and
+/// flags first, as in QuickTime).
+pub fn chan_layout(chan: &[u8], channels: u32) -> Option<&'static str> {
     let tag = be32(chan, 4)?;
     let name = match tag {
         0x0064_0001 => "mono",
