@@ -51,6 +51,15 @@ fn wav_variants_match_ffprobe_field_for_field() {
         let native = native.unwrap_or_else(|| panic!("{name}: the native reader declined"));
         assert_eq!(native, ff, "{name}");
     }
+    // A writer that states a block align inconsistent with its channels and
+    // bits (as in SciPy's test data): FFmpeg counts samples from the bits.
+    let p = dir.path().join("s24_stereo.wav");
+    let mut b = std::fs::read(&p).unwrap();
+    assert_eq!(u16::from_le_bytes([b[32], b[33]]), 6);
+    b[32] = 4;
+    let odd = dir.path().join("inconsistent_align.wav");
+    std::fs::write(&odd, b).unwrap();
+    native_equals_ffprobe(&odd);
     // The bundled fixture too.
     let (native, ff) = both(&fixtures().join("media/audio/tone_48k_24bit.wav"));
     assert_eq!(native.expect("fixture"), ff);

@@ -112,11 +112,14 @@ pub fn parse(head: &[u8], file_size: u64) -> Option<ProbeInfo> {
                     Some(m) => Some(layout(m, channels)?.to_string()),
                     None => None,
                 };
-                let samples = data / u64::from(align);
+                // As FFmpeg's wav demuxer: samples from the codec's bits per
+                // sample, not from the header's block align (some writers
+                // state an inconsistent one).
+                let codec = codec(tag, bits)?;
+                let samples = u128::from(data) * 8 / (u128::from(channels) * u128::from(bits));
                 // FFmpeg: duration in microseconds rounded to nearest, then the
                 // bit rate of the whole file over it, truncated.
-                let us = ((u128::from(samples) * 1_000_000 + u128::from(rate) / 2)
-                    / u128::from(rate)) as u64;
+                let us = ((samples * 1_000_000 + u128::from(rate) / 2) / u128::from(rate)) as u64;
                 if us == 0 {
                     return None;
                 }
@@ -127,7 +130,7 @@ pub fn parse(head: &[u8], file_size: u64) -> Option<ProbeInfo> {
                     bit_rate: Some(bit_rate),
                     video: None,
                     audio: vec![AudioInfo {
-                        codec: codec(tag, bits)?.into(),
+                        codec: codec.into(),
                         channels: u32::from(channels),
                         sample_rate: rate,
                         channel_layout,
