@@ -163,8 +163,8 @@ pub struct ProbeArgs {
     #[arg(long, default_value_t = 30.0, value_name = "SECS")]
     pub probe_timeout: f64,
 
-    /// Which readers probe media: `auto` reads WAV, QuickTime/MP4, MXF,
-    /// Matroska, DPX, EXR and TIFF headers natively and runs ffprobe for the
+    /// Which readers probe media: `auto` reads WAV, AIFF, QuickTime/MP4, MXF,
+    /// Matroska, DPX, EXR, TIFF and camera-raw headers natively and runs ffprobe for the
     /// rest; `native` never runs ffprobe; `ffprobe` runs it on every file
     /// (to cross-check).
     #[arg(long, value_enum, default_value_t, value_name = "READERS")]
