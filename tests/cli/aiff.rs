@@ -3,7 +3,16 @@
 
 use crate::common::*;
 use crate::native::{both, native_equals_ffprobe};
+use std::path::Path;
 use std::process::Command;
+
+/// A 48 kHz sine through FFmpeg's aiff muxer with `args`, written to `out`.
+fn tone(out: &Path, args: &[&str]) {
+    let mut all = vec!["-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["-f", "aiff", out.to_str().unwrap()]);
+    ffmpeg(&all);
+}
 
 #[test]
 fn aiff_variants_from_ffmpeg_and_sox_match_ffprobe() {
@@ -25,28 +34,23 @@ fn aiff_variants_from_ffmpeg_and_sox_match_ffprobe() {
     ];
     for (name, args) in variants {
         let p = dir.path().join(name);
-        let mut all = vec!["-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000"];
-        all.extend_from_slice(args);
-        all.extend_from_slice(&["-f", "aiff", p.to_str().unwrap()]);
-        ffmpeg(&all);
+        tone(&p, args);
         native_equals_ffprobe(&p);
     }
     // FFmpeg writes 5.1 as a CoreAudio layout tag, which FFmpeg reads back
     // as 5.1(side): layout tags beyond mono and stereo are left to ffprobe.
     let six = dir.path().join("s24_51.aiff");
-    ffmpeg(&[
-        "-f",
-        "lavfi",
-        "-i",
-        "sine=sample_rate=48000",
-        "-af",
-        "aformat=channel_layouts=5.1",
-        "-t",
-        "0.2",
-        "-c:a",
-        "pcm_s24be",
-        six.to_str().unwrap(),
-    ]);
+    tone(
+        &six,
+        &[
+            "-af",
+            "aformat=channel_layouts=5.1",
+            "-t",
+            "0.2",
+            "-c:a",
+            "pcm_s24be",
+        ],
+    );
     assert_eq!(both(&six).0, None);
     // Apple's writers add a CHAN chunk: a stereo tag, and a 5.1 bitmap,
     // inserted before the sound data of FFmpeg files (FORM size adjusted).
@@ -56,21 +60,7 @@ fn aiff_variants_from_ffmpeg_and_sox_match_ffprobe() {
     ] {
         let p = dir.path().join(name);
         let fmt = format!("aformat=channel_layouts={layout}");
-        ffmpeg(&[
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=sample_rate=48000",
-            "-af",
-            &fmt,
-            "-t",
-            "0.2",
-            "-c:a",
-            "pcm_s24be",
-            "-f",
-            "aiff",
-            p.to_str().unwrap(),
-        ]);
+        tone(&p, &["-af", &fmt, "-t", "0.2", "-c:a", "pcm_s24be"]);
         let mut b = std::fs::read(&p).unwrap();
         let ssnd = b.windows(4).position(|w| w == b"SSND").unwrap();
         let mut chan = b"CHAN".to_vec();
@@ -91,19 +81,7 @@ fn aiff_variants_from_ffmpeg_and_sox_match_ffprobe() {
     }
     // A compressed AIFF-C (A-law) is left to ffprobe.
     let alaw = dir.path().join("alaw.aifc");
-    ffmpeg(&[
-        "-f",
-        "lavfi",
-        "-i",
-        "sine=sample_rate=8000",
-        "-t",
-        "0.3",
-        "-c:a",
-        "pcm_alaw",
-        "-f",
-        "aiff",
-        alaw.to_str().unwrap(),
-    ]);
+    tone(&alaw, &["-ar", "8000", "-t", "0.3", "-c:a", "pcm_alaw"]);
     assert_eq!(both(&alaw).0, None);
     if !has("sox") {
         eprintln!("sox not installed: SoX-written AIFF not checked");
@@ -141,19 +119,7 @@ fn the_aiff_reader_survives_truncation_and_flipped_bytes() {
     }
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("t.aiff");
-    ffmpeg(&[
-        "-f",
-        "lavfi",
-        "-i",
-        "sine=sample_rate=48000",
-        "-t",
-        "0.1",
-        "-c:a",
-        "pcm_s24be",
-        "-write_id3v2",
-        "1",
-        p.to_str().unwrap(),
-    ]);
+    tone(&p, &["-t", "0.1", "-c:a", "pcm_s24be", "-write_id3v2", "1"]);
     let bytes = std::fs::read(&p).unwrap();
     let whole = footprint::probe::native::aiff::parse(&bytes[..]).expect("read whole");
     assert_eq!(whole.audio[0].codec, "pcm_s24be");

@@ -117,23 +117,13 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
         Some(chan) => Some(super::sound::chan_layout(&chan, channels.into())?.to_string()),
         None => None,
     };
-    let us = ((u128::from(frames) * 1_000_000 + u128::from(rate) / 2) / u128::from(rate)) as u64;
-    if us == 0 {
-        return None;
-    }
-    Some(ProbeInfo {
-        container: Some("aiff".into()),
-        duration_s: Some(us as f64 / 1e6),
-        bit_rate: Some((file_size as f64 * 8.0 * 1e6 / us as f64) as u64),
-        video: None,
-        audio: vec![AudioInfo {
-            codec: codec.into(),
-            channels: u32::from(channels),
-            sample_rate: rate,
-            channel_layout,
-        }],
-        timecode: None,
-    })
+    let audio = AudioInfo {
+        codec: codec.into(),
+        channels: u32::from(channels),
+        sample_rate: rate,
+        channel_layout,
+    };
+    super::sound::audio_only("aiff", frames.into(), file_size, audio)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use super::bmff::children;
 use super::bytes::{be16, be32, be64, u8_at};
 use super::wav::layout_name;
-use crate::probe::AudioInfo;
+use crate::probe::{AudioInfo, ProbeInfo};
 
 /// A sound sample entry: `entry` is the box body after its 8-byte header.
 pub fn parse(fourcc: &[u8], entry: &[u8]) -> Option<AudioInfo> {
@@ -196,5 +196,32 @@ pub fn aac_config(asc: &[u8]) -> Option<AudioInfo> {
         channels,
         sample_rate: rate,
         channel_layout: Some(layout.into()),
+    })
+}
+
+/// An audio-only file's report, as FFmpeg computes it for WAV and AIFF:
+/// `samples` at `rate` give the duration in microseconds rounded to nearest,
+/// and the format bit rate is the whole file over it, truncated.
+pub fn audio_only(
+    container: &str,
+    samples: u128,
+    file_size: u64,
+    audio: AudioInfo,
+) -> Option<ProbeInfo> {
+    let rate = u128::from(audio.sample_rate);
+    if rate == 0 {
+        return None;
+    }
+    let us = u64::try_from((samples * 1_000_000 + rate / 2) / rate).ok()?;
+    if us == 0 {
+        return None;
+    }
+    Some(ProbeInfo {
+        container: Some(container.into()),
+        duration_s: Some(us as f64 / 1e6),
+        bit_rate: Some((file_size as f64 * 8.0 * 1e6 / us as f64) as u64),
+        video: None,
+        audio: vec![audio],
+        timecode: None,
     })
 }

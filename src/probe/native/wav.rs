@@ -117,26 +117,13 @@ pub fn parse(head: &[u8], file_size: u64) -> Option<ProbeInfo> {
                 // state an inconsistent one).
                 let codec = codec(tag, bits)?;
                 let samples = u128::from(data) * 8 / (u128::from(channels) * u128::from(bits));
-                // FFmpeg: duration in microseconds rounded to nearest, then the
-                // bit rate of the whole file over it, truncated.
-                let us = ((samples * 1_000_000 + u128::from(rate) / 2) / u128::from(rate)) as u64;
-                if us == 0 {
-                    return None;
-                }
-                let bit_rate = (file_size as f64 * 8.0 * 1e6 / us as f64) as u64;
-                return Some(ProbeInfo {
-                    container: Some("wav".into()),
-                    duration_s: Some(us as f64 / 1e6),
-                    bit_rate: Some(bit_rate),
-                    video: None,
-                    audio: vec![AudioInfo {
-                        codec: codec.into(),
-                        channels: u32::from(channels),
-                        sample_rate: rate,
-                        channel_layout,
-                    }],
-                    timecode: None,
-                });
+                let audio = AudioInfo {
+                    codec: codec.into(),
+                    channels: u32::from(channels),
+                    sample_rate: rate,
+                    channel_layout,
+                };
+                return super::sound::audio_only("wav", samples, file_size, audio);
             }
             _ => {}
         }
