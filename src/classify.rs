@@ -181,7 +181,7 @@ pub fn sniff(b: &[u8]) -> Option<Signature> {
     if at(0, &[0x80, 0x2A, 0x5F, 0xD7]) || at(0, &[0xD7, 0x5F, 0x2A, 0x80]) {
         return Some(Signature::Cineon);
     }
-    if at(0, b"ARRI") && at(4, &[0x12, 0x34, 0x56, 0x78]) {
+    if crate::probe::native::raw::is_ari(b) {
         return Some(Signature::Ari);
     }
     if at(0, b"II*\0")

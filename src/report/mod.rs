@@ -478,14 +478,12 @@ pub fn codec_groups(r: &Report) -> Vec<CodecGroup> {
             (None, Some(a)) => (format!("{} (audio)", a.codec), "-".into()),
             (None, None) if m.probe.error.is_some() => ("unreadable".into(), "-".into()),
             // Identified, streams unread (current R3D: its header is not public).
-            (None, None) if m.container.is_some() && m.probe.source != "none" => (
-                format!(
-                    "{} (streams not read)",
-                    m.container.as_deref().unwrap_or("")
-                ),
-                "-".into(),
-            ),
-            (None, None) => (format!("not probed ({})", m.kind.name()), "-".into()),
+            (None, None) => match m.container.as_deref() {
+                Some(c) if m.probe.source != "none" => {
+                    (format!("{c} (streams not read)"), "-".into())
+                }
+                _ => (format!("not probed ({})", m.kind.name()), "-".into()),
+            },
         };
         let g = groups.entry((codec, res)).or_default();
         g.0 += 1;

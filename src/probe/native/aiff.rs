@@ -94,13 +94,8 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
             }
             b"COMM" => return None,
             b"SSND" => sound_end = Some(body + u64::from(size)),
-            // A CoreAudio layout, as QuickTime's `chan` box holds it after
-            // its version and flags.
-            b"CHAN" if size <= 1024 => {
-                let mut chan = vec![0u8; 4];
-                chan.extend(src.read(body, u64::from(size))?);
-                layout = Some(chan);
-            }
+            // A CoreAudio layout, as in QuickTime's `chan` box.
+            b"CHAN" if size <= 1024 => layout = Some(src.read(body, u64::from(size))?),
             b"CHAN" => return None,
             _ => {}
         }

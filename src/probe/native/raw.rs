@@ -13,6 +13,7 @@
 //!   `codec_name` empty, so both readers name the codec from the sample
 //!   entry's fourcc with [`codec`].
 
+use super::bytes::{be32, le32};
 use crate::probe::{ProbeInfo, VideoInfo};
 
 /// Codec names for camera-raw fourccs that FFmpeg 5.1 leaves unnamed.
@@ -39,8 +40,7 @@ pub fn is_ari(magic: &[u8]) -> bool {
 
 /// An ARRIRAW frame's picture size, from its first bytes.
 pub fn ari(head: &[u8], size: u64) -> Option<ProbeInfo> {
-    let le32 = |at: usize| Some(u32::from_le_bytes(head.get(at..at + 4)?.try_into().ok()?));
-    let (data_at, width, height) = (le32(8)?, le32(20)?, le32(24)?);
+    let (data_at, width, height) = (le32(head, 8)?, le32(head, 20)?, le32(head, 24)?);
     let sane = |side: u32| (1..=MAX_SIDE).contains(&side);
     if !is_ari(head) || !sane(width) || !sane(height) || u64::from(data_at) >= size {
         return None;
@@ -65,7 +65,7 @@ pub fn is_red2(magic: &[u8]) -> bool {
 /// A `RED2` R3D: the container, told by its first atom (a big-endian size
 /// that must fit in the file, then the tag).
 pub fn red2(magic: &[u8], size: u64) -> Option<ProbeInfo> {
-    let atom = u64::from(u32::from_be_bytes(magic.get(..4)?.try_into().ok()?));
+    let atom = u64::from(be32(magic, 0)?);
     if !is_red2(magic) || atom < 8 || atom > size {
         return None;
     }

@@ -47,7 +47,8 @@ pub fn parse(fourcc: &[u8], entry: &[u8]) -> Option<AudioInfo> {
         let Some(chan) = find(b"chan") else {
             return Some(None); // no layout stated: FFmpeg reports none
         };
-        Some(Some(chan_layout(chan, channels)?.to_string()))
+        // The layout follows the box's version and flags.
+        Some(Some(chan_layout(chan.get(4..)?, channels)?.to_string()))
     };
     let pcm = |codec: &str| -> Option<AudioInfo> {
         (channels > 0 && rate > 0).then_some(())?;
@@ -104,21 +105,21 @@ pub fn parse(fourcc: &[u8], entry: &[u8]) -> Option<AudioInfo> {
     }
 }
 
-/// FFmpeg's name for a `chan` box (CoreAudio channel layout; version and
-/// flags first, as in QuickTime).
-pub fn chan_layout(chan: &[u8], channels: u32) -> Option<&'static str> {
-    let tag = be32(chan, 4)?;
+/// FFmpeg's name for a CoreAudio channel layout (the body of QuickTime's
+/// `chan` box after its version and flags, or of AIFF's `CHAN` chunk).
+pub fn chan_layout(layout: &[u8], channels: u32) -> Option<&'static str> {
+    let tag = be32(layout, 0)?;
     let name = match tag {
         0x0064_0001 => "mono",
         0x0065_0002 => "stereo",
         // UseChannelBitmap: CoreAudio's bitmap has WAVE's speaker bits.
-        0x0001_0000 => layout_name(be32(chan, 8)?)?,
+        0x0001_0000 => layout_name(be32(layout, 4)?)?,
         _ => return None,
     };
     let count = match name {
         "mono" => 1,
         "stereo" => 2,
-        _ => be32(chan, 8)?.count_ones(),
+        _ => be32(layout, 4)?.count_ones(),
     };
     (count == channels).then_some(name)
 }
