@@ -14,12 +14,18 @@ use crate::config::WalkConfig;
 use crate::error::{ErrorKind, FileError};
 use crate::progress::Progress;
 use crate::units::FileId;
+use dir::{Dir, EntryType};
 use indicatif::ProgressBar;
+use order::{Listing, Listings};
 use rayon::prelude::*;
 use std::fs::{self, Metadata};
-use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+
+mod dir;
+mod order;
 
 /// A regular file seen by the walk.
 #[derive(Clone, Debug)]
@@ -88,43 +94,24 @@ impl Stat {
     }
 }
 
-/// `fstatat(dir, name, AT_SYMLINK_NOFOLLOW)`: relative to an open folder, so the
-/// kernel does not resolve the whole path again for every file (std's
-/// `DirEntry::metadata` does; that lookup was 11% of a warm walk under perf).
-fn lstat_at(dir: &fs::File, name: &std::ffi::OsStr) -> std::io::Result<Stat> {
-    use std::os::fd::AsRawFd;
-    use std::os::unix::ffi::OsStrExt;
-    let c = std::ffi::CString::new(name.as_bytes()).map_err(std::io::Error::other)?;
-    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
-    // SAFETY: valid fd, NUL-terminated name; the kernel fills `st` on success.
-    let rc = unsafe {
-        libc::fstatat(
-            dir.as_raw_fd(),
-            c.as_ptr(),
-            st.as_mut_ptr(),
-            libc::AT_SYMLINK_NOFOLLOW,
-        )
-    };
-    if rc != 0 {
-        return Err(std::io::Error::last_os_error());
+impl From<libc::stat> for Stat {
+    fn from(st: libc::stat) -> Self {
+        Stat {
+            mode: st.st_mode,
+            size: st.st_size as u64,
+            dev: st.st_dev,
+            ino: st.st_ino,
+            nlink: st.st_nlink,
+            mtime_ns: st
+                .st_mtime
+                .saturating_mul(1_000_000_000)
+                .saturating_add(st.st_mtime_nsec),
+            ctime_ns: st
+                .st_ctime
+                .saturating_mul(1_000_000_000)
+                .saturating_add(st.st_ctime_nsec),
+        }
     }
-    // SAFETY: fstatat returned 0.
-    let st = unsafe { st.assume_init() };
-    Ok(Stat {
-        mode: st.st_mode,
-        size: st.st_size as u64,
-        dev: st.st_dev,
-        ino: st.st_ino,
-        nlink: st.st_nlink,
-        mtime_ns: st
-            .st_mtime
-            .saturating_mul(1_000_000_000)
-            .saturating_add(st.st_mtime_nsec),
-        ctime_ns: st
-            .st_ctime
-            .saturating_mul(1_000_000_000)
-            .saturating_add(st.st_ctime_nsec),
-    })
 }
 
 impl FileEntry {
@@ -175,7 +162,7 @@ impl Ancestor {
 
 struct Ctx<'a> {
     cfg: &'a WalkConfig,
-    files: Mutex<Vec<FileEntry>>,
+    listings: Listings,
     errors: Mutex<Vec<FileError>>,
     dirs: std::sync::atomic::AtomicU64,
     bar: &'a ProgressBar,
@@ -193,7 +180,7 @@ impl Ctx<'_> {
 pub fn walk(cfg: &WalkConfig, threads: usize, bar: &ProgressBar, log: &Progress) -> WalkOutcome {
     let ctx = Ctx {
         cfg,
-        files: Mutex::new(Vec::new()),
+        listings: Listings::default(),
         errors: Mutex::new(Vec::new()),
         dirs: Default::default(),
         bar,
@@ -207,6 +194,7 @@ pub fn walk(cfg: &WalkConfig, threads: usize, bar: &ProgressBar, log: &Progress)
         .build()
         .ok();
     let mut root_readable = Vec::with_capacity(cfg.roots.len());
+    let mut root_slots = Vec::with_capacity(cfg.roots.len());
     let mut run = || {
         rayon::scope(|s| {
             for (idx, root) in cfg.roots.iter().enumerate() {
@@ -224,20 +212,27 @@ pub fn walk(cfg: &WalkConfig, threads: usize, bar: &ProgressBar, log: &Progress)
                         });
                         let ctx = &ctx;
                         let root = root.clone();
-                        s.spawn(move |s| visit_dir(s, ctx, idx, root, md.dev(), anc));
+                        let slot = ctx.listings.reserve();
+                        root_slots.push(slot);
+                        s.spawn(move |s| visit_dir(s, ctx, idx, root, md.dev(), anc, slot));
                     }
                     Ok(md) if md.is_file() => {
                         root_readable.push(true);
-                        ctx.files.lock().expect("files lock").push(FileEntry::new(
-                            root.clone(),
-                            idx,
-                            &Stat::from_metadata(&md),
-                        ));
+                        let slot = ctx.listings.reserve();
+                        root_slots.push(slot);
+                        let entry = FileEntry::new(root.clone(), idx, &Stat::from_metadata(&md));
+                        ctx.listings.put(
+                            slot,
+                            Listing {
+                                files: vec![entry],
+                                ..Listing::default()
+                            },
+                        );
                         bar.inc(1);
                     }
                     Ok(md) => {
                         root_readable.push(false);
-                        ctx.error(special(root, md.file_type()));
+                        ctx.error(special(root, md.mode()));
                     }
                 }
             }
@@ -247,11 +242,14 @@ pub fn walk(cfg: &WalkConfig, threads: usize, bar: &ProgressBar, log: &Progress)
         Some(pool) => pool.install(run),
         None => run(),
     }
-    let mut files = ctx.files.into_inner().expect("files lock");
     let mut errors = ctx.errors.into_inner().expect("errors lock");
-    // Byte order, as a string sort of the report's paths gives (and much cheaper
-    // than component-wise `Path` comparison).
-    files.par_sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+    // Byte order, as a string sort of the report's paths gives (and much
+    // cheaper than component-wise `Path` comparison): each root's files come
+    // out in that order; several roots are then merged by a sort.
+    let mut files = ctx.listings.into_files(&root_slots);
+    if cfg.roots.len() > 1 {
+        files.par_sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+    }
     errors.sort_by(|a, b| {
         a.path
             .as_os_str()
@@ -266,17 +264,13 @@ pub fn walk(cfg: &WalkConfig, threads: usize, bar: &ProgressBar, log: &Progress)
     }
 }
 
-fn special(path: &Path, ft: fs::FileType) -> FileError {
-    let what = if ft.is_fifo() {
-        "FIFO"
-    } else if ft.is_socket() {
-        "socket"
-    } else if ft.is_block_device() {
-        "block device"
-    } else if ft.is_char_device() {
-        "character device"
-    } else {
-        "special file"
+fn special(path: &Path, mode: u32) -> FileError {
+    let what = match mode & libc::S_IFMT {
+        libc::S_IFIFO => "FIFO",
+        libc::S_IFSOCK => "socket",
+        libc::S_IFBLK => "block device",
+        libc::S_IFCHR => "character device",
+        _ => "special file",
     };
     FileError::new(
         path,
@@ -292,34 +286,49 @@ fn visit_dir<'s>(
     dir: PathBuf,
     root_dev: u64,
     ancestors: Arc<Ancestor>,
+    slot: usize,
 ) {
     if crate::cancel::is_cancelled() {
         return;
     }
     let cfg = ctx.cfg;
-    let rd = match fs::read_dir(&dir) {
+    let mut rd = match Dir::open(&dir) {
         Ok(rd) => rd,
         Err(e) => return ctx.error(FileError::io(&dir, "cannot list folder", &e)),
     };
-    let dir_fd = match fs::File::open(&dir) {
-        Ok(f) => f,
-        Err(e) => return ctx.error(FileError::io(&dir, "cannot open folder", &e)),
-    };
     ctx.dirs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let root = &cfg.roots[root_idx];
-    let mut local = Vec::new();
-    for entry in rd {
+    let mut local = Listing::default();
+    // Queues a subfolder and notes it for the depth-first order. `id` is
+    // known when it was stat-ed (needed only for loop detection).
+    let mut descend = |path: PathBuf, name: &std::ffi::OsStr, id: Option<FileId>| {
+        let child = ctx.listings.reserve();
+        let mut key = Vec::with_capacity(name.len() + 1);
+        key.extend_from_slice(name.as_bytes());
+        key.push(b'/');
+        local.subdirs.push((key, child));
+        let anc = match id {
+            Some(id) => Arc::new(Ancestor {
+                id,
+                parent: Some(ancestors.clone()),
+            }),
+            None => ancestors.clone(),
+        };
+        scope.spawn(move |s| visit_dir(s, ctx, root_idx, path, root_dev, anc, child));
+    };
+    let mut files = Vec::new();
+    while let Some(entry) = rd.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
                 ctx.error(FileError::io(&dir, "cannot read folder entry", &e));
-                continue;
+                break;
             }
         };
-        // `entry.path()` would double the buffer while appending the name:
-        // 50k kept paths carried ~3 MB of spare capacity.
+        let name = entry.name_os();
+        // Sized once: `Path::join` doubles the buffer while appending the
+        // name, and 50k kept paths carried ~3 MB of spare capacity.
         let path = {
-            let name = entry.file_name();
             let mut p = PathBuf::with_capacity(dir.as_os_str().len() + 1 + name.len());
             p.push(&dir);
             p.push(name);
@@ -327,48 +336,51 @@ fn visit_dir<'s>(
         };
         if !cfg.excludes.empty {
             let rel = path.strip_prefix(root).unwrap_or(&path);
-            if cfg.excludes.is_excluded(&entry.file_name(), rel, &path) {
+            if cfg.excludes.is_excluded(name, rel, &path) {
                 continue;
             }
         }
-        let ft = match entry.file_type() {
-            Ok(ft) => ft,
-            Err(e) => {
-                ctx.error(FileError::io(&path, "cannot stat", &e));
+        let mut kind = entry.kind;
+        // Metadata of the entry itself, or of its target for a followed link.
+        let md = match kind {
+            EntryType::Dir if !cfg.one_file_system && !cfg.follow_links => {
+                // Neither the device nor loop detection is needed: skip the stat.
+                descend(path, name, None);
                 continue;
             }
-        };
-        // Metadata of the entry itself, or of its target for a followed link.
-        let md = if ft.is_symlink() {
-            match fs::metadata(&path) {
-                Ok(md) if cfg.follow_links => Stat::from_metadata(&md),
-                Ok(_) => continue, // a live link we do not follow: not counted
-                Err(e) => {
-                    ctx.error(link_error(&path, &e));
-                    continue;
-                }
-            }
-        } else if ft.is_dir() && !cfg.one_file_system && !cfg.follow_links {
-            // Neither the device nor loop detection is needed: skip the stat.
-            scope_dir(scope, ctx, root_idx, path, root_dev, &ancestors, None);
-            continue;
-        } else {
-            match lstat_at(&dir_fd, &entry.file_name()) {
-                Ok(md) => md,
+            EntryType::Symlink => None,
+            _ => match entry.lstat() {
+                Ok(st) => Some(Stat::from(st)),
                 Err(e) => {
                     ctx.error(FileError::io(&path, "cannot stat", &e));
                     continue;
                 }
+            },
+        };
+        let md = match md {
+            Some(md) if md.mode & libc::S_IFMT != libc::S_IFLNK => md,
+            _ => {
+                // A link (told by d_type or, where the file system does not
+                // say, by the stat).
+                kind = EntryType::Symlink;
+                match fs::metadata(&path) {
+                    Ok(md) if cfg.follow_links => Stat::from_metadata(&md),
+                    Ok(_) => continue, // a live link we do not follow: not counted
+                    Err(e) => {
+                        ctx.error(link_error(&path, &e));
+                        continue;
+                    }
+                }
             }
         };
         if md.is_file() {
-            local.push(FileEntry::new(path, root_idx, &md));
+            files.push(FileEntry::new(path, root_idx, &md));
         } else if md.is_dir() {
             if cfg.one_file_system && md.dev != root_dev {
                 continue;
             }
             let id = md.id();
-            if ft.is_symlink() && ancestors.contains(id) {
+            if kind == EntryType::Symlink && ancestors.contains(id) {
                 ctx.error(FileError::new(
                     &path,
                     ErrorKind::SymlinkLoop,
@@ -376,35 +388,15 @@ fn visit_dir<'s>(
                 ));
                 continue;
             }
-            scope_dir(scope, ctx, root_idx, path, root_dev, &ancestors, Some(id));
+            descend(path, name, Some(id));
         } else {
-            ctx.error(special(&path, ft));
+            ctx.error(special(&path, md.mode));
         }
     }
-    ctx.bar.inc(local.len() as u64);
-    if !local.is_empty() {
-        ctx.files.lock().expect("files lock").append(&mut local);
-    }
-}
-
-/// Queues a subfolder. `id` is known when it was stat-ed (needed only for loops).
-fn scope_dir<'s>(
-    scope: &rayon::Scope<'s>,
-    ctx: &'s Ctx<'s>,
-    root_idx: usize,
-    path: PathBuf,
-    root_dev: u64,
-    ancestors: &Arc<Ancestor>,
-    id: Option<FileId>,
-) {
-    let anc = match id {
-        Some(id) => Arc::new(Ancestor {
-            id,
-            parent: Some(ancestors.clone()),
-        }),
-        None => ancestors.clone(),
-    };
-    scope.spawn(move |s| visit_dir(s, ctx, root_idx, path, root_dev, anc));
+    drop(rd);
+    ctx.bar.inc(files.len() as u64);
+    local.files = files;
+    ctx.listings.put(slot, local);
 }
 
 fn link_error(path: &Path, err: &std::io::Error) -> FileError {
