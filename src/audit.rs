@@ -45,7 +45,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     step += 1;
     let bar = log.step(step, stages_total, "Classifying");
     bar.set_message(format!("{} files", files.len()));
-    let mut inv = inventory::build(&files);
+    let mut inv = inventory::build(&files, cfg.probe);
     bar.finish_and_clear();
     for e in inv.errors.drain(..) {
         errors.add(e, log);
@@ -110,26 +110,15 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         },
         Some(0),
     );
-    let (manifests, manifest_errors) =
-        crate::manifest::check(&files, cfg.verify_mhl, cfg.verify_dcp, cfg.io_threads, &bar);
+    // Manifests are read while media items are assembled: neither needs the other.
+    let ((manifests, manifest_errors), (media, kinds, media_errors)) = rayon::join(
+        || crate::manifest::check(&files, cfg.verify_mhl, cfg.verify_dcp, cfg.io_threads, &bar),
+        || media_items(&inv, probed, &files),
+    );
     bar.finish_and_clear();
     interrupted()?;
-    for e in manifest_errors {
+    for e in manifest_errors.into_iter().chain(media_errors) {
         errors.add(e, log);
-    }
-
-    let mut media = Vec::with_capacity(inv.items.len());
-    let mut kinds = inv.kinds.clone();
-    for (item, result) in inv.items.iter().zip(probed) {
-        let m = crate::probe::stage::media_item(item, result, &files, &mut kinds);
-        if let Some(err) = &m.probe.error {
-            let e = match &item.unreadable {
-                Some(e) => e.clone(),
-                None => FileError::new(item.probe_path(&files), ErrorKind::Probe, err.clone()),
-            };
-            errors.add(e, log);
-        }
-        media.push(m);
     }
     let mut errors = errors.list;
     errors.sort_by(|a, b| {
@@ -140,16 +129,27 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     });
 
     let roots = &cfg.walk.roots;
-    let waste = crate::reclaim::assess(
-        &crate::reclaim::Inputs {
-            files: &files,
-            kinds: &kinds,
-            items: &inv.items,
-            media: &media,
-            roots,
-            duplicate_groups: &duplicate_members,
+    // Waste on one core, weights on the other.
+    let (waste, (by_kind, summary_bytes, folders)) = rayon::join(
+        || {
+            crate::reclaim::assess(
+                &crate::reclaim::Inputs {
+                    files: &files,
+                    kinds: &kinds,
+                    items: &inv.items,
+                    media: &media,
+                    roots,
+                    duplicate_groups: &duplicate_members,
+                },
+                cfg.top.max(1) * 2,
+            )
         },
-        cfg.top.max(1) * 2,
+        || {
+            let owns = owners(&files);
+            let (by_kind, bytes) = totals(&files, &kinds, &owns);
+            let folders = heaviest_folders(&files, &owns, roots, cfg.top.max(1) * 5);
+            (by_kind, bytes, folders)
+        },
     );
 
     let copies = (cfg.hash && roots.len() > 1).then(|| {
@@ -162,8 +162,6 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
             cfg.clip_depth,
         )
     });
-    let owns = owners(&files);
-    let (by_kind, summary_bytes) = totals(&files, &kinds, &owns);
     let duplicate_bytes = duplicates.iter().map(|g| g.wasted_bytes).sum();
     let summary = Summary {
         files: files.len() as u64,
@@ -242,7 +240,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         copies: copies.as_ref().map(|c| c.roots.clone()).unwrap_or_default(),
         clip_copies: copies.map(|c| c.clips).unwrap_or_default(),
         manifests,
-        folders: heaviest_folders(&files, &owns, roots, cfg.top.max(1) * 5),
+        folders,
         cache: cache.usage.clone(),
         errors: errors.iter().map(ErrorEntry::from).collect(),
         candidates: waste.candidates,
@@ -254,6 +252,30 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
             Vec::new()
         },
     })
+}
+
+/// The report's media items from the inventory and the probe results; the
+/// kinds of probed files refined (a `.mov` holding only audio is audio); the
+/// probe failures as errors.
+fn media_items(
+    inv: &inventory::Inventory,
+    probed: crate::probe::stage::Results,
+    files: &[FileEntry],
+) -> (Vec<MediaItem>, Vec<Kind>, Vec<FileError>) {
+    let mut media = Vec::with_capacity(inv.items.len());
+    let mut kinds = inv.kinds.clone();
+    let mut errors = Vec::new();
+    for (item, result) in inv.items.iter().zip(probed) {
+        let m = crate::probe::stage::media_item(item, result, files, &mut kinds);
+        if let Some(err) = &m.probe.error {
+            errors.push(match &item.unreadable {
+                Some(e) => e.clone(),
+                None => FileError::new(item.probe_path(files), ErrorKind::Probe, err.clone()),
+            });
+        }
+        media.push(m);
+    }
+    (media, kinds, errors)
 }
 
 /// Per-file problems, one entry per (path, kind): a file that two stages
@@ -317,7 +339,7 @@ fn programme_runtime(
     let cpl = files
         .iter()
         .filter(|f| {
-            crate::classify::extension(&f.path).as_deref() == Some("xml")
+            crate::pathbytes::has_ext(&f.path, "xml")
                 && packages.iter().any(|p| f.path.starts_with(p))
         })
         .filter_map(|f| crate::runtime::read_cpl(&f.path).ok())
@@ -373,7 +395,8 @@ pub(crate) fn interrupted() -> Result<(), AuditError> {
 /// For each file: does this name carry its inode's bytes? The first name by path
 /// does; other hard links, and files reached twice through followed symlinks, don't.
 pub(crate) fn owners(files: &[FileEntry]) -> Vec<bool> {
-    let mut seen = HashSet::with_capacity(files.len());
+    let mut seen =
+        crate::fasthash::FastSet::with_capacity_and_hasher(files.len(), Default::default());
     files.iter().map(|f| seen.insert(f.id)).collect()
 }
 

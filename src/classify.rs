@@ -8,7 +8,6 @@
 
 use crate::pathbytes::{self, Ext};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -317,14 +316,14 @@ fn kind_from_ext(name: &[u8], ext: Option<Ext>) -> Option<Kind> {
     if crate::regenerable::file_rule_of(name, ext).is_some() {
         return Some(Kind::Cache);
     }
-    ext_kinds().get(ext?.as_bytes()).copied()
+    ext_kinds().get(&ext?).copied()
 }
 
 /// Extension → kind from the lists below, built once: scanning five lists for
 /// every file showed in profiles of 50k-file walks. Where lists overlap, the
 /// earlier one wins, as a scan in this order would.
-fn ext_kinds() -> &'static HashMap<&'static [u8], Kind> {
-    static MAP: OnceLock<HashMap<&'static [u8], Kind>> = OnceLock::new();
+fn ext_kinds() -> &'static pathbytes::ExtMap<Kind> {
+    static MAP: OnceLock<pathbytes::ExtMap<Kind>> = OnceLock::new();
     MAP.get_or_init(|| {
         let lists = [
             (VIDEO_EXT, Kind::Video),
@@ -333,12 +332,21 @@ fn ext_kinds() -> &'static HashMap<&'static [u8], Kind> {
             (PROJECT_EXT, Kind::Project),
             (SIDECAR_EXT, Kind::Sidecar),
         ];
-        let mut map = HashMap::new();
-        for (list, kind) in lists.into_iter().rev() {
-            map.extend(list.iter().map(|e| (e.as_bytes(), kind)));
+        let mut map = pathbytes::ExtMap::new();
+        for (list, kind) in lists {
+            for e in list {
+                map.insert_first(e, kind);
+            }
         }
         map
     })
+}
+
+/// True if `ext` is one of [`IMAGE_EXT`] (the frames of image sequences).
+pub fn is_image_ext(ext: &Ext) -> bool {
+    static SET: OnceLock<pathbytes::ExtMap<()>> = OnceLock::new();
+    SET.get_or_init(|| pathbytes::ExtMap::set_of(IMAGE_EXT))
+        .contains(ext)
 }
 
 /// True if the content of `path` should be sniffed: its extension is a media one or unknown.
@@ -347,7 +355,11 @@ pub fn worth_sniffing(path: &Path) -> bool {
     let ext = Ext::of_name(name);
     match kind_from_ext(name, ext) {
         Some(k) => k.is_media(),
-        None => !ext.is_some_and(|e| e.is_in(PLAIN_EXT)),
+        None => {
+            static PLAIN: OnceLock<pathbytes::ExtMap<()>> = OnceLock::new();
+            let plain = PLAIN.get_or_init(|| pathbytes::ExtMap::set_of(PLAIN_EXT));
+            !ext.is_some_and(|e| plain.contains(&e))
+        }
     }
 }
 

@@ -311,6 +311,10 @@ pub struct AuditArgs {
     pub export_format: Option<crate::report::export::ExportFormat>,
 
     /// Skip media probing (codec, resolution, duration). The report says it was skipped.
+    ///
+    /// No file is opened then (only manifests are read): kinds come from names and
+    /// folders, so a QuickTime file named `.bin` counts as "other". With --no-hash too,
+    /// the audit is a metadata-only scan, like `du`, safe on tape (LTFS) or network mounts.
     #[arg(long)]
     pub no_probe: bool,
 

@@ -6,6 +6,7 @@ use crate::error::FileError;
 use crate::sequence::{self, Sequence};
 use crate::walk::FileEntry;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -67,8 +68,13 @@ pub struct Inventory {
     pub errors: Vec<FileError>,
 }
 
-/// Classifies every file; reads only the first bytes of media-looking files.
-pub fn build(files: &[FileEntry]) -> Inventory {
+/// Classifies every file. With `read_heads`, the first bytes of media-looking
+/// files decide their kind; without (`--no-probe`), nothing is opened and kinds
+/// come from names and folders alone.
+pub fn build(files: &[FileEntry], read_heads: bool) -> Inventory {
+    let sniff = |f: &FileEntry| {
+        if read_heads { sniff(f) } else { Ok(None) }
+    };
     let packages = package_dirs(files);
     let in_package = |p: &Path| packages.iter().any(|d| p.starts_with(d));
     // Where each file stands before its content is read, on every core;
@@ -112,21 +118,25 @@ pub fn build(files: &[FileEntry]) -> Inventory {
     let first = &first;
     let pick = |want: First| (0..files.len()).filter(move |&i| first[i] == want);
     let candidates: Vec<usize> = pick(First::Frame).collect();
-    let mut pending: Vec<usize> = pick(First::Pending).collect();
-    let (seqs, singles) = sequence::detect(files, &candidates);
-    pending.extend(singles);
-    pending.sort_unstable();
-
-    // Read the first bytes and classify, in parallel.
+    let pending: Vec<usize> = pick(First::Pending).collect();
+    // Read the first bytes and classify, in parallel, while the numbered
+    // frames are grouped into sequences; frames left alone follow.
     type Sniffed = (usize, Kind, Result<Option<Signature>, FileError>);
-    let sniffed: Vec<Sniffed> = pending
-        .par_iter()
-        .map(|&i| {
-            let r = sniff(&files[i]);
-            let sig = r.as_ref().ok().copied().flatten();
-            (i, classify::classify(&files[i].path, sig), r)
-        })
-        .collect();
+    let classify_all = |indices: &[usize]| -> Vec<Sniffed> {
+        indices
+            .par_iter()
+            .map(|&i| {
+                let r = sniff(&files[i]);
+                let sig = r.as_ref().ok().copied().flatten();
+                (i, classify::classify(&files[i].path, sig), r)
+            })
+            .collect()
+    };
+    let ((seqs, singles), mut sniffed) = rayon::join(
+        || sequence::detect(files, &candidates),
+        || classify_all(&pending),
+    );
+    sniffed.extend(classify_all(&singles));
     let mut items = Vec::new();
     let mut errors = Vec::new();
     for (i, kind, sniffed) in sniffed {
@@ -162,10 +172,11 @@ pub fn build(files: &[FileEntry]) -> Inventory {
         });
     }
     let mut items = join_spanned(items, files, &mut errors);
+    // Borrowed keys: only a sequence's pattern has to be built.
     items.sort_by_cached_key(|it| match &it.clip {
-        Clip::File(i) => files[*i].path.as_os_str().to_owned(),
-        Clip::Sequence(s) => s.pattern().into_os_string(),
-        Clip::Spanned(parts) => files[parts[0]].path.as_os_str().to_owned(),
+        Clip::File(i) => Cow::Borrowed(files[*i].path.as_os_str()),
+        Clip::Sequence(s) => Cow::Owned(s.pattern().into_os_string()),
+        Clip::Spanned(parts) => Cow::Borrowed(files[parts[0]].path.as_os_str()),
     });
     Inventory {
         kinds,
@@ -177,7 +188,7 @@ pub fn build(files: &[FileEntry]) -> Inventory {
 
 fn is_frame_candidate(p: &Path) -> bool {
     let name = crate::pathbytes::name(crate::pathbytes::bytes(p));
-    crate::pathbytes::Ext::of_name(name).is_some_and(|e| e.is_in(classify::IMAGE_EXT))
+    crate::pathbytes::Ext::of_name(name).is_some_and(|e| classify::is_image_ext(&e))
         && sequence::split_frame(name).is_some()
 }
 
@@ -257,9 +268,8 @@ fn package_dirs(files: &[FileEntry]) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = files
         .iter()
         .filter(|f| {
-            f.path.file_name().is_some_and(|n| {
-                n.eq_ignore_ascii_case("ASSETMAP") || n.eq_ignore_ascii_case("ASSETMAP.xml")
-            })
+            let n = crate::pathbytes::name(crate::pathbytes::bytes(&f.path));
+            n.eq_ignore_ascii_case(b"ASSETMAP") || n.eq_ignore_ascii_case(b"ASSETMAP.xml")
         })
         .filter_map(|f| f.path.parent().map(Path::to_path_buf))
         .collect::<HashSet<_>>()
@@ -268,11 +278,11 @@ fn package_dirs(files: &[FileEntry]) -> Vec<PathBuf> {
     dirs.retain(|dir| {
         let mut cpl = false;
         let mut pkl = false;
-        for f in files
-            .iter()
-            .filter(|f| f.path.parent() == Some(dir.as_path()))
-        {
-            if classify::extension(&f.path).as_deref() != Some("xml") {
+        for f in files.iter().filter(|f| {
+            crate::pathbytes::parent(crate::pathbytes::bytes(&f.path))
+                == crate::pathbytes::bytes(dir)
+        }) {
+            if !crate::pathbytes::has_ext(&f.path, "xml") {
                 continue;
             }
             if let Ok(head) = crate::fsutil::read_head(&f.path, 4096) {

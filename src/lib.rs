@@ -16,6 +16,7 @@ pub mod config;
 pub mod copies;
 pub mod dupes;
 pub mod error;
+pub mod fasthash;
 pub mod fsutil;
 pub mod hash;
 pub mod inventory;

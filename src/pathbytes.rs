@@ -39,6 +39,15 @@ pub fn components(b: &[u8]) -> impl DoubleEndedIterator<Item = &[u8]> {
     b.split(|&c| c == b'/').filter(|c| !c.is_empty())
 }
 
+/// True if the file name's extension is `ext` (lower case), ignoring case:
+/// [`crate::classify::extension`] without building a `String` per file.
+pub fn has_ext(p: &Path, ext: &str) -> bool {
+    let n = name(bytes(p));
+    n.len() > ext.len() + 1
+        && n[n.len() - ext.len() - 1] == b'.'
+        && n[n.len() - ext.len()..].eq_ignore_ascii_case(ext.as_bytes())
+}
+
 /// A lower-cased extension kept inline: classification asks for it several
 /// times per file and a `String` each time showed in profiles.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -75,6 +84,22 @@ impl Ext {
         &self.buf[..self.len as usize]
     }
 
+    /// An extension from its lower-case text (the lists of known ones).
+    pub fn from_lower(e: &str) -> Option<Ext> {
+        let mut name = Vec::with_capacity(e.len() + 2);
+        name.extend_from_slice(b"x.");
+        name.extend_from_slice(e.as_bytes());
+        Ext::of_name(&name)
+    }
+
+    /// The whole extension packed in one integer: an exact, cheap map key.
+    fn key(&self) -> u128 {
+        let mut b = [0; 16];
+        b[..Self::MAX].copy_from_slice(&self.buf);
+        b[Self::MAX] = self.len;
+        u128::from_le_bytes(b)
+    }
+
     /// True if it is `e` (lower case).
     pub fn is(&self, e: &str) -> bool {
         self.as_bytes() == e.as_bytes()
@@ -83,6 +108,52 @@ impl Ext {
     /// True if it is one of `list` (lower-case entries).
     pub fn is_in(&self, list: &[&str]) -> bool {
         list.iter().any(|e| self.is(e))
+    }
+}
+
+/// A map from extensions, hashed with one multiply: SipHash over the
+/// extension of every walked file showed in profiles.
+pub struct ExtMap<V>(crate::fasthash::FastMap<u128, V>);
+
+impl<V> ExtMap<V> {
+    /// An empty map.
+    pub fn new() -> Self {
+        ExtMap(Default::default())
+    }
+
+    /// Maps `ext` (lower case) to `v` unless it is mapped already: with lists
+    /// inserted in order, the earliest wins.
+    pub fn insert_first(&mut self, ext: &str, v: V) {
+        if let Some(e) = Ext::from_lower(ext) {
+            self.0.entry(e.key()).or_insert(v);
+        }
+    }
+
+    /// The value for `ext`.
+    pub fn get(&self, ext: &Ext) -> Option<&V> {
+        self.0.get(&ext.key())
+    }
+}
+
+impl ExtMap<()> {
+    /// The set of extensions in `list` (lower case).
+    pub fn set_of(list: &[&str]) -> Self {
+        let mut set = ExtMap::new();
+        for e in list {
+            set.insert_first(e, ());
+        }
+        set
+    }
+
+    /// True if `ext` is in the set.
+    pub fn contains(&self, ext: &Ext) -> bool {
+        self.get(ext).is_some()
+    }
+}
+
+impl<V> Default for ExtMap<V> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 

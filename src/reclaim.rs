@@ -7,6 +7,7 @@
 //! one that no other category already proposes to delete.
 
 use crate::classify::Kind;
+use crate::fasthash::FastMap;
 use crate::inventory::Item;
 use crate::pathfmt::display;
 use crate::protect::Protection;
@@ -18,7 +19,6 @@ use crate::units::FileId;
 use crate::versions::{self, Unit};
 use crate::walk::FileEntry;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// The three kinds of waste.
@@ -83,7 +83,7 @@ pub struct Ledger<'a> {
     marks: Vec<u8>,
     /// Inode → its first name (walk index); further names chain through `next`.
     /// A chain rather than a `Vec` per inode: one allocation for the whole walk.
-    first: HashMap<FileId, usize>,
+    first: FastMap<FileId, usize>,
     next: Vec<usize>,
 }
 
@@ -92,8 +92,9 @@ const END: usize = usize::MAX;
 impl<'a> Ledger<'a> {
     /// An empty ledger over the walk.
     pub fn new(files: &'a [FileEntry]) -> Self {
-        let mut first: HashMap<FileId, usize> = HashMap::with_capacity(files.len());
-        let mut last: HashMap<FileId, usize> = HashMap::new();
+        let mut first: FastMap<FileId, usize> =
+            FastMap::with_capacity_and_hasher(files.len(), Default::default());
+        let mut last: FastMap<FileId, usize> = FastMap::default();
         let mut next = vec![END; files.len()];
         for (i, f) in files.iter().enumerate() {
             if let Some(&head) = first.get(&f.id) {
@@ -255,15 +256,25 @@ pub fn assess(input: &Inputs, top: usize) -> Waste {
     let files = input.files;
     let protection = Protection::new(files, input.kinds);
     let is_project: Vec<bool> = input.kinds.iter().map(|k| *k == Kind::Project).collect();
-    let groups = versions::find(
-        files,
-        input.items,
-        input.media,
-        input.roots,
-        &protection.protected,
-        &is_project,
+    // Independent passes over the files: one per core.
+    let ((groups, regen), mut ledger) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    versions::find(
+                        files,
+                        input.items,
+                        input.media,
+                        input.roots,
+                        &protection.protected,
+                        &is_project,
+                    )
+                },
+                || regenerable::find(files, &protection.protected),
+            )
+        },
+        || Ledger::new(files),
     );
-    let regen = regenerable::find(files, &protection.protected);
 
     let mut cands = Vec::new();
     for g in &groups {
@@ -292,7 +303,6 @@ pub fn assess(input: &Inputs, top: usize) -> Waste {
             bytes: 0,
         });
     }
-    let mut ledger = Ledger::new(files);
     cands.iter().for_each(|c| ledger.mark(c));
     let dups = duplicate_candidates(
         input.duplicate_groups,

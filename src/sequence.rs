@@ -95,8 +95,12 @@ pub fn detect(files: &[FileEntry], candidates: &[usize]) -> (Vec<Sequence>, Vec<
     // Keys from the path's bytes: hashing a `Path` walks its components.
     type Key<'a> = (&'a [u8], &'a [u8], &'a [u8]);
     // (frame, width, has a leading zero, file index)
-    let mut groups: HashMap<Key, Vec<(u64, usize, bool, usize)>> = HashMap::new();
+    type Frame = (u64, usize, bool, usize);
+    let mut groups: HashMap<Key, Vec<Frame>> = HashMap::new();
     let mut singles = Vec::new();
+    // Frames of one sequence follow each other in the walk's order: the
+    // group is looked up again only when the key changes.
+    let mut run: Option<(Key, Vec<Frame>)> = None;
     for &i in candidates {
         let path = crate::pathbytes::bytes(&files[i].path);
         let (dir, name) = (crate::pathbytes::parent(path), crate::pathbytes::name(path));
@@ -107,13 +111,22 @@ pub fn detect(files: &[FileEntry], candidates: &[usize]) -> (Vec<Sequence>, Vec<
                     .and_then(|d| d.parse().ok())
                     .unwrap_or(0);
                 let lead0 = digits.len() > 1 && digits[0] == b'0';
-                groups
-                    .entry((dir, prefix, suffix))
-                    .or_default()
-                    .push((n, digits.len(), lead0, i));
+                let key = (dir, prefix, suffix);
+                let frame = (n, digits.len(), lead0, i);
+                match &mut run {
+                    Some((k, frames)) if *k == key => frames.push(frame),
+                    _ => {
+                        if let Some((k, frames)) = run.replace((key, vec![frame])) {
+                            groups.entry(k).or_default().extend(frames);
+                        }
+                    }
+                }
             }
             None => singles.push(i),
         }
+    }
+    if let Some((k, frames)) = run {
+        groups.entry(k).or_default().extend(frames);
     }
     let mut seqs = Vec::new();
     for ((dir, prefix, suffix), members) in groups {

@@ -75,7 +75,7 @@ pub struct ManifestReport {
 pub fn find(files: &[FileEntry]) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let mut mhl: Vec<PathBuf> = files
         .iter()
-        .filter(|f| crate::classify::extension(&f.path).as_deref() == Some("mhl"))
+        .filter(|f| crate::pathbytes::has_ext(&f.path, "mhl"))
         .filter_map(|f| f.path.parent())
         .filter(|d| {
             d.file_name()
@@ -87,7 +87,7 @@ pub fn find(files: &[FileEntry]) -> (Vec<PathBuf>, Vec<PathBuf>) {
     mhl.dedup();
     let mut pkls: Vec<PathBuf> = files
         .iter()
-        .filter(|f| crate::classify::extension(&f.path).as_deref() == Some("xml"))
+        .filter(|f| crate::pathbytes::has_ext(&f.path, "xml"))
         .filter(|f| {
             crate::fsutil::read_head(&f.path, 4096).is_ok_and(|h| {
                 crate::inventory::root_element(&String::from_utf8_lossy(&h)).as_deref()
@@ -161,6 +161,9 @@ pub fn check(
     io_threads: usize,
     bar: &indicatif::ProgressBar,
 ) -> (Vec<ManifestReport>, Vec<FileError>) {
+    if !(verify_mhl || verify_dcp) {
+        return check_all(files, false, false, bar);
+    }
     // Re-hashing waits on the disk: as many reads in flight as the hash stage.
     match rayon::ThreadPoolBuilder::new()
         .num_threads(io_threads.max(1))

@@ -11,6 +11,7 @@
 
 pub mod name;
 
+use crate::fasthash::{FastHasher, FastMap};
 use crate::inventory::{Clip, Item};
 use crate::pathbytes;
 use crate::reclaim::Confidence;
@@ -18,8 +19,10 @@ use crate::report::MediaItem;
 use crate::walk::FileEntry;
 use name::VersionedName;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
+use std::hash::{BuildHasher, BuildHasherDefault};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
@@ -75,6 +78,20 @@ pub struct Group {
 
 type Key = (Vec<u8>, String, String, Unit, Option<(u32, u32, u64)>);
 
+/// What groups a media item with its other versions, borrowed from the walk.
+struct Grouping<'a> {
+    unit: Unit,
+    /// Its first file (walk index).
+    first: usize,
+    stem: &'a [u8],
+    /// Extension, lower case.
+    ext: Cow<'a, str>,
+    /// Parent folder relative to the root.
+    dir: &'a [u8],
+    /// Video width, height and frame rate (milli-fps).
+    sig: Option<(u32, u32, u64)>,
+}
+
 /// Finds version groups that have at least one obsolete member.
 pub fn find(
     files: &[FileEntry],
@@ -87,56 +104,92 @@ pub fn find(
     let folders = version_folders(files, items, roots, protected, is_project);
     // Keys first, in parallel and without building members: most items are
     // alone in their group, and a member (path, file list) is only worth
-    // building for groups of two or more.
-    let keyed: Vec<(usize, Key, VersionedName)> = items
+    // building for groups of two or more. A fingerprint of the key finds
+    // the items that share one; only those get the key itself, which
+    // settles fingerprint collisions.
+    let unit_of = |n: usize| -> Option<Grouping> {
+        let item = &items[n];
+        let (unit, first, stem, ext): (_, _, &[u8], &[u8]) = match &item.clip {
+            Clip::File(i) => {
+                let name = pathbytes::name(pathbytes::bytes(&files[*i].path));
+                let (stem, ext) = split_ext(name);
+                (Unit::File, *i, stem, ext)
+            }
+            Clip::Sequence(s) => (
+                Unit::Sequence,
+                s.frames[0].1,
+                trim_separators(&s.prefix),
+                s.suffix.strip_prefix(b".").unwrap_or(&s.suffix),
+            ),
+            // Camera originals split by the camera: never a version.
+            Clip::Spanned(_) => return None,
+        };
+        let sig = media[n].video.as_ref().map(|v| {
+            (
+                v.width,
+                v.height,
+                (v.fps.unwrap_or(0.0) * 1000.0).round() as u64,
+            )
+        });
+        let f = &files[first];
+        let ext = match std::str::from_utf8(ext) {
+            Ok(e) if !e.bytes().any(|b| b.is_ascii_uppercase()) && e.is_ascii() => Cow::Borrowed(e),
+            Ok(e) if e.is_ascii() => Cow::Owned(e.to_ascii_lowercase()),
+            _ => Cow::Owned(String::from_utf8_lossy(ext).to_lowercase()),
+        };
+        Some(Grouping {
+            unit,
+            first,
+            stem,
+            ext,
+            dir: rel_parent(&f.path, &roots[f.root]),
+            sig,
+        })
+    };
+    let keyed: Vec<(usize, u64, VersionedName)> = items
         .par_iter()
-        .zip(media)
         .enumerate()
-        .filter_map(|(n, (item, m))| {
-            let (unit, first, stem, ext): (_, _, &[u8], &[u8]) = match &item.clip {
-                Clip::File(i) => {
-                    let name = pathbytes::name(pathbytes::bytes(&files[*i].path));
-                    let (stem, ext) = split_ext(name);
-                    (Unit::File, *i, stem, ext)
-                }
-                Clip::Sequence(s) => (
-                    Unit::Sequence,
-                    s.frames[0].1,
-                    trim_separators(&s.prefix),
-                    s.suffix.strip_prefix(b".").unwrap_or(&s.suffix),
-                ),
-                // Camera originals split by the camera: never a version.
-                Clip::Spanned(_) => return None,
-            };
+        .filter_map(|(n, item)| {
             let any_protected = match &item.clip {
                 Clip::File(i) => protected[*i],
                 Clip::Sequence(s) => s.frames.iter().any(|f| protected[f.1]),
                 Clip::Spanned(_) => true,
             };
-            if any_protected || folders.owned[first] {
+            if any_protected {
                 return None;
             }
-            let parsed = name::parse(std::str::from_utf8(stem).ok()?);
-            let sig = m.video.as_ref().map(|v| {
-                (
-                    v.width,
-                    v.height,
-                    (v.fps.unwrap_or(0.0) * 1000.0).round() as u64,
-                )
-            });
-            let first = &files[first];
-            let key = (
-                rel_parent(&first.path, &roots[first.root]),
-                parsed.key.clone(),
-                String::from_utf8_lossy(ext).to_lowercase(),
-                unit,
-                sig,
-            );
-            Some((n, key, parsed))
+            let u = unit_of(n)?;
+            if folders.owned[u.first] {
+                return None;
+            }
+            let parsed = name::parse(std::str::from_utf8(u.stem).ok()?);
+            let fp = BuildHasherDefault::<FastHasher>::default().hash_one((
+                u.dir,
+                &parsed.key,
+                &u.ext,
+                u.unit,
+                u.sig,
+            ));
+            Some((n, fp, parsed))
         })
         .collect();
-    let mut by_key: HashMap<&Key, Vec<usize>> = HashMap::with_capacity(keyed.len());
-    for (k, (_, key, _)) in keyed.iter().enumerate() {
+    let mut shared: FastMap<u64, u32> = FastMap::default();
+    for (_, fp, _) in &keyed {
+        *shared.entry(*fp).or_default() += 1;
+    }
+    let mut by_key: HashMap<Key, Vec<usize>> = HashMap::new();
+    for (k, (n, fp, parsed)) in keyed.iter().enumerate() {
+        if shared[fp] < 2 {
+            continue;
+        }
+        let u = unit_of(*n).expect("keyed items have a unit");
+        let key = (
+            u.dir.to_vec(),
+            parsed.key.clone(),
+            u.ext.into_owned(),
+            u.unit,
+            u.sig,
+        );
         by_key.entry(key).or_default().push(k);
     }
     let mut groups: Vec<(Unit, String, Vec<Member>)> = by_key
@@ -168,7 +221,7 @@ pub fn find(
     let mut folder_groups: HashMap<(Vec<u8>, String), Vec<Member>> = HashMap::new();
     for (dir, (parsed, members)) in folders.dirs {
         let root = &roots[files[members[0]].root];
-        let key = (rel_parent(&dir, root), parsed.key.clone());
+        let key = (rel_parent(&dir, root).to_vec(), parsed.key.clone());
         let mtime_ns = members
             .iter()
             .map(|&i| files[i].mtime_ns)
@@ -393,14 +446,14 @@ fn innermost_version_dir<'a>(dir: &'a [u8], root: &[u8]) -> Option<&'a [u8]> {
 }
 
 /// The parent folder of `path` relative to `root` (as `Path::strip_prefix` gives it).
-fn rel_parent(path: &Path, root: &Path) -> Vec<u8> {
+fn rel_parent<'a>(path: &'a Path, root: &Path) -> &'a [u8] {
     let parent = pathbytes::parent(pathbytes::bytes(path));
     let root = pathbytes::bytes(root);
     if !pathbytes::is_under(parent, root) {
-        return parent.to_vec();
+        return parent;
     }
     let rest = &parent[root.len()..];
-    rest.strip_prefix(b"/").unwrap_or(rest).to_vec()
+    rest.strip_prefix(b"/").unwrap_or(rest)
 }
 
 fn split_ext(name: &[u8]) -> (&[u8], &[u8]) {

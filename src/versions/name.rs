@@ -45,14 +45,15 @@ pub fn parse(stem: &str) -> VersionedName {
     let mut keep = vec![true; tokens.len()];
     let mut bare_r_only = true;
     let mut i = 0;
+    let mut buf = [0u8; WORD_MAX];
     while i < tokens.len() {
         let t = tokens[i].1;
-        let lower = t.to_ascii_lowercase();
-        if let Some((n, bare_r)) = version_token(&lower) {
+        let lower = ascii_lower(t, &mut buf);
+        if let Some((n, bare_r)) = version_token(lower) {
             out.version.push(n);
             bare_r_only &= bare_r;
             keep[i] = false;
-        } else if VERSION_WORDS.contains(&lower.as_str())
+        } else if VERSION_WORDS.contains(&lower)
             && let Some(n) = tokens.get(i + 1).and_then(|t| number(t.1, 1, 4))
         {
             // `v_03`, `ver-2`, `rev.4`
@@ -61,7 +62,7 @@ pub fn parse(stem: &str) -> VersionedName {
             keep[i] = false;
             keep[i + 1] = false;
             i += 1;
-        } else if FINAL_WORDS.contains(&lower.as_str()) {
+        } else if FINAL_WORDS.contains(&lower) {
             out.finals += 1;
             keep[i] = false;
         } else if out.date.is_none()
@@ -89,11 +90,31 @@ pub fn parse(stem: &str) -> VersionedName {
             key.push('_');
         }
         base.push_str(tok);
-        key.push_str(&tok.to_lowercase());
+        if tok.is_ascii() {
+            key.extend(tok.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            key.push_str(&tok.to_lowercase());
+        }
     }
     out.base = base;
     out.key = key;
     out
+}
+
+/// Longer tokens are no version, FINAL or date word (`version0001` has 11).
+const WORD_MAX: usize = 16;
+
+/// `t` in ASCII lower case, in `buf`; empty when longer than [`WORD_MAX`]
+/// (no word we look for is), so parsing a name allocates no string per token.
+fn ascii_lower<'b>(t: &str, buf: &'b mut [u8; WORD_MAX]) -> &'b str {
+    if t.len() > WORD_MAX {
+        return "";
+    }
+    let out = &mut buf[..t.len()];
+    out.copy_from_slice(t.as_bytes());
+    out.make_ascii_lowercase();
+    // ASCII lower-casing keeps UTF-8 valid.
+    std::str::from_utf8(out).unwrap_or_default()
 }
 
 /// Strips trailing copy suffixes: ` (1)`, ` copy`, ` copy 2`, ` - Copy`, ` - Copy (2)`, `_copy`.
@@ -112,13 +133,14 @@ fn strip_copy_suffix(mut s: &str) -> (&str, bool) {
         {
             s = &t[..open.1];
         } else {
-            let lower = t.to_ascii_lowercase();
-            let digits = lower.bytes().rev().take_while(u8::is_ascii_digit).count();
-            let head = lower[..lower.len() - digits].trim_end();
-            if let Some(rest) = head.strip_suffix("copy")
-                && (rest.ends_with([' ', '_', '-']))
+            let digits = t.bytes().rev().take_while(u8::is_ascii_digit).count();
+            let head = t[..t.len() - digits].trim_end();
+            let n = head.len();
+            if n >= 4
+                && head.as_bytes()[n - 4..].eq_ignore_ascii_case(b"copy")
+                && head[..n - 4].ends_with([' ', '_', '-'])
             {
-                s = t[..rest.len()].trim_end_matches([' ', '_', '-']);
+                s = head[..n - 4].trim_end_matches([' ', '_', '-']);
             }
         }
         if s.len() == before.len() {

@@ -470,3 +470,34 @@ fn red_segments_are_one_clip_counted_and_weighed_once() {
     // Camera originals: never offered for deletion.
     assert_eq!(r["summary"]["reclaimable_bytes"], 0);
 }
+
+#[test]
+fn no_probe_reads_no_content_and_classifies_by_name() {
+    let t = tempfile::tempdir().unwrap();
+    // QuickTime content under a name that says nothing.
+    let mut mov = vec![0, 0, 0, 20];
+    mov.extend_from_slice(b"ftypqt  \0\0\0\0qt  ");
+    mov.resize(64, 0);
+    fs::write(t.path().join("clip.bin"), &mov).unwrap();
+    fs::write(t.path().join("notes.txt"), b"call the lab").unwrap();
+    let read = audit(t.path(), &["--no-hash"]);
+    let paths = |r: &Value| -> Vec<String> {
+        r["media"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Content wins over the name when the stages that read files run...
+    assert_eq!(paths(&read).len(), 1);
+    assert!(paths(&read)[0].ends_with("clip.bin"));
+    assert_eq!(read["by_kind"]["other"]["files"], 1);
+    // ...and nothing is opened under --no-probe: the name decides.
+    let named = audit(t.path(), &["--no-hash", "--no-probe"]);
+    assert_eq!(named["stages"]["probe"], "skipped");
+    assert!(paths(&named).is_empty());
+    assert_eq!(named["by_kind"]["other"]["files"], 2);
+    assert_eq!(named["by_kind"]["other"]["bytes"], 64 + 12);
+    assert_eq!(named["summary"]["bytes"], read["summary"]["bytes"]);
+}
