@@ -200,7 +200,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         None => Vec::new(),
     };
     let co2 = crate::co2::estimate(summary.bytes, summary.reclaimable_bytes, &cfg.weigh.co2);
-    Ok(Report {
+    let report = Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool::default(),
         generated_at: crate::timefmt::rfc3339(std::time::SystemTime::now()),
@@ -251,7 +251,11 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         } else {
             Vec::new()
         },
-    })
+    };
+    // Freeing every walked path and item takes milliseconds on big volumes:
+    // done on a pool thread while the report is rendered.
+    rayon::spawn(move || drop((files, inv, kinds)));
+    Ok(report)
 }
 
 /// The report's media items from the inventory and the probe results; the

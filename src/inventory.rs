@@ -266,7 +266,7 @@ fn sniff(f: &FileEntry) -> Result<Option<Signature>, FileError> {
 /// Folders holding a DCP or IMF package: an ASSETMAP beside a CPL and a PKL.
 fn package_dirs(files: &[FileEntry]) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = files
-        .iter()
+        .par_iter()
         .filter(|f| {
             let n = crate::pathbytes::name(crate::pathbytes::bytes(&f.path));
             n.eq_ignore_ascii_case(b"ASSETMAP") || n.eq_ignore_ascii_case(b"ASSETMAP.xml")

@@ -192,18 +192,22 @@ pub fn file_rule(path: &Path) -> Option<&'static Rule> {
 /// of the table was the largest user-space cost of a 50k-file walk), names
 /// are compared only with the few `File` rules.
 pub fn file_rule_of(name: &[u8], ext: Option<pathbytes::Ext>) -> Option<&'static Rule> {
-    static BY_EXT: OnceLock<pathbytes::ExtMap<usize>> = OnceLock::new();
-    let by_ext = BY_EXT.get_or_init(|| {
+    // (extension → first rule, the `File` rules' indices)
+    static INDEX: OnceLock<(pathbytes::ExtMap<usize>, Vec<usize>)> = OnceLock::new();
+    let (by_ext, by_name) = INDEX.get_or_init(|| {
         let mut map = pathbytes::ExtMap::new();
+        let mut names = Vec::new();
         for (i, r) in RULES.iter().enumerate() {
-            if let Ext(e) = r.matcher {
-                map.insert_first(e, i);
+            match r.matcher {
+                Ext(e) => map.insert_first(e, i),
+                File(_) => names.push(i),
+                _ => {}
             }
         }
-        map
+        (map, names)
     });
     let from_ext = ext.and_then(|e| by_ext.get(&e).copied());
-    let from_name = RULES.iter().position(|r| match r.matcher {
+    let from_name = by_name.iter().copied().find(|&i| match RULES[i].matcher {
         File(f) => name.eq_ignore_ascii_case(f.as_bytes()),
         _ => false,
     });
