@@ -16,7 +16,7 @@ use crate::progress::Progress;
 use crate::units::FileId;
 use dir::{Dir, EntryType};
 use indicatif::ProgressBar;
-use order::{Listing, Listings};
+use order::{Folder, Listings};
 use rayon::prelude::*;
 use std::fs::{self, Metadata};
 use std::os::unix::ffi::OsStrExt;
@@ -223,9 +223,9 @@ pub fn walk(cfg: &WalkConfig, threads: usize, bar: &ProgressBar, log: &Progress)
                         let entry = FileEntry::new(root.clone(), idx, &Stat::from_metadata(&md));
                         ctx.listings.put(
                             slot,
-                            Listing {
+                            Folder {
                                 files: vec![entry],
-                                ..Listing::default()
+                                ..Folder::default()
                             },
                         );
                         bar.inc(1);
@@ -298,7 +298,7 @@ fn visit_dir<'s>(
     };
     ctx.dirs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let root = &cfg.roots[root_idx];
-    let mut local = Listing::default();
+    let mut local = Folder::default();
     // Queues a subfolder and notes it for the depth-first order. `id` is
     // known when it was stat-ed (needed only for loop detection).
     let mut descend = |path: PathBuf, name: &std::ffi::OsStr, id: Option<FileId>| {
