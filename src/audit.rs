@@ -111,9 +111,23 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         Some(0),
     );
     // Manifests are read while media items are assembled: neither needs the other.
-    let ((manifests, manifest_errors), (media, kinds, media_errors)) = rayon::join(
-        || crate::manifest::check(&files, cfg.verify_mhl, cfg.verify_dcp, cfg.io_threads, &bar),
-        || media_items(&inv, probed, &files),
+    // So is the groundwork of the waste finder.
+    let (((manifests, manifest_errors), (media, kinds, media_errors)), ground) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    crate::manifest::check(
+                        &files,
+                        cfg.verify_mhl,
+                        cfg.verify_dcp,
+                        cfg.io_threads,
+                        &bar,
+                    )
+                },
+                || media_items(&inv, probed, &files),
+            )
+        },
+        || crate::reclaim::Groundwork::new(&files, &inv.kinds),
     );
     bar.finish_and_clear();
     interrupted()?;
@@ -141,6 +155,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
                     roots,
                     duplicate_groups: &duplicate_members,
                 },
+                ground,
                 cfg.top.max(1) * 2,
             )
         },

@@ -250,30 +250,49 @@ pub struct Inputs<'a> {
     pub duplicate_groups: &'a [Vec<usize>],
 }
 
+/// What the waste finder needs that does not depend on probing: protected
+/// files, regenerable caches, the hard-link ledger. Built while probe
+/// results are turned into media items.
+pub struct Groundwork<'a> {
+    protection: Protection,
+    regen: Vec<regenerable::Found>,
+    ledger: Ledger<'a>,
+}
+
+impl<'a> Groundwork<'a> {
+    /// Protection first, then caches and the ledger on both cores. Probing
+    /// never makes or unmakes a `dcp` file, the only kind protection reads.
+    pub fn new(files: &'a [FileEntry], kinds: &[Kind]) -> Self {
+        let protection = Protection::new(files, kinds);
+        let (regen, ledger) = rayon::join(
+            || regenerable::find(files, &protection.protected),
+            || Ledger::new(files),
+        );
+        Groundwork {
+            protection,
+            regen,
+            ledger,
+        }
+    }
+}
+
 /// Finds obsolete versions and regenerable caches, joins them with the
 /// duplicates, and accounts for every byte once.
-pub fn assess(input: &Inputs, top: usize) -> Waste {
+pub fn assess(input: &Inputs, ground: Groundwork, top: usize) -> Waste {
     let files = input.files;
-    let protection = Protection::new(files, input.kinds);
+    let Groundwork {
+        protection,
+        regen,
+        mut ledger,
+    } = ground;
     let is_project: Vec<bool> = input.kinds.iter().map(|k| *k == Kind::Project).collect();
-    // Independent passes over the files: one per core.
-    let ((groups, regen), mut ledger) = rayon::join(
-        || {
-            rayon::join(
-                || {
-                    versions::find(
-                        files,
-                        input.items,
-                        input.media,
-                        input.roots,
-                        &protection.protected,
-                        &is_project,
-                    )
-                },
-                || regenerable::find(files, &protection.protected),
-            )
-        },
-        || Ledger::new(files),
+    let groups = versions::find(
+        files,
+        input.items,
+        input.media,
+        input.roots,
+        &protection.protected,
+        &is_project,
     );
 
     let mut cands = Vec::new();
