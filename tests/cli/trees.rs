@@ -501,3 +501,38 @@ fn no_probe_reads_no_content_and_classifies_by_name() {
     assert_eq!(named["by_kind"]["other"]["bytes"], 64 + 12);
     assert_eq!(named["summary"]["bytes"], read["summary"]["bytes"]);
 }
+
+#[test]
+fn an_audit_leaves_access_times_alone() {
+    use std::time::{Duration, SystemTime};
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("Exports");
+    fs::create_dir(&dir).unwrap();
+    // Two identical files, so hashing reads both; a third in a subfolder.
+    fs::write(dir.join("a.bin"), vec![5u8; 70_000]).unwrap();
+    fs::write(dir.join("b.bin"), vec![5u8; 70_000]).unwrap();
+    fs::create_dir(dir.join("sub")).unwrap();
+    fs::write(dir.join("sub/c.txt"), b"notes").unwrap();
+    // An access time older than the modification time: relatime would update it
+    // on the next read or listing.
+    let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    let paths = [
+        dir.clone(),
+        dir.join("sub"),
+        dir.join("a.bin"),
+        dir.join("b.bin"),
+    ];
+    for p in &paths {
+        fs::File::open(p)
+            .unwrap()
+            .set_times(fs::FileTimes::new().set_accessed(old))
+            .unwrap();
+    }
+    let r = audit(t.path(), &[]);
+    assert_eq!(r["stages"]["hash"], "done");
+    assert_eq!(r["summary"]["duplicate_bytes"], 70_000);
+    for p in &paths {
+        let atime = fs::metadata(p).unwrap().accessed().unwrap();
+        assert_eq!(atime, old, "{} was touched", p.display());
+    }
+}
