@@ -194,6 +194,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn has_ext_agrees_with_the_string_extension() {
+        for p in [
+            "/a/b.xml",
+            "/a/b.XML",
+            "/a/.xml",
+            "/a/..xml",
+            "/a/b.xmll",
+            "/a/bxml",
+            "/a/b.mhl",
+            "/xml",
+            "/a/b.tar.xml",
+        ] {
+            let path = Path::new(p);
+            for ext in ["xml", "mhl"] {
+                assert_eq!(
+                    has_ext(path, ext),
+                    crate::classify::extension(path).as_deref() == Some(ext),
+                    "{p} {ext}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn pieces_match_std_on_walked_paths() {
         for p in [
             "/a/b/c.mov",

@@ -107,7 +107,7 @@ pub fn find(
     // building for groups of two or more. A fingerprint of the key finds
     // the items that share one; only those get the key itself, which
     // settles fingerprint collisions.
-    let unit_of = |n: usize| -> Option<Grouping> {
+    let grouping_of = |n: usize| -> Option<Grouping> {
         let item = &items[n];
         let (unit, first, stem, ext): (_, _, &[u8], &[u8]) = match &item.clip {
             Clip::File(i) => {
@@ -158,7 +158,7 @@ pub fn find(
             if any_protected {
                 return None;
             }
-            let u = unit_of(n)?;
+            let u = grouping_of(n)?;
             if folders.owned[u.first] {
                 return None;
             }
@@ -182,7 +182,7 @@ pub fn find(
         if shared[fp] < 2 {
             continue;
         }
-        let u = unit_of(*n).expect("keyed items have a unit");
+        let u = grouping_of(*n).expect("keyed items have a unit");
         let key = (
             u.dir.to_vec(),
             parsed.key.clone(),

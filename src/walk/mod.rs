@@ -2,8 +2,8 @@
 //!
 //! Each directory is a rayon task, so several drives and wide trees are read
 //! concurrently, with at most one open directory handle per worker. walkdir
-//! (named in the brief) is single-threaded per root; this walker is measured
-//! against it in `benches/walk.rs` (see README, Performance).
+//! (named in the brief) is single-threaded per root (README, "Why our own
+//! walker"); `benches/compare.sh` measures this one against `du`.
 //!
 //! Rules: symbolic links are not followed unless asked (then loops are caught
 //! by comparing (dev, inode) with the ancestors); FIFOs, sockets and devices
@@ -67,14 +67,8 @@ impl Stat {
             dev: md.dev(),
             ino: md.ino(),
             nlink: md.nlink(),
-            mtime_ns: md
-                .mtime()
-                .saturating_mul(1_000_000_000)
-                .saturating_add(md.mtime_nsec()),
-            ctime_ns: md
-                .ctime()
-                .saturating_mul(1_000_000_000)
-                .saturating_add(md.ctime_nsec()),
+            mtime_ns: ns(md.mtime(), md.mtime_nsec()),
+            ctime_ns: ns(md.ctime(), md.ctime_nsec()),
         }
     }
 
@@ -102,16 +96,15 @@ impl From<libc::stat> for Stat {
             dev: st.st_dev,
             ino: st.st_ino,
             nlink: st.st_nlink,
-            mtime_ns: st
-                .st_mtime
-                .saturating_mul(1_000_000_000)
-                .saturating_add(st.st_mtime_nsec),
-            ctime_ns: st
-                .st_ctime
-                .saturating_mul(1_000_000_000)
-                .saturating_add(st.st_ctime_nsec),
+            mtime_ns: ns(st.st_mtime, st.st_mtime_nsec),
+            ctime_ns: ns(st.st_ctime, st.st_ctime_nsec),
         }
     }
+}
+
+/// Seconds and nanoseconds as nanoseconds since the epoch, saturating.
+fn ns(secs: i64, nsec: i64) -> i64 {
+    secs.saturating_mul(1_000_000_000).saturating_add(nsec)
 }
 
 impl FileEntry {
@@ -340,9 +333,8 @@ fn visit_dir<'s>(
                 continue;
             }
         }
-        let mut kind = entry.kind;
         // Metadata of the entry itself, or of its target for a followed link.
-        let md = match kind {
+        let md = match entry.kind {
             EntryType::Dir if !cfg.one_file_system && !cfg.follow_links => {
                 // Neither the device nor loop detection is needed: skip the stat.
                 descend(path, name, None);
@@ -357,21 +349,18 @@ fn visit_dir<'s>(
                 }
             },
         };
-        let md = match md {
-            Some(md) if md.mode & libc::S_IFMT != libc::S_IFLNK => md,
-            _ => {
-                // A link (told by d_type or, where the file system does not
-                // say, by the stat).
-                kind = EntryType::Symlink;
-                match fs::metadata(&path) {
-                    Ok(md) if cfg.follow_links => Stat::from_metadata(&md),
-                    Ok(_) => continue, // a live link we do not follow: not counted
-                    Err(e) => {
-                        ctx.error(link_error(&path, &e));
-                        continue;
-                    }
+        let (md, is_link) = match md {
+            Some(md) if md.mode & libc::S_IFMT != libc::S_IFLNK => (md, false),
+            // A link (told by d_type or, where the file system does not say,
+            // by the stat).
+            _ => match fs::metadata(&path) {
+                Ok(md) if cfg.follow_links => (Stat::from_metadata(&md), true),
+                Ok(_) => continue, // a live link we do not follow: not counted
+                Err(e) => {
+                    ctx.error(link_error(&path, &e));
+                    continue;
                 }
-            }
+            },
         };
         if md.is_file() {
             files.push(FileEntry::new(path, root_idx, &md));
@@ -380,7 +369,7 @@ fn visit_dir<'s>(
                 continue;
             }
             let id = md.id();
-            if kind == EntryType::Symlink && ancestors.contains(id) {
+            if is_link && ancestors.contains(id) {
                 ctx.error(FileError::new(
                     &path,
                     ErrorKind::SymlinkLoop,
