@@ -12,7 +12,8 @@
 #   duplicates see benches/compare_dupes.sh (fclones, with group agreement
 #              and peak memory)
 #
-# footprint runs with --no-cache everywhere: first-audit figures.
+# footprint runs with --no-cache (first-audit figures), except the walk: it
+# runs as a user types it, and reads no file, so it opens no cache.
 # Needs python3, hyperfine; peers that are missing are skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +34,7 @@ ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); pri
 
 if want walk; then
 echo "== walk: $(find "$TREE" -type f | wc -l) files"
-CMDS=(-n footprint "$FP audit -q --no-probe --no-hash --no-cache --format json $TREE"
+CMDS=(-n footprint "$FP audit -q --no-probe --no-hash --format json $TREE"
       -n du "du -s --apparent-size -B1 $TREE")
 command -v diskus >/dev/null && CMDS+=(-n diskus "diskus $TREE")
 hyperfine -N --style basic --warmup 2 --runs 15 --output=null --export-json "$WORK/walk.json" "${CMDS[@]}" >/dev/null

@@ -65,6 +65,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         &cfg.walk.roots,
         &files,
         &probe_files,
+        cfg.hash,
         log,
     );
 

@@ -11,8 +11,14 @@ use crate::report::{ErrorEntry, SCHEMA_VERSION, Tool};
 pub fn run(cfg: &Config, log: &Progress) -> Result<DupesReport, AuditError> {
     let walked = walk_stage(cfg, log, 1, 2)?;
     let files = walked.files;
-    let mut cache =
-        crate::cache::Session::start(cfg.cache_dir.as_deref(), &cfg.walk.roots, &files, &[], log);
+    let mut cache = crate::cache::Session::start(
+        cfg.cache_dir.as_deref(),
+        &cfg.walk.roots,
+        &files,
+        &[],
+        true,
+        log,
+    );
     let bar = log.phase(2, 2, "Hashing", Some(0));
     bar.set_message(format!("{} readers (--io-threads)", cfg.io_threads));
     let dup = crate::hash::find_duplicates_cached(&files, &cache, cfg.io_threads, &bar);

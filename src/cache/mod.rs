@@ -225,8 +225,10 @@ impl Cache {
         needed: &[bool],
     ) -> Result<Vec<Option<Box<Cached>>>, String> {
         let e = |e: rusqlite::Error| e.to_string();
-        let mut st = self
-            .conn
+        // One read transaction: one snapshot, and SQLite takes its locks once
+        // instead of twice per query (measured: 2 fcntl calls per lookup).
+        let tx = self.conn.unchecked_transaction().map_err(e)?;
+        let mut st = tx
             .prepare_cached(
                 "SELECT dev, ino, size, mtime_ns, ctime_ns, version, head, tail, full, probe
                  FROM files WHERE path = ?1",
@@ -261,6 +263,8 @@ impl Cache {
                 .map_err(e)?;
             out.push(row.flatten());
         }
+        drop(st);
+        tx.commit().map_err(e)?;
         Ok(out)
     }
 

@@ -43,18 +43,23 @@ impl Session {
 
     /// Opens the cache in `dir` unless it is inside a root (or holds one:
     /// writing there would modify a scanned folder), and looks up the files
-    /// a stage may read: those sharing their size with another (hashing)
-    /// and those marked in `probed` (media to probe).
+    /// a stage may read: when `hash`, those sharing their size with another,
+    /// and those marked in `probed` (media to probe). A run that reads no
+    /// file (`--no-probe --no-hash`) leaves the cache closed.
     pub fn start(
         dir: Option<&Path>,
         roots: &[PathBuf],
         files: &[FileEntry],
         probed: &[usize],
+        hash: bool,
         log: &crate::progress::Progress,
     ) -> Session {
         let Some(dir) = dir else {
             return Session::off();
         };
+        if !hash && probed.is_empty() {
+            return Session::off();
+        }
         let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
         let real = std::fs::canonicalize(&abs).unwrap_or(abs);
         if let Some(r) = roots
@@ -75,7 +80,7 @@ impl Session {
                 return Session::off();
             }
         };
-        let needed = needed(files, probed);
+        let needed = needed(files, probed, hash);
         match cache.lookup(files, &needed) {
             Ok(cached) => Session {
                 usage: Usage {
@@ -175,16 +180,19 @@ pub fn command(args: &crate::cli::CacheArgs) -> anyhow::Result<crate::error::Exi
 }
 
 /// Files whose hashes or probe result a run may need: a unique size is never
-/// read, so its lookup would be wasted.
-fn needed(files: &[FileEntry], probed: &[usize]) -> Vec<bool> {
-    let mut sizes: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
-    for f in files.iter().filter(|f| f.size > 0) {
-        *sizes.entry(f.size).or_default() += 1;
+/// read, so its lookup would be wasted, and without hashing only probed
+/// files are.
+fn needed(files: &[FileEntry], probed: &[usize], hash: bool) -> Vec<bool> {
+    let mut out = vec![false; files.len()];
+    if hash {
+        let mut sizes: crate::fasthash::FastMap<u64, u32> = Default::default();
+        for f in files.iter().filter(|f| f.size > 0) {
+            *sizes.entry(f.size).or_default() += 1;
+        }
+        for (x, f) in out.iter_mut().zip(files) {
+            *x = f.size > 0 && sizes.get(&f.size).is_some_and(|&n| n > 1);
+        }
     }
-    let mut out: Vec<bool> = files
-        .iter()
-        .map(|f| f.size > 0 && sizes.get(&f.size).is_some_and(|&n| n > 1))
-        .collect();
     for &i in probed {
         if let Some(x) = out.get_mut(i) {
             *x = true;

@@ -105,6 +105,27 @@ fn a_warm_reaudit_reads_and_probes_nothing_and_reports_the_same() {
 }
 
 #[test]
+fn a_run_that_reads_no_file_leaves_the_cache_closed() {
+    let tree = project();
+    let cache = tempfile::tempdir().unwrap();
+    let db = cache.path().join("cache.sqlite");
+    let r = run(tree.path(), cache.path(), &["--no-probe", "--no-hash"]);
+    assert_eq!(r["cache"]["path"], Value::Null);
+    assert!(!db.exists(), "no lookup needed, nothing opened");
+    assert_eq!(r["summary"]["files"], 7);
+    // Hashing alone needs it: the twins' and copies' entries are stored.
+    let r = run(tree.path(), cache.path(), &["--no-probe"]);
+    assert!(
+        r["cache"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("cache.sqlite")
+    );
+    assert!(r["cache"]["hashes_computed"].as_u64().unwrap() >= 4);
+    assert!(db.exists());
+}
+
+#[test]
 fn every_change_is_seen_on_reaudit() {
     use std::os::unix::fs::MetadataExt;
     let tree = project();
