@@ -144,28 +144,36 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     });
 
     let roots = &cfg.walk.roots;
-    // Waste on one core, weights on the other.
-    let (waste, (by_kind, summary_bytes, folders)) = rayon::join(
+    // Waste, weights and (for a JSON report) the media array, whose
+    // rendering is most of the output's cost, on whichever core is free.
+    let json = cfg.format == crate::config::OutputFormat::Json
+        && media.len() <= crate::report::json::MediaJson::MAX_ITEMS;
+    let ((waste, (by_kind, summary_bytes, folders)), media_json) = rayon::join(
         || {
-            crate::reclaim::assess(
-                &crate::reclaim::Inputs {
-                    files: &files,
-                    kinds: &kinds,
-                    items: &inv.items,
-                    media: &media,
-                    roots,
-                    duplicate_groups: &duplicate_members,
+            rayon::join(
+                || {
+                    crate::reclaim::assess(
+                        &crate::reclaim::Inputs {
+                            files: &files,
+                            kinds: &kinds,
+                            items: &inv.items,
+                            media: &media,
+                            roots,
+                            duplicate_groups: &duplicate_members,
+                        },
+                        ground,
+                        cfg.top.max(1) * 2,
+                    )
                 },
-                ground,
-                cfg.top.max(1) * 2,
+                || {
+                    let owns = owners(&files);
+                    let (by_kind, bytes) = totals(&files, &kinds, &owns);
+                    let folders = heaviest_folders(&files, &owns, roots, cfg.top.max(1) * 5);
+                    (by_kind, bytes, folders)
+                },
             )
         },
-        || {
-            let owns = owners(&files);
-            let (by_kind, bytes) = totals(&files, &kinds, &owns);
-            let folders = heaviest_folders(&files, &owns, roots, cfg.top.max(1) * 5);
-            (by_kind, bytes, folders)
-        },
+        || json.then(|| crate::report::json::MediaJson::render(&media)),
     );
 
     let copies = (cfg.hash && roots.len() > 1).then(|| {
@@ -267,6 +275,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         } else {
             Vec::new()
         },
+        media_json,
     };
     // Freeing every walked path and item takes milliseconds on big volumes:
     // done on a pool thread while the report is rendered.

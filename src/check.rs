@@ -80,7 +80,9 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
         no_cache: false,
         cache_dir: None,
     };
-    let mut cfg = Config::scan(&scan, OutputFormat::Json)?;
+    // The audit's own report is never rendered here: `Table` asks the audit
+    // to prepare nothing for a JSON or CSV renderer.
+    let mut cfg = Config::scan(&scan, OutputFormat::Table)?;
     cfg.hash = false;
     args.probe.apply(&mut cfg)?;
     let mut sink = crate::output::Sink::open(args.output.as_deref())?;
@@ -142,8 +144,7 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
     let w = sink.writer();
     match args.format {
         CheckFormat::Json => {
-            serde_json::to_writer_pretty(&mut *w, &out)?;
-            writeln!(w)?;
+            crate::report::json::document(&out, w)?;
         }
         CheckFormat::Junit => write_junit(&out, w)?,
         CheckFormat::Table => write_text(&out, w)?,

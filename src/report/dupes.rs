@@ -42,8 +42,7 @@ pub struct DupesReport {
 
 /// One JSON document.
 pub fn write_json(r: &DupesReport, w: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, r)?;
-    writeln!(w)
+    super::json::document(r, w)
 }
 
 /// fdupes-style: one path per line, a blank line after each group. Paths are

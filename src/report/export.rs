@@ -51,8 +51,7 @@ pub fn write(report: &Report, format: ExportFormat, w: &mut dyn Write) -> io::Re
                     })
                     .collect(),
             };
-            serde_json::to_writer_pretty(&mut *w, &doc)?;
-            writeln!(w)
+            super::json::document(&doc, w)
         }
         ExportFormat::Lines => {
             let mut paths: Vec<&Path> = report

@@ -264,6 +264,7 @@ pub struct Report {
     /// Totals per kind.
     pub by_kind: ByKind,
     /// Media items, sorted by path.
+    #[serde(serialize_with = "json::media_field")]
     pub media: Vec<MediaItem>,
     /// Duplicate groups, sorted by first path.
     pub duplicates: Vec<DuplicateGroup>,
@@ -299,6 +300,10 @@ pub struct Report {
     /// not in the JSON report).
     #[serde(skip)]
     pub other_files: Vec<FileRow>,
+    /// `media` already rendered for the JSON report, when an audit made it
+    /// on an idle core; the JSON renderer uses it if it still matches.
+    #[serde(skip)]
+    pub media_json: Option<json::MediaJson>,
 }
 
 /// A file outside the media items, as the CSV lists it.
