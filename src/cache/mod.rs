@@ -143,6 +143,70 @@ pub fn default_dir() -> Option<PathBuf> {
     }
 }
 
+/// How long an audit waits for another one holding the cache.
+const BUSY: Duration = Duration::from_secs(30);
+
+/// Why the cache could not be opened.
+enum OpenError {
+    /// Another process holds it: wait or do without, never rebuild it.
+    Busy(String),
+    /// Not a cache this version can read.
+    Unusable(String),
+}
+
+impl From<rusqlite::Error> for OpenError {
+    fn from(e: rusqlite::Error) -> Self {
+        if is_busy(&e) {
+            OpenError::Busy(e.to_string())
+        } else {
+            OpenError::Unusable(e.to_string())
+        }
+    }
+}
+
+impl std::fmt::Display for OpenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OpenError::Busy(m) | OpenError::Unusable(m) => f.write_str(m),
+        }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Puts the file in WAL mode, which lets audits read while another writes.
+/// The switch needs the file to itself and SQLite does not run the busy
+/// handler for it (two audits opening a new cache at once got "database is
+/// locked" and rebuilt it, 3 runs in 20), so: skip it when the file is
+/// already WAL (a property of the file), else retry until `BUSY` is spent.
+fn wal(conn: &Connection) -> Result<(), OpenError> {
+    let mode = |c: &Connection| -> rusqlite::Result<String> {
+        c.pragma_query_value(None, "journal_mode", |r| r.get(0))
+    };
+    let deadline = std::time::Instant::now() + BUSY;
+    let mut pause = Duration::from_millis(5);
+    loop {
+        if mode(conn)?.eq_ignore_ascii_case("wal") {
+            return Ok(());
+        }
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0)) {
+            // A file system without shared memory keeps its journal: the
+            // cache still works, one audit at a time.
+            Ok(_) => return Ok(()),
+            Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(200));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
@@ -153,14 +217,16 @@ fn blob(v: Option<Vec<u8>>) -> Option<[u8; 32]> {
 
 impl Cache {
     /// Opens (or creates) the cache in `dir`. A file that is not a cache of
-    /// this schema is moved aside and rebuilt.
+    /// this schema is moved aside and rebuilt; one that another audit holds
+    /// locked for longer than the busy timeout is left alone (an error).
     pub fn open(dir: &Path) -> Result<Cache, String> {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         let path = dir.join(FILE_NAME);
         match Self::open_at(&path) {
             Ok(c) => Ok(c),
-            Err(first) => {
+            Err(OpenError::Busy(m)) => Err(format!("{} is busy: {m}", path.display())),
+            Err(OpenError::Unusable(first)) => {
                 // Corrupt, foreign or from another schema: keep it for
                 // inspection, start afresh.
                 let aside = dir.join(format!("{FILE_NAME}.unusable"));
@@ -182,13 +248,11 @@ impl Cache {
         }
     }
 
-    fn open_at(path: &Path) -> Result<Cache, String> {
-        let conn = Connection::open(path).map_err(|e| e.to_string())?;
-        let e = |e: rusqlite::Error| e.to_string();
-        conn.busy_timeout(Duration::from_secs(30)).map_err(e)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(e)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(e)?;
+    fn open_at(path: &Path) -> Result<Cache, OpenError> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(BUSY)?;
+        wal(&conn)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
              INSERT OR IGNORE INTO meta VALUES ('schema', 1);
@@ -196,15 +260,15 @@ impl Cache {
                path BLOB PRIMARY KEY, dev INTEGER NOT NULL, ino INTEGER NOT NULL,
                size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
                version TEXT NOT NULL, head BLOB, tail BLOB, full BLOB, probe TEXT);",
-        )
-        .map_err(e)?;
-        let schema: i64 = conn
-            .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
+        )?;
+        let schema: i64 =
+            conn.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
                 r.get(0)
-            })
-            .map_err(e)?;
+            })?;
         if schema != SCHEMA {
-            return Err(format!("schema {schema}, expected {SCHEMA}"));
+            return Err(OpenError::Unusable(format!(
+                "schema {schema}, expected {SCHEMA}"
+            )));
         }
         Ok(Cache {
             conn,

@@ -253,6 +253,52 @@ fn two_concurrent_audits_share_the_cache_correctly() {
 }
 
 #[test]
+fn audits_creating_a_cache_at_once_never_rebuild_it() {
+    // Switching a file to WAL needs it alone, and SQLite's busy handler does
+    // not cover that switch: an audit opening the cache while another one
+    // created or closed it saw "database is locked", called the cache
+    // unusable and moved it aside (half the runs of this test before the fix).
+    let tree = project();
+    let expected = stable(run(
+        tree.path(),
+        tempfile::tempdir().unwrap().path(),
+        &["--no-cache", "--no-probe"],
+    ));
+    for _ in 0..30 {
+        let cache = tempfile::tempdir().unwrap();
+        let children: Vec<_> = (0..2)
+            .map(|_| {
+                std::process::Command::new(assert_cmd::cargo::cargo_bin("footprint"))
+                    .args([
+                        "audit",
+                        "--no-probe",
+                        "--format",
+                        "json",
+                        "-q",
+                        "--cache-dir",
+                    ])
+                    .arg(cache.path())
+                    .arg(tree.path())
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(0), "{err}");
+            assert!(!err.contains("cache"), "{err}");
+            let r = parse_one_document(&out.stdout);
+            assert!(r["cache"]["path"].as_str().is_some());
+            assert_eq!(stable(r), expected);
+        }
+        assert!(!cache.path().join("cache.sqlite.unusable").exists());
+    }
+}
+
+#[test]
 fn a_killed_audit_leaves_a_usable_cache() {
     let tree = project();
     // Big same-size files keep the hash stage busy while the process dies.
