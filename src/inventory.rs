@@ -115,28 +115,44 @@ pub fn build(files: &[FileEntry], read_heads: bool) -> Inventory {
             _ => Kind::Other,
         })
         .collect();
-    let first = &first;
-    let pick = |want: First| (0..files.len()).filter(move |&i| first[i] == want);
-    let candidates: Vec<usize> = pick(First::Frame).collect();
-    let pending: Vec<usize> = pick(First::Pending).collect();
-    // Read the first bytes and classify, in parallel, while the numbered
-    // frames are grouped into sequences; frames left alone follow.
+    let candidates: Vec<usize> = (0..files.len())
+        .filter(|&i| first[i] == First::Frame)
+        .collect();
+    // Read the first bytes and classify, each kind written in place on every
+    // core, while the numbered frames are grouped into sequences; frames left
+    // alone follow. Only media and unreadable files come back: most files
+    // are neither, and a record for each cost more than classifying them.
     type Sniffed = (usize, Kind, Result<Option<Signature>, FileError>);
-    let classify_all = |indices: &[usize]| -> Vec<Sniffed> {
-        indices
-            .par_iter()
-            .map(|&i| {
-                let r = sniff(&files[i]);
-                let sig = r.as_ref().ok().copied().flatten();
-                (i, classify::classify(&files[i].path, sig), r)
-            })
-            .collect()
+    let classify = |i: usize, kind: &mut Kind| -> Option<Sniffed> {
+        let r = sniff(&files[i]);
+        let sig = r.as_ref().ok().copied().flatten();
+        *kind = classify::classify(&files[i].path, sig);
+        (kind.is_media() || r.is_err()).then_some((i, *kind, r))
     };
     let ((seqs, singles), mut sniffed) = rayon::join(
         || sequence::detect(files, &candidates),
-        || classify_all(&pending),
+        || {
+            kinds
+                .par_iter_mut()
+                .zip(&first)
+                .enumerate()
+                .filter(|(_, (_, f))| **f == First::Pending)
+                .filter_map(|(i, (kind, _))| classify(i, kind))
+                .collect::<Vec<Sniffed>>()
+        },
     );
-    sniffed.extend(classify_all(&singles));
+    let lone: Vec<(usize, Kind, Option<Sniffed>)> = singles
+        .par_iter()
+        .map(|&i| {
+            let mut kind = Kind::Other;
+            let r = classify(i, &mut kind);
+            (i, kind, r)
+        })
+        .collect();
+    for (i, kind, r) in lone {
+        kinds[i] = kind;
+        sniffed.extend(r);
+    }
     let mut items = Vec::new();
     let mut errors = Vec::new();
     for (i, kind, sniffed) in sniffed {
@@ -144,7 +160,6 @@ pub fn build(files: &[FileEntry], read_heads: bool) -> Inventory {
             Ok(sig) => (sig, None),
             Err(e) => (None, Some(e)),
         };
-        kinds[i] = kind;
         if kind.is_media() {
             items.push(Item {
                 clip: Clip::File(i),
