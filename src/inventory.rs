@@ -7,7 +7,8 @@ use crate::sequence::{self, Sequence};
 use crate::walk::FileEntry;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 /// What an item of the `media` list is made of.
@@ -280,36 +281,42 @@ fn sniff(f: &FileEntry) -> Result<Option<Signature>, FileError> {
 
 /// Folders holding a DCP or IMF package: an ASSETMAP beside a CPL and a PKL.
 fn package_dirs(files: &[FileEntry]) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = files
+    fn bytes(f: &FileEntry) -> &[u8] {
+        crate::pathbytes::bytes(&f.path)
+    }
+    let assetmaps: HashSet<&[u8]> = files
         .par_iter()
         .filter(|f| {
-            let n = crate::pathbytes::name(crate::pathbytes::bytes(&f.path));
+            let n = crate::pathbytes::name(bytes(f));
             n.eq_ignore_ascii_case(b"ASSETMAP") || n.eq_ignore_ascii_case(b"ASSETMAP.xml")
         })
-        .filter_map(|f| f.path.parent().map(Path::to_path_buf))
-        .collect::<HashSet<_>>()
-        .into_iter()
+        .map(|f| crate::pathbytes::parent(bytes(f)))
         .collect();
-    dirs.retain(|dir| {
-        let mut cpl = false;
-        let mut pkl = false;
-        for f in files.iter().filter(|f| {
-            crate::pathbytes::parent(crate::pathbytes::bytes(&f.path))
-                == crate::pathbytes::bytes(dir)
-        }) {
-            if !crate::pathbytes::has_ext(&f.path, "xml") {
-                continue;
-            }
-            if let Ok(head) = crate::fsutil::read_head(&f.path, 4096) {
-                match root_element(&String::from_utf8_lossy(&head)).as_deref() {
-                    Some("CompositionPlaylist") => cpl = true,
-                    Some("PackingList") => pkl = true,
-                    _ => {}
-                }
+    if assetmaps.is_empty() {
+        return Vec::new();
+    }
+    // One pass over the files: the XML beside each ASSETMAP says whether a
+    // CPL and a PKL are there too.
+    let mut found: HashMap<&[u8], (bool, bool)> = HashMap::new();
+    for f in files {
+        let dir = crate::pathbytes::parent(bytes(f));
+        if !assetmaps.contains(dir) || !crate::pathbytes::has_ext(&f.path, "xml") {
+            continue;
+        }
+        if let Ok(head) = crate::fsutil::read_head(&f.path, 4096) {
+            let (cpl, pkl) = found.entry(dir).or_default();
+            match root_element(&String::from_utf8_lossy(&head)).as_deref() {
+                Some("CompositionPlaylist") => *cpl = true,
+                Some("PackingList") => *pkl = true,
+                _ => {}
             }
         }
-        cpl && pkl
-    });
+    }
+    let mut dirs: Vec<PathBuf> = found
+        .into_iter()
+        .filter(|&(_, (cpl, pkl))| cpl && pkl)
+        .map(|(dir, _)| PathBuf::from(std::ffi::OsStr::from_bytes(dir)))
+        .collect();
     dirs.sort();
     dirs
 }

@@ -63,12 +63,8 @@ impl MediaJson {
             bytes.extend_from_slice(b"[]");
         } else {
             bytes.push(b'[');
-            for m in media {
-                bytes.extend_from_slice(if bytes.len() == 1 {
-                    b"\n    "
-                } else {
-                    b",\n    "
-                });
+            for (n, m) in media.iter().enumerate() {
+                bytes.extend_from_slice(if n == 0 { b"\n    " } else { b",\n    " });
                 let mut ser = serde_json::Serializer::with_formatter(&mut bytes, Indented::at(2));
                 // Writing to a Vec fails only on a value serde_json rejects,
                 // which a MediaItem never is (no maps with non-string keys).

@@ -206,6 +206,25 @@ fn every_change_is_seen_on_reaudit() {
     assert!(paths[0].ends_with("/a/renamed.bin"));
 }
 
+/// A hashing audit with the cache in `cache`, running in the background.
+fn spawn_audit(root: &Path, cache: &Path) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("footprint"))
+        .args([
+            "audit",
+            "--no-probe",
+            "--format",
+            "json",
+            "-q",
+            "--cache-dir",
+        ])
+        .arg(cache)
+        .arg(root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 #[test]
 fn two_concurrent_audits_share_the_cache_correctly() {
     let tree = project();
@@ -215,25 +234,11 @@ fn two_concurrent_audits_share_the_cache_correctly() {
         cache.path(),
         &["--no-cache", "--no-probe"],
     ));
-    let spawn = || {
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("footprint"))
-            .args([
-                "audit",
-                "--no-probe",
-                "--format",
-                "json",
-                "-q",
-                "--cache-dir",
-            ])
-            .arg(cache.path())
-            .arg(tree.path())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
     for _ in 0..3 {
-        let (a, b) = (spawn(), spawn());
+        let (a, b) = (
+            spawn_audit(tree.path(), cache.path()),
+            spawn_audit(tree.path(), cache.path()),
+        );
         for child in [a, b] {
             let out = child.wait_with_output().unwrap();
             assert_eq!(
@@ -267,23 +272,7 @@ fn audits_creating_a_cache_at_once_never_rebuild_it() {
     for _ in 0..30 {
         let cache = tempfile::tempdir().unwrap();
         let children: Vec<_> = (0..2)
-            .map(|_| {
-                std::process::Command::new(assert_cmd::cargo::cargo_bin("footprint"))
-                    .args([
-                        "audit",
-                        "--no-probe",
-                        "--format",
-                        "json",
-                        "-q",
-                        "--cache-dir",
-                    ])
-                    .arg(cache.path())
-                    .arg(tree.path())
-                    .stdout(std::process::Stdio::piped())
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .unwrap()
-            })
+            .map(|_| spawn_audit(tree.path(), cache.path()))
             .collect();
         for child in children {
             let out = child.wait_with_output().unwrap();
