@@ -136,12 +136,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         errors.add(e, log);
     }
     let mut errors = errors.list;
-    errors.sort_by(|a, b| {
-        a.path
-            .as_os_str()
-            .cmp(b.path.as_os_str())
-            .then(a.message.cmp(&b.message))
-    });
+    sort_errors(&mut errors);
 
     let roots = &cfg.walk.roots;
     // Waste, weights and (for a JSON report) the media array, whose
@@ -176,16 +171,22 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         || json.then(|| crate::report::json::MediaJson::render(&media)),
     );
 
-    let copies = (cfg.hash && roots.len() > 1).then(|| {
-        crate::copies::assess(
-            &files,
-            &kinds,
+    let copies = (roots.len() > 1).then(|| {
+        crate::copies::assess(&crate::copies::Inputs {
+            files: &files,
+            kinds: &kinds,
             roots,
-            &duplicate_members,
-            cfg.weigh.co2.copies,
-            cfg.clip_depth,
-        )
+            groups: cfg.hash.then_some(duplicate_members.as_slice()),
+            errors: &errors,
+            excluded: &walked.excluded,
+            policy: cfg.weigh.co2.copies,
+            depth: cfg.clip_depth,
+        })
     });
+    if let Some(c) = &copies {
+        errors.extend(c.problems.iter().cloned());
+        sort_errors(&mut errors);
+    }
     let duplicate_bytes = duplicates.iter().map(|g| g.wasted_bytes).sum();
     let summary = Summary {
         files: files.len() as u64,
@@ -261,6 +262,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         reclaim_top: waste.top,
         targets,
         co2: Some(co2),
+        roots_folded: cfg.walk.folded.clone(),
         copies: copies.as_ref().map(|c| c.roots.clone()).unwrap_or_default(),
         clip_copies: copies.map(|c| c.clips).unwrap_or_default(),
         manifests,
@@ -296,6 +298,13 @@ fn media_items(
     let mut errors = Vec::new();
     for (item, result) in inv.items.iter().zip(probed) {
         let m = crate::probe::stage::media_item(item, result, files, &mut kinds);
+        if let Some(seq) = m.sequence.as_ref().filter(|s| s.missing_count > 0) {
+            errors.push(FileError::new(
+                &m.path,
+                ErrorKind::SequenceGap,
+                gap_message(seq),
+            ));
+        }
         if let Some(err) = &m.probe.error {
             errors.push(match &item.unreadable {
                 Some(e) => e.clone(),
@@ -305,6 +314,41 @@ fn media_items(
         media.push(m);
     }
     (media, kinds, errors)
+}
+
+/// "3 frames missing of 1001–1024: 1005, 1010–1011".
+fn gap_message(seq: &crate::report::SequenceInfo) -> String {
+    let mut runs: Vec<(u64, u64)> = Vec::new();
+    for &f in &seq.missing {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == f => *end = f,
+            _ => runs.push((f, f)),
+        }
+    }
+    let shown: Vec<String> = runs
+        .iter()
+        .take(8)
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}–{b}")
+            }
+        })
+        .collect();
+    let more = if runs.len() > 8 || (seq.missing.len() as u64) < seq.missing_count {
+        ", …"
+    } else {
+        ""
+    };
+    format!(
+        "{} frame{} missing of {}–{}: {}{more}",
+        seq.missing_count,
+        if seq.missing_count == 1 { "" } else { "s" },
+        seq.first,
+        seq.last,
+        shown.join(", ")
+    )
 }
 
 /// Per-file problems, one entry per (path, kind): a file that two stages
@@ -411,6 +455,16 @@ pub(crate) fn walk_stage(
         ));
     }
     Ok(walked)
+}
+
+/// The report's order: by path, then message.
+pub(crate) fn sort_errors(errors: &mut [FileError]) {
+    errors.sort_by(|a, b| {
+        a.path
+            .as_os_str()
+            .cmp(b.path.as_os_str())
+            .then(a.message.cmp(&b.message))
+    });
 }
 
 pub(crate) fn interrupted() -> Result<(), AuditError> {

@@ -76,6 +76,7 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
         follow_links: false,
         one_file_system: false,
         quiet: args.quiet,
+        verbose: false,
         color: ColorWhen::Never,
         no_cache: false,
         cache_dir: None,

@@ -41,6 +41,7 @@ pub enum Command {
   footprint audit --no-probe --exclude '*.tmp' /mnt/raid
   footprint audit --export-list candidates.json /mnt/raid/PROJX
   footprint audit --verify-mhl /Volumes/A001 /Volumes/SHUTTLE_1
+  footprint audit --verify-mhl --fail-on any /Volumes/A001 /Volumes/SHUTTLE_1 /Volumes/SHUTTLE_2
   footprint audit --grid de --copies 2 --medium lto /mnt/archive")]
     Audit(Box<AuditArgs>),
 
@@ -269,8 +270,16 @@ pub struct ScanArgs {
     pub one_file_system: bool,
 
     /// Do not print progress bars or warnings on stderr.
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
+
+    /// Print every per-file warning on stderr as it happens.
+    ///
+    /// By default stderr gets one line per kind of problem at the end, with a
+    /// count and a few examples ("2,981 paths unreadable (permission denied),
+    /// e.g. …"); the report lists every one in `errors`.
+    #[arg(short, long)]
+    pub verbose: bool,
 
     /// When to color the tables.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
@@ -342,6 +351,26 @@ pub struct AuditArgs {
     /// mismatches. Without it, assets are checked by size.
     #[arg(long)]
     pub verify_dcp: bool,
+
+    /// Exit with code 1 when the report holds a problem of one of these
+    /// kinds (comma-separated), 0 otherwise; the report is written either way.
+    ///
+    /// mhl: files changed or missing against an ASC MHL history, or a history
+    /// that cannot be read. gaps: image sequences with missing frames.
+    /// unreadable: files or folders that could not be read (permission denied,
+    /// vanished, changed during the scan, I/O errors). at-risk: clip folders
+    /// with fewer copies across the roots than --copies. packages: DCP/IMF
+    /// packing-list mismatches. any: every problem in the report's errors.
+    #[arg(
+        long,
+        value_name = "KINDS",
+        value_delimiter = ',',
+        value_parser = clap::builder::TypedValueParser::map(
+            clap::builder::PossibleValuesParser::new(crate::error::FailOn::NAMES.map(|(n, _)| n)),
+            |s: String| crate::error::FailOn::parse(&s).expect("a listed name"),
+        )
+    )]
+    pub fail_on: Vec<crate::error::FailOn>,
 
     /// For copies across roots: a clip folder is the folder this many levels
     /// below each root (e.g. 2 for ROOT/DAY/CARD). Default: the card folder

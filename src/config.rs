@@ -62,8 +62,10 @@ pub const DEFAULT_IO_THREADS: usize = 8;
 /// Settings for the walk stage.
 #[derive(Debug, Clone)]
 pub struct WalkConfig {
-    /// Roots to scan, absolute.
+    /// Roots to scan, absolute, none inside another.
     pub roots: Vec<PathBuf>,
+    /// Roots given but covered by another (`roots_folded` in the report).
+    pub folded: Vec<crate::walk::roots::FoldedRoot>,
     /// Follow symbolic links.
     pub follow_links: bool,
     /// Do not cross file-system boundaries.
@@ -104,8 +106,12 @@ pub struct Config {
     pub io_threads: usize,
     /// Draw progress bars on stderr.
     pub progress: bool,
-    /// Print per-file warnings on stderr.
+    /// Print warnings on stderr (a summary line per kind of problem).
     pub warnings: bool,
+    /// Print every per-file warning as it happens (`--verbose`).
+    pub verbose: bool,
+    /// `--fail-on`: problem classes that make the exit code 1.
+    pub fail_on: Vec<crate::error::FailOn>,
     /// Color the table.
     pub color: bool,
     /// Run the probe stage.
@@ -268,6 +274,7 @@ impl Config {
             verify_mhl: args.verify_mhl,
             verify_dcp: args.verify_dcp,
             clip_depth: args.clip_depth,
+            fail_on: args.fail_on.clone(),
             ..base
         };
         args.probe.apply(&mut cfg)?;
@@ -301,6 +308,8 @@ impl Config {
             },
             progress: !scan.quiet && std::io::stderr().is_terminal(),
             warnings: !scan.quiet,
+            verbose: scan.verbose,
+            fail_on: Vec::new(),
             color: color(scan.color, format, scan.output.is_some()),
             cache_dir: if scan.no_cache {
                 None
@@ -334,19 +343,12 @@ impl Config {
 }
 
 fn walk_config(scan: &ScanArgs) -> Result<WalkConfig> {
-    let mut roots = Vec::new();
-    for p in &scan.paths {
-        // Canonical when possible (stable, symlink-free roots); a missing root is
-        // kept as given and reported by the walk, so other drives still get audited.
-        let abs = std::fs::canonicalize(p)
-            .or_else(|_| std::path::absolute(p))
-            .with_context(|| format!("cannot resolve path {}", p.display()))?;
-        if !roots.contains(&abs) {
-            roots.push(abs);
-        }
-    }
+    // A missing or unopenable root stops the run here, before any scanning;
+    // overlapping roots are folded so each file is counted once.
+    let roots = crate::walk::roots::resolve(&scan.paths)?;
     Ok(WalkConfig {
-        roots,
+        roots: roots.walk,
+        folded: roots.folded,
         follow_links: scan.follow_links,
         one_file_system: scan.one_file_system,
         excludes: Excludes::new(&scan.exclude)?,

@@ -30,12 +30,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<DupesReport, AuditError> {
         log.warn_file(&e);
         errors.push(e);
     }
-    errors.sort_by(|a, b| {
-        a.path
-            .as_os_str()
-            .cmp(b.path.as_os_str())
-            .then(a.message.cmp(&b.message))
-    });
+    crate::audit::sort_errors(&mut errors);
     let bytes = files
         .iter()
         .zip(owners(&files))

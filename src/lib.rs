@@ -45,7 +45,7 @@ use std::io::{IsTerminal, Write};
 
 /// Runs `footprint audit` and returns the exit code.
 pub fn run_audit(cfg: &Config) -> Result<Exit> {
-    let log = progress::Progress::new(cfg.progress, cfg.warnings);
+    let log = progress::Progress::new(cfg.progress, cfg.warnings).verbose(cfg.verbose);
     // Fail before a long scan if a destination cannot be written.
     let mut sink = output::Sink::open(cfg.output.as_deref())?;
     let mut export = match &cfg.export {
@@ -56,6 +56,8 @@ pub fn run_audit(cfg: &Config) -> Result<Exit> {
     let Some(report) = finish_scan(result, &mut sink, export.as_mut().map(|e| &mut e.0))? else {
         return Ok(Exit::Interrupted);
     };
+    let problems = || report.errors.iter().map(|e| (e.kind, e.path.as_str()));
+    log.summarize(problems());
     let style = table_style(cfg);
     render(sink, |w| match cfg.format {
         OutputFormat::Json => report::json::write(&report, w),
@@ -66,17 +68,46 @@ pub fn run_audit(cfg: &Config) -> Result<Exit> {
     if let Some((sink, fmt)) = export {
         render(sink, |w| report::export::write(&report, fmt, w))?;
     }
-    Ok(Exit::Success)
+    Ok(gate(&cfg.fail_on, &report.errors, &log))
+}
+
+/// `--fail-on`: exit 1 when a problem of a named class is in the report,
+/// saying on stderr which gate tripped and how often.
+fn gate(
+    fail_on: &[error::FailOn],
+    errors: &[report::ErrorEntry],
+    log: &progress::Progress,
+) -> Exit {
+    let mut tripped = Vec::new();
+    for class in fail_on {
+        let n = errors
+            .iter()
+            .filter(|e| class.trips(e.kind, std::path::Path::new(&e.path)))
+            .count();
+        if n > 0 {
+            tripped.push(format!("{n} {}", class.name()));
+        }
+    }
+    if tripped.is_empty() {
+        Exit::Success
+    } else {
+        log.warn(&format!(
+            "--fail-on: {} problem(s) found; exit code 1",
+            tripped.join(", ")
+        ));
+        Exit::CheckFailed
+    }
 }
 
 /// Runs `footprint dupes` and returns the exit code.
 pub fn run_dupes(cfg: &Config) -> Result<Exit> {
-    let log = progress::Progress::new(cfg.progress, cfg.warnings);
+    let log = progress::Progress::new(cfg.progress, cfg.warnings).verbose(cfg.verbose);
     let mut sink = output::Sink::open(cfg.output.as_deref())?;
     let result = dupes::run(cfg, &log);
     let Some(report) = finish_scan(result, &mut sink, None)? else {
         return Ok(Exit::Interrupted);
     };
+    log.summarize(report.errors.iter().map(|e| (e.kind, e.path.as_str())));
     let style = table_style(cfg);
     render(sink, |w| match cfg.format {
         OutputFormat::Json => report::dupes::write_json(&report, w),

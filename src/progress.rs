@@ -13,10 +13,12 @@ pub struct Progress {
     multi: MultiProgress,
     bars: bool,
     warnings: bool,
+    verbose: bool,
 }
 
 impl Progress {
-    /// `bars`: draw progress bars; `warnings`: print per-file warnings.
+    /// `bars`: draw progress bars; `warnings`: print warnings and the
+    /// end-of-run summary of problems.
     pub fn new(bars: bool, warnings: bool) -> Self {
         let target = if bars {
             ProgressDrawTarget::stderr()
@@ -27,7 +29,14 @@ impl Progress {
             multi: MultiProgress::with_draw_target(target),
             bars,
             warnings,
+            verbose: false,
         }
+    }
+
+    /// Also prints every per-file problem as it happens (`--verbose`).
+    pub fn verbose(mut self, on: bool) -> Self {
+        self.verbose = on && self.warnings;
+        self
     }
 
     /// A display that shows nothing (tests, benches).
@@ -72,8 +81,13 @@ impl Progress {
         bar
     }
 
-    /// Prints a per-file problem as a warning: `PATH: message`.
+    /// Prints a per-file problem as a warning, `PATH: message`, under
+    /// `--verbose` only: otherwise [`Progress::summarize`] prints one line
+    /// per kind at the end (3,000 unreadable files are one line, not 3,000).
     pub fn warn_file(&self, err: &crate::error::FileError) {
+        if !self.verbose {
+            return;
+        }
         self.warn(&format!(
             "{}: {}",
             crate::pathfmt::display(&err.path),
@@ -86,6 +100,21 @@ impl Progress {
         if self.warnings {
             self.multi
                 .suspend(|| eprintln!("footprint: warning: {message}"));
+        }
+    }
+}
+
+impl Progress {
+    /// Prints [`summary_lines`] on stderr, each pointing at the full list.
+    pub fn summarize<'a>(
+        &self,
+        problems: impl IntoIterator<Item = (crate::error::ErrorKind, &'a str)>,
+    ) {
+        if !self.warnings {
+            return;
+        }
+        for line in crate::error::summary_lines(problems) {
+            self.warn(&format!("{line}; all listed in the report's errors"));
         }
     }
 }

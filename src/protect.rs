@@ -1,5 +1,9 @@
 //! Files footprint never proposes to delete: camera originals, RED segments,
-//! DCP/IMF members and files under an ASC MHL-managed folder.
+//! DCP/IMF members and files under an ASC MHL-managed folder; and, never even
+//! as a surplus copy, the chain of custody: ASC MHL histories and checksum
+//! lists. Deleting one copy's `ascmhl/` folder because another drive holds an
+//! identical one breaks that copy's chain of custody (ASC MHL specification,
+//! "history" and "chain" files), whatever the bytes say.
 //!
 //! The rules follow DOMAIN.md §3. They err on the side of protecting: a
 //! false "protected" costs a missed saving, a false "obsolete" costs a shoot.
@@ -115,11 +119,30 @@ pub fn mhl_roots(files: &[FileEntry]) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Extensions of checksum lists written beside copies (`md5sum`, `xxhsum`,
+/// Silverstack and ShotPut Pro sidecars) and of legacy MHL files.
+const CHECKSUM_EXT: &[&str] = &[
+    "mhl", "md5", "sha1", "sha256", "sha512", "xxhash", "xxh64", "xxh3", "xxh128", "c4", "sfv",
+];
+
+/// True for a file of a chain of custody: anything in an `ascmhl/` folder
+/// (generations and `ascmhl_chain.xml`), an `.mhl` anywhere, and checksum lists.
+pub fn is_custody(path: &Path) -> bool {
+    let b = pathbytes::bytes(path);
+    let name = pathbytes::name(b);
+    name.eq_ignore_ascii_case(b"ascmhl_chain.xml")
+        || pathbytes::Ext::of_name(name).is_some_and(|e| e.is_in(CHECKSUM_EXT))
+        || pathbytes::components(pathbytes::parent(b)).any(|c| c.eq_ignore_ascii_case(b"ascmhl"))
+}
+
 /// Precomputed protection of every walked file.
 #[derive(Debug, Default)]
 pub struct Protection {
     /// Per file (walk order): true if it must never be proposed for deletion.
     pub protected: Vec<bool>,
+    /// Per file: part of a chain of custody, never a candidate of any kind,
+    /// not even a surplus duplicate (implies `protected`).
+    pub custody: Vec<bool>,
     /// Folders managed by ASC MHL.
     pub mhl_roots: Vec<PathBuf>,
 }
@@ -130,7 +153,7 @@ impl Protection {
         let mhl_roots = mhl_roots(files);
         let mhl: Vec<&[u8]> = mhl_roots.iter().map(|r| pathbytes::bytes(r)).collect();
         let mhl = &mhl;
-        let protected = files
+        let protected: Vec<bool> = files
             .par_chunks(4096)
             .zip(kinds.par_chunks(4096))
             .flat_map_iter(|(files, kinds)| {
@@ -147,8 +170,15 @@ impl Protection {
                 })
             })
             .collect();
+        let custody: Vec<bool> = files.par_iter().map(|f| is_custody(&f.path)).collect();
+        let protected = protected
+            .iter()
+            .zip(&custody)
+            .map(|(p, c)| *p || *c)
+            .collect();
         Protection {
             protected,
+            custody,
             mhl_roots,
         }
     }
@@ -157,6 +187,23 @@ impl Protection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chain_of_custody_files_are_recognised() {
+        for p in [
+            "/s/A001/ascmhl/0001_A001_2026-11-01_120000Z.mhl",
+            "/s/A001/ascmhl/ascmhl_chain.xml",
+            "/s/A001/A001.mhl",
+            "/s/A001/A001_checksums.md5",
+            "/s/A001/A001.xxhash",
+            "/s/A001/A001.SHA1",
+        ] {
+            assert!(is_custody(Path::new(p)), "{p}");
+        }
+        for p in ["/s/A001/A001C001.mov", "/s/A001/notes.xml", "/s/ascmhl.txt"] {
+            assert!(!is_custody(Path::new(p)), "{p}");
+        }
+    }
 
     #[test]
     fn camera_originals_by_name_and_structure() {

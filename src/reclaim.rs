@@ -158,47 +158,69 @@ impl<'a> Ledger<'a> {
     }
 }
 
+/// A group's names gathered by inode, in path order.
+fn by_inode(members: &[usize], files: &[FileEntry]) -> Vec<(FileId, Vec<usize>)> {
+    let mut inodes: Vec<(FileId, Vec<usize>)> = Vec::new();
+    for &i in members {
+        match inodes.iter_mut().find(|(id, _)| *id == files[i].id) {
+            Some((_, v)) => v.push(i),
+            None => inodes.push((files[i].id, vec![i])),
+        }
+    }
+    inodes
+}
+
+/// Folder names that say "not the real place": `old/`, `_old/`, `trash/`.
+const STALE_DIRS: &[&str] = &["old", "_old", "old versions", "obsolete", "trash", "_trash"];
+
+/// True when a copy sits somewhere people put stale things: a copy suffix
+/// (`name copy.mov`, `name (1).mov`) or an `old/`-like folder.
+fn is_noncanonical(path: &std::path::Path) -> bool {
+    let copy_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(versions::name::has_copy_suffix);
+    copy_name
+        || path.parent().is_some_and(|d| {
+            d.components().any(|c| {
+                let c = c.as_os_str().to_string_lossy();
+                STALE_DIRS.iter().any(|s| c.eq_ignore_ascii_case(s))
+            })
+        })
+}
+
 /// Turns duplicate groups into candidates. In each group one inode is kept:
-/// a protected one (a camera original) if any, else the first by path that
-/// no other category claims. The others are candidates.
+/// a protected one (a camera original) if any, else one in its canonical
+/// place (no copy suffix, not under `old/`) that no other category claims,
+/// else any unclaimed one. The others are candidates, unless another
+/// category already claims them (one reason per candidate) or they belong
+/// to a chain of custody (never candidates).
 pub fn duplicate_candidates(
     groups: &[Vec<usize>],
     files: &[FileEntry],
-    protected: &[bool],
+    protection: &Protection,
     ledger: &Ledger,
 ) -> Vec<Candidate> {
+    let protected = &protection.protected;
     let mut out = Vec::new();
     for members in groups {
-        // members are sorted by path; group names by inode in that order.
-        let mut inodes: Vec<(FileId, Vec<usize>)> = Vec::new();
-        for &i in members {
-            match inodes.iter_mut().find(|(id, _)| *id == files[i].id) {
-                Some((_, v)) => v.push(i),
-                None => inodes.push((files[i].id, vec![i])),
-            }
-        }
-        let is_copy = |i: usize| {
-            files[i]
-                .path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(versions::name::has_copy_suffix)
-        };
-        // Keep, in order of preference: a camera original; a name without a
-        // copy suffix that nothing else claims; anything unclaimed; the first.
+        let inodes = by_inode(members, files);
         let keep = inodes
             .iter()
             .position(|(_, names)| names.iter().any(|&i| protected[i]))
             .or_else(|| {
-                inodes
-                    .iter()
-                    .position(|(_, n)| !ledger.is_claimed(n[0]) && !is_copy(n[0]))
+                inodes.iter().position(|(_, n)| {
+                    !ledger.is_claimed(n[0]) && !is_noncanonical(&files[n[0]].path)
+                })
             })
             .or_else(|| inodes.iter().position(|(_, n)| !ledger.is_claimed(n[0])))
             .unwrap_or(0);
         let keep_path = crate::pathfmt::display(&files[inodes[keep].1[0]].path);
         for (n, (_, names)) in inodes.iter().enumerate() {
-            if n == keep {
+            if n == keep
+                || ledger.is_claimed(names[0])
+                || names.iter().any(|&i| protection.custody[i])
+            {
                 continue;
             }
             out.push(Candidate {
@@ -213,6 +235,97 @@ pub fn duplicate_candidates(
         }
     }
     out
+}
+
+/// Copies of an obsolete version are obsolete too: when a duplicate group
+/// holds an obsolete member, every other copy becomes an obsolete candidate
+/// with that member's confidence (`old/PROJX_cut_v02 copy.mov` goes with
+/// `PROJX_cut_v02.mov`), unless a copy is protected or is itself a version
+/// some group keeps (two identical versions: the duplicate rule keeps one).
+fn obsolete_twins(
+    dup_groups: &[Vec<usize>],
+    files: &[FileEntry],
+    version_groups: &[versions::Group],
+    cands: &[Candidate],
+    protection: &Protection,
+    ledger: &Ledger,
+) -> Vec<(usize, Candidate)> {
+    let mut obsolete_of: FastMap<usize, usize> = FastMap::default();
+    for (n, c) in cands.iter().enumerate() {
+        if c.category == Category::Obsolete && !c.is_dir {
+            for &i in &c.files {
+                obsolete_of.insert(i, n);
+            }
+        }
+    }
+    if obsolete_of.is_empty() {
+        return Vec::new();
+    }
+    let mut kept: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    for g in version_groups {
+        for (m, member) in g.members.iter().enumerate() {
+            if !g.obsolete.iter().any(|(o, _, _)| *o == m) {
+                kept.extend(member.files.iter().copied());
+            }
+        }
+    }
+    // Obsolete candidates come first, group by group.
+    let group_of: Vec<usize> = version_groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, vg)| std::iter::repeat_n(g, vg.obsolete.len()))
+        .collect();
+    let mut out = Vec::new();
+    for members in dup_groups {
+        let Some(&source) = members.iter().find_map(|i| obsolete_of.get(i)) else {
+            continue;
+        };
+        if members
+            .iter()
+            .any(|&i| kept.contains(&i) || protection.protected[i])
+        {
+            continue;
+        }
+        let group = group_of[source];
+        let source = &cands[source];
+        for (_, names) in by_inode(members, files) {
+            if names.iter().any(|i| obsolete_of.contains_key(i)) || ledger.is_claimed(names[0]) {
+                continue;
+            }
+            out.push((
+                group,
+                Candidate {
+                    category: Category::Obsolete,
+                    path: files[names[0]].path.clone(),
+                    is_dir: false,
+                    files: names,
+                    reason: format!(
+                        "same content as {}, an obsolete version ({})",
+                        display(&source.path),
+                        source.reason
+                    ),
+                    confidence: source.confidence,
+                    bytes: 0,
+                },
+            ));
+        }
+    }
+    out
+}
+
+/// Lists a twin of an obsolete version in that version's group.
+fn add_twin(g: &mut VersionGroup, c: &Candidate) {
+    let path = display(&c.path);
+    g.obsolete_bytes += c.bytes;
+    g.details.push(ObsoleteEntry {
+        path: path.clone(),
+        bytes: c.bytes,
+        confidence: c.confidence.unwrap_or(Confidence::Low),
+        reason: c.reason.clone(),
+    });
+    g.obsolete.push(path);
+    g.obsolete.sort();
+    g.details.sort_by(|a, b| a.path.cmp(&b.path));
 }
 
 /// The waste finder's findings, ready for the report.
@@ -323,20 +436,29 @@ pub fn assess(input: &Inputs, ground: Groundwork, top: usize) -> Waste {
         });
     }
     cands.iter().for_each(|c| ledger.mark(c));
-    let dups = duplicate_candidates(
+    let twins = obsolete_twins(
         input.duplicate_groups,
         files,
-        &protection.protected,
+        &groups,
+        &cands,
+        &protection,
         &ledger,
     );
+    twins.iter().for_each(|(_, c)| ledger.mark(c));
+    let dups = duplicate_candidates(input.duplicate_groups, files, &protection, &ledger);
     dups.iter().for_each(|c| ledger.mark(c));
     cands.extend(dups);
+    // Twins of obsolete versions, like them, are obsolete; listed with their
+    // version group.
+    let first_twin = cands.len();
+    let twin_groups: Vec<usize> = twins.iter().map(|(g, _)| *g).collect();
+    cands.extend(twins.into_iter().map(|(_, c)| c));
     for c in &mut cands {
         c.bytes = ledger.bytes_of(c);
     }
 
     let mut next = 0;
-    let versions = groups
+    let mut versions: Vec<VersionGroup> = groups
         .iter()
         .map(|g| {
             let mine = &cands[next..next + g.obsolete.len()];
@@ -344,6 +466,9 @@ pub fn assess(input: &Inputs, ground: Groundwork, top: usize) -> Waste {
             version_entry(g, mine)
         })
         .collect();
+    for (c, &g) in cands[first_twin..].iter().zip(&twin_groups) {
+        add_twin(&mut versions[g], c);
+    }
     let regenerable = regen
         .iter()
         .zip(&cands[first_regen..])

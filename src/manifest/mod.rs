@@ -102,7 +102,8 @@ pub fn find(files: &[FileEntry]) -> (Vec<PathBuf>, Vec<PathBuf>) {
 
 enum Outcome {
     Verified,
-    Changed,
+    /// Differs, and how.
+    Changed(String),
     Missing,
 }
 
@@ -121,7 +122,9 @@ fn check_entry(e: &Listed, hash: bool) -> Result<Outcome, FileError> {
         }
     };
     if e.failed {
-        return Ok(Outcome::Changed);
+        return Ok(Outcome::Changed(
+            "the manifest itself records a failed verification".into(),
+        ));
     }
     if e.size.is_none() && e.mtime_s.is_none() && !(hash && e.hash.is_some()) {
         return Err(FileError::new(
@@ -130,8 +133,11 @@ fn check_entry(e: &Listed, hash: bool) -> Result<Outcome, FileError> {
             "its manifest records no size, date or hash to check it against",
         ));
     }
-    if e.size.is_some_and(|s| s != md.len()) {
-        return Ok(Outcome::Changed);
+    if let Some(s) = e.size.filter(|&s| s != md.len()) {
+        return Ok(Outcome::Changed(format!(
+            "size {} bytes, the manifest records {s}",
+            md.len()
+        )));
     }
     if hash && let Some((format, want)) = &e.hash {
         let got = digest::file(&e.path, *format)
@@ -139,14 +145,21 @@ fn check_entry(e: &Listed, hash: bool) -> Result<Outcome, FileError> {
         return Ok(if format.same(&got, want) {
             Outcome::Verified
         } else {
-            Outcome::Changed
+            Outcome::Changed(format!(
+                "{} {got}, the manifest records {want}",
+                format.name()
+            ))
         });
     }
     if let Some(want) = e.mtime_s {
         use std::os::unix::fs::MetadataExt;
         // MHL dates have whole seconds, truncated.
         if md.mtime() != want {
-            return Ok(Outcome::Changed);
+            return Ok(Outcome::Changed(format!(
+                "modified {}, the manifest records {} (--verify-mhl re-hashes)",
+                crate::timefmt::rfc3339_secs(md.mtime()),
+                crate::timefmt::rfc3339_secs(want)
+            )));
         }
     }
     Ok(Outcome::Verified)
@@ -223,11 +236,32 @@ fn check_all(
                 _ => "size+mtime",
             },
         };
+        // Every mismatch is also a problem in `errors`, so that "No errors"
+        // can never sit under a failed verification.
+        let (changed_kind, missing_kind) = match m.kind {
+            "ascmhl" => (ErrorKind::MhlChanged, ErrorKind::MhlMissing),
+            _ => (ErrorKind::Package, ErrorKind::Package),
+        };
+        let source = crate::pathfmt::display(&m.path);
         for (e, r) in m.entries.iter().zip(results) {
             match r {
                 Ok(Outcome::Verified) => report.verified += 1,
-                Ok(Outcome::Changed) => report.changed.push(crate::pathfmt::display(&e.path)),
-                Ok(Outcome::Missing) => report.missing.push(crate::pathfmt::display(&e.path)),
+                Ok(Outcome::Changed(how)) => {
+                    report.changed.push(crate::pathfmt::display(&e.path));
+                    errors.push(FileError::new(
+                        &e.path,
+                        changed_kind,
+                        format!("differs from {source}: {how}"),
+                    ));
+                }
+                Ok(Outcome::Missing) => {
+                    report.missing.push(crate::pathfmt::display(&e.path));
+                    errors.push(FileError::new(
+                        &e.path,
+                        missing_kind,
+                        format!("missing: listed in {source}"),
+                    ));
+                }
                 // Neither verified nor changed: listed in `errors`.
                 Err(err) => errors.push(err),
             }

@@ -23,13 +23,7 @@ pub fn write_copies(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::
         ],
     );
     for c in &r.copies {
-        let verdict = if c.safe_to_wipe {
-            "yes: every byte is on another root".to_string()
-        } else if c.clip_folders_at_risk > 0 {
-            format!("NO: {} clip folder(s) at risk", c.clip_folders_at_risk)
-        } else {
-            "NO: some files exist only here".to_string()
-        };
+        let verdict = wipe_verdict(c);
         t.add_row(vec![
             c.root.clone(),
             Bytes(c.bytes).to_string(),
@@ -44,11 +38,8 @@ pub fn write_copies(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::
         .iter()
         .filter(|c| c.status == "at_risk")
         .collect();
-    let surplus = r
-        .clip_copies
-        .iter()
-        .filter(|c| c.status == "surplus")
-        .count();
+    let count = |status: &str| r.clip_copies.iter().filter(|c| c.status == status).count();
+    let (under, surplus, unknown) = (count("under"), count("surplus"), count("unknown"));
     if !at_risk.is_empty() {
         let mut t = table(style, &["Clip folders with one copy", "Files", "Size"]);
         for c in at_risk.iter().take(style.top.max(1) * 2) {
@@ -67,14 +58,42 @@ pub fn write_copies(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::
             )?;
         }
     }
+    let policy = r.co2.as_ref().map_or(3, |c| c.assumptions.copies);
     writeln!(
         out,
-        "{} clip folder(s): {} at risk (1 copy), {} above the {}-copy policy (--copies).\n",
+        "{} clip folder(s): {} at risk (1 copy), {} below the {policy}-copy policy (--copies), {} above it, {} unknown.\n",
         r.clip_copies.len(),
         at_risk.len(),
+        under,
         surplus,
-        r.co2.as_ref().map_or(3, |c| c.assumptions.copies)
+        unknown,
     )
+}
+
+/// The answer to "safe to wipe?" in words, for every renderer.
+pub fn wipe_verdict(c: &crate::copies::RootCopies) -> String {
+    use crate::copies::Verdict;
+    match c.verdict {
+        Verdict::Yes => "yes: every file has a verified copy on another root".into(),
+        Verdict::No if c.clip_folders_at_risk > 0 => format!(
+            "NO: {}; {} clip folder(s) below --copies",
+            c.reason, c.clip_folders_at_risk
+        ),
+        Verdict::No => format!("NO: {}", c.reason),
+        Verdict::Unknown => format!("unknown: {}", c.reason),
+        Verdict::Empty => "empty: nothing to wipe".into(),
+    }
+}
+
+/// A clip folder's status in words.
+pub fn clip_status(status: &str) -> &'static str {
+    match status {
+        "at_risk" => "at risk: 1 copy",
+        "under" => "fewer copies than --copies",
+        "surplus" => "more copies than --copies",
+        "unknown" => "unknown: not every file could be checked",
+        _ => "ok",
+    }
 }
 
 /// One line per manifest, then the files that changed or are missing.

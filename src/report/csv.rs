@@ -3,6 +3,12 @@
 //! spreadsheet. RFC 4180 quoting; cells that a spreadsheet would run as a
 //! formula (leading `=`, `+`, `-`, `@`, tab or CR) are neutralised with a
 //! leading `'`, as OWASP recommends for CSV injection.
+//!
+//! Every problem of the report's `errors` is in the `problem` column
+//! (`kind: message`) of its path's row; a problem whose path is no file row
+//! (a folder that could not be listed, a clip folder with too few copies, a
+//! file an ASC MHL history lists but the disk lacks) gets a row of its own,
+//! of kind `problem`.
 
 use super::{MediaItem, Report};
 use std::collections::HashMap;
@@ -25,6 +31,7 @@ pub const COLUMNS: &[&str] = &[
     "obsolete",
     "regenerable",
     "reason",
+    "problem",
 ];
 
 /// One cell: quoted when it holds a separator, a quote or a line break;
@@ -154,6 +161,30 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         row.extend(tail(&f.path));
         rows.push((&f.path, row));
     }
+    let mut problems: HashMap<&str, Vec<String>> = HashMap::new();
+    for e in &r.errors {
+        problems.entry(e.path.as_str()).or_default().push(format!(
+            "{}: {}",
+            kind_name(e.kind),
+            e.error
+        ));
+    }
+    for (path, row) in &mut rows {
+        row.push(
+            problems
+                .remove(path)
+                .map(|p| p.join("; "))
+                .unwrap_or_default(),
+        );
+    }
+    for e in &r.errors {
+        if let Some(p) = problems.remove(e.path.as_str()) {
+            let mut row = vec![e.path.clone(), "problem".into()];
+            row.extend(std::iter::repeat_n(String::new(), COLUMNS.len() - 3));
+            row.push(p.join("; "));
+            rows.push((&e.path, row));
+        }
+    }
     rows.sort_by(|a, b| a.0.cmp(b.0));
     writeln!(out, "{}", COLUMNS.join(","))?;
     for (_, row) in rows {
@@ -161,6 +192,14 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{}", line.join(","))?;
     }
     Ok(())
+}
+
+/// The kind's JSON name (`sequence_gap`), as the `errors[].kind` field has it.
+fn kind_name(kind: crate::error::ErrorKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

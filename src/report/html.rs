@@ -310,11 +310,7 @@ fn copies(r: &Report, out: &mut String) {
                     format!("only here: {}", Bytes(c.bytes_unique)),
                 ),
             ],
-            text: if c.safe_to_wipe {
-                "safe to wipe".into()
-            } else {
-                format!("{} only here", Bytes(c.bytes_unique))
-            },
+            text: super::consolidate::wipe_verdict(c),
         })
         .collect();
     out.push_str(&stacked(
@@ -336,8 +332,11 @@ fn copies(r: &Report, out: &mut String) {
             t(c.path.clone()),
             (c.files.to_string(), Some(c.files as f64)),
             b(c.bytes),
-            (c.copies.to_string(), Some(f64::from(c.copies))),
-            t(c.status),
+            match c.copies {
+                Some(n) => (n.to_string(), Some(f64::from(n))),
+                None => ("unknown".into(), None),
+            },
+            t(super::consolidate::clip_status(c.status)),
         ]);
     }
     table.render(out);

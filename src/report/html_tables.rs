@@ -208,6 +208,16 @@ pub(super) fn tables(r: &Report, out: &mut String) {
     }
 
     section(out, "errors", "Problems", "errors[]");
+    if r.errors.is_empty() {
+        out.push_str("<p>No problems: every file was read, and nothing failed a check.</p>");
+    } else {
+        out.push_str("<ul class=\"problems\">");
+        for line in crate::error::summary_lines(r.errors.iter().map(|e| (e.kind, e.path.as_str())))
+        {
+            let _ = write!(out, "<li>{}</li>", esc(&line));
+        }
+        out.push_str("</ul>");
+    }
     let mut e = Table::new(
         "err-table",
         &[("Path", false), ("Kind", false), ("Error", false)],

@@ -278,6 +278,9 @@ pub struct Report {
     pub targets: Vec<TargetWeight>,
     /// CO₂ estimate of keeping it stored.
     pub co2: Option<crate::co2::Co2Report>,
+    /// Roots given but not walked on their own, because another root covers
+    /// them: each file is counted once (addition).
+    pub roots_folded: Vec<crate::walk::roots::FoldedRoot>,
     /// Copies across roots, one per root of a multi-root audit.
     pub copies: Vec<crate::copies::RootCopies>,
     /// Copies of each clip folder across roots (addition).

@@ -76,6 +76,19 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
         count(s.folders, "folder", "folders"),
         roots
     )?;
+    for f in &r.roots_folded {
+        writeln!(
+            out,
+            "Root {} is {} {}: its files are counted once, under {}.",
+            f.root,
+            match f.overlap {
+                crate::walk::roots::Overlap::Same => "the same folder as",
+                crate::walk::roots::Overlap::Inside => "inside",
+            },
+            f.into,
+            f.into
+        )?;
+    }
     if let Some(t) = r.targets.first() {
         let budgets: Vec<String> = r
             .targets
@@ -345,24 +358,32 @@ fn write_errors(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Resu
     if r.errors.is_empty() {
         return writeln!(out, "No errors.");
     }
-    let mut by: BTreeMap<_, (usize, &str)> = BTreeMap::new();
+    // Problems of every kind, read or checked: a failed MHL verification, a
+    // gap in a sequence or a clip folder short of copies is never hidden
+    // behind "No errors".
+    let mut by: BTreeMap<_, (usize, Vec<&str>)> = BTreeMap::new();
     for e in &r.errors {
-        by.entry(e.kind).or_insert((0, e.path.as_str())).0 += 1;
+        let entry = by.entry(e.kind).or_default();
+        entry.0 += 1;
+        if entry.1.len() < 2 {
+            entry.1.push(relative(r, &e.path));
+        }
     }
-    let mut t = table(style, &["Problem", "Count", "First path"]);
+    let mut t = table(style, &["Problem", "Count", "Examples"]);
     if let Some(c) = t.column_mut(2) {
         c.set_cell_alignment(CellAlignment::Left);
     }
-    for (kind, (n, first)) in by {
+    for (kind, (n, examples)) in by {
+        let more = if n > examples.len() { ", …" } else { "" };
         t.add_row(vec![
             kind.label().to_string(),
             n.to_string(),
-            first.to_string(),
+            format!("{}{more}", examples.join(", ")),
         ]);
     }
     writeln!(
         out,
-        "{} problem(s); the JSON report (--format json) lists each one.",
+        "{} problem(s); the JSON report (--format json, errors[]) lists each one with its kind.",
         r.errors.len()
     )?;
     writeln!(out, "{t}")

@@ -26,6 +26,7 @@ use std::sync::{Arc, Mutex};
 
 mod dir;
 mod order;
+pub mod roots;
 
 /// A regular file seen by the walk.
 #[derive(Clone, Debug)]
@@ -132,6 +133,8 @@ pub struct WalkOutcome {
     pub root_readable: Vec<bool>,
     /// Folders listed.
     pub dirs: u64,
+    /// For each root: entries `--exclude` hid (their content is unknown).
+    pub excluded: Vec<u64>,
 }
 
 /// The chain of directory identities from the root down, for loop detection.
@@ -158,6 +161,7 @@ struct Ctx<'a> {
     listings: Listings,
     errors: Mutex<Vec<FileError>>,
     dirs: std::sync::atomic::AtomicU64,
+    excluded: Vec<std::sync::atomic::AtomicU64>,
     bar: &'a ProgressBar,
     log: &'a Progress,
 }
@@ -176,6 +180,7 @@ pub fn walk(cfg: &WalkConfig, threads: usize, bar: &ProgressBar, log: &Progress)
         listings: Listings::default(),
         errors: Mutex::new(Vec::new()),
         dirs: Default::default(),
+        excluded: cfg.roots.iter().map(|_| Default::default()).collect(),
         bar,
         log,
     };
@@ -254,6 +259,7 @@ pub fn walk(cfg: &WalkConfig, threads: usize, bar: &ProgressBar, log: &Progress)
         errors,
         root_readable,
         dirs: ctx.dirs.into_inner(),
+        excluded: ctx.excluded.into_iter().map(|n| n.into_inner()).collect(),
     }
 }
 
@@ -330,6 +336,7 @@ fn visit_dir<'s>(
         if !cfg.excludes.empty {
             let rel = path.strip_prefix(root).unwrap_or(&path);
             if cfg.excludes.is_excluded(name, rel, &path) {
+                ctx.excluded[root_idx].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 continue;
             }
         }

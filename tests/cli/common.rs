@@ -173,3 +173,27 @@ pub fn write(root: &Path, rel: &str, content: &[u8]) -> PathBuf {
     std::fs::write(&p, content).unwrap();
     p
 }
+
+/// `footprint` run as an unprivileged user (uid 65534 through setpriv when
+/// the tests run as root), so permission bits bite; `None` when privileges
+/// cannot be dropped.
+pub fn unprivileged() -> Option<std::process::Command> {
+    let bin = assert_cmd::cargo::cargo_bin("footprint");
+    if unsafe { libc::geteuid() } != 0 {
+        return Some(std::process::Command::new(bin));
+    }
+    let has_setpriv = std::process::Command::new("setpriv")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_setpriv {
+        eprintln!("setpriv missing: cannot drop privileges, test skipped");
+        return None;
+    }
+    let mut c = std::process::Command::new("setpriv");
+    c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(bin)
+        .env_remove("NO_COLOR")
+        .env_remove("TERM");
+    Some(c)
+}

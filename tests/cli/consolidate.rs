@@ -64,7 +64,10 @@ fn copies_across_roots_are_exact() {
     assert_eq!(ca["bytes_elsewhere"], 120_000);
     assert_eq!(ca["bytes_unique"], 30_000);
     assert_eq!(ca["safe_to_wipe"], false);
-    assert_eq!(ca["clip_folders_at_risk"], 2, "A002 and links/");
+    assert_eq!(
+        ca["clip_folders_at_risk"], 3,
+        "A002 and links/ (1 copy), A001 (2, below the default 3)"
+    );
     let cb = copies_of(&r, &b);
     assert_eq!(cb["bytes"], 160_000);
     assert_eq!(cb["bytes_elsewhere"], 120_000);
@@ -89,8 +92,11 @@ fn copies_across_roots_are_exact() {
     let a001 = clip(&r, &a.join("A001"));
     assert_eq!(
         (a001["copies"].as_u64(), a001["status"].as_str()),
-        (Some(2), Some("ok"))
+        (Some(2), Some("under"))
     );
+    let r2 = args(&["--copies", "2"]);
+    assert_eq!(clip(&r2, &a.join("A001"))["status"], "ok");
+    assert_eq!(copies_of(&r2, &a)["clip_folders_at_risk"], 2);
     assert_eq!(a001["files"], 2, "the empty file is not counted");
     assert_eq!(clip(&r, &a.join("A002"))["status"], "at_risk");
     assert_eq!(clip(&r, &b.join("Day1/Cards/A001"))["copies"], 2);
@@ -132,13 +138,16 @@ fn copies_across_roots_are_exact() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Safe to wipe?"), "{text}");
-    assert!(text.contains("NO: 2 clip folder(s) at risk"), "{text}");
+    assert!(
+        text.contains("NO: 1 file(s) exist only on this root; 3 clip folder(s) below --copies"),
+        "{text}"
+    );
     assert!(
         text.contains(&format!("{}", a.join("A002").display())),
         "{text}"
     );
 
-    // One root, or no hashing: nothing to compare.
+    // One root: nothing to compare.
     let one = audit_json(&["--no-probe", "-q", a.to_str().unwrap()]);
     assert_eq!(one["stages"]["copies"], "skipped");
     assert!(one["copies"].as_array().unwrap().is_empty());
@@ -149,7 +158,10 @@ fn copies_across_roots_are_exact() {
         a.to_str().unwrap(),
         b.to_str().unwrap(),
     ]);
-    assert_eq!(nohash["stages"]["copies"], "skipped");
+    // Without hashing no copy is verified: every verdict is unknown.
+    assert_eq!(nohash["stages"]["copies"], "done");
+    assert_eq!(copies_of(&nohash, &a)["verdict"], "unknown");
+    assert_eq!(copies_of(&nohash, &b)["safe_to_wipe"], Value::Null);
 }
 
 fn manifest<'a>(r: &'a Value, kind: &str) -> &'a Value {
@@ -392,5 +404,5 @@ fn malformed_manifests_are_errors_not_panics() {
     );
     assert!(r["manifests"].as_array().unwrap().is_empty());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("malformed XML"), "{stderr}");
+    assert!(stderr.contains("2 manifests could not be read"), "{stderr}");
 }

@@ -13,5 +13,6 @@ mod probe;
 mod robust;
 mod targets;
 mod trees;
+mod verdicts;
 mod visual;
 mod waste;
