@@ -46,6 +46,8 @@ pub struct RootCopies {
     pub reason: String,
     /// Clip folders of this root with fewer copies than `--copies` (addition).
     pub clip_folders_at_risk: u64,
+    /// Files (inodes) whose content is known to be on this root only (addition).
+    pub files_only_here: u64,
 }
 
 /// The answer to "may this root be wiped?".
@@ -223,7 +225,13 @@ pub fn assess(input: &Inputs) -> CopiesOutcome {
         t.bytes += f.size;
         match copies[i] {
             Some(n) if n > 1 => t.elsewhere += f.size,
-            Some(_) => t.only_here += 1,
+            Some(_) => {
+                t.only_here += 1;
+                if t.example.is_none() {
+                    let rel = f.path.strip_prefix(&roots[f.root]).unwrap_or(&f.path);
+                    t.example = Some(crate::pathfmt::display(rel));
+                }
+            }
             None => t.unknown += f.size,
         }
     }
@@ -294,6 +302,7 @@ pub fn assess(input: &Inputs) -> CopiesOutcome {
             verdict,
             reason,
             clip_folders_at_risk: at_risk.get(&r).copied().unwrap_or(0),
+            files_only_here: t.only_here,
         });
     }
     out
@@ -309,6 +318,8 @@ struct RootTally {
     unknown: u64,
     /// Inodes with content known to be on this root only.
     only_here: u64,
+    /// The first of them by path, for the reason.
+    example: Option<String>,
     /// Unreadable files and folders under it.
     unreadable: u64,
 }
@@ -318,30 +329,31 @@ impl RootTally {
     /// to be only here is a sure "no"; anything unchecked is "unknown".
     fn verdict(&self, hashed: bool, excluded: u64) -> (Verdict, String) {
         if self.only_here > 0 {
+            let e = self.example.as_deref().unwrap_or("?");
             return (
                 Verdict::No,
-                format!("{} file(s) exist only on this root", self.only_here),
+                match self.only_here {
+                    1 => format!("1 file exists only on this root ({e})"),
+                    n => format!("{n} files exist only on this root, e.g. {e}"),
+                },
             );
         }
         if !hashed && self.unknown > 0 {
             return (
                 Verdict::Unknown,
-                "content not hashed (--no-hash): copies cannot be verified".into(),
+                "not hashed (--no-hash): no copy verified".into(),
             );
         }
         if self.unreadable > 0 {
             return (
                 Verdict::Unknown,
-                format!(
-                    "{} file(s) or folder(s) could not be read (see errors)",
-                    self.unreadable
-                ),
+                format!("{} path(s) could not be read (see errors)", self.unreadable),
             );
         }
         if excluded > 0 {
             return (
                 Verdict::Unknown,
-                format!("{excluded} entries hidden by --exclude were not checked"),
+                format!("{excluded} entries hidden by --exclude, not checked"),
             );
         }
         if self.files == 0 {

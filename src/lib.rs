@@ -56,8 +56,6 @@ pub fn run_audit(cfg: &Config) -> Result<Exit> {
     let Some(report) = finish_scan(result, &mut sink, export.as_mut().map(|e| &mut e.0))? else {
         return Ok(Exit::Interrupted);
     };
-    let problems = || report.errors.iter().map(|e| (e.kind, e.path.as_str()));
-    log.summarize(problems());
     let style = table_style(cfg);
     render(sink, |w| match cfg.format {
         OutputFormat::Json => report::json::write(&report, w),
@@ -68,6 +66,8 @@ pub fn run_audit(cfg: &Config) -> Result<Exit> {
     if let Some((sink, fmt)) = export {
         render(sink, |w| report::export::write(&report, fmt, w))?;
     }
+    // Last on the terminal, under the report: what went wrong, by kind.
+    log.summarize(report.errors.iter().map(|e| (e.kind, e.path.as_str())));
     Ok(gate(&cfg.fail_on, &report.errors, &log))
 }
 
@@ -85,14 +85,15 @@ fn gate(
             .filter(|e| class.trips(e.kind, std::path::Path::new(&e.path)))
             .count();
         if n > 0 {
-            tripped.push(format!("{n} {}", class.name()));
+            let s = if n == 1 { "" } else { "s" };
+            tripped.push(format!("{} ({n} problem{s})", class.name()));
         }
     }
     if tripped.is_empty() {
         Exit::Success
     } else {
         log.warn(&format!(
-            "--fail-on: {} problem(s) found; exit code 1",
+            "--fail-on tripped: {}; exit code 1",
             tripped.join(", ")
         ));
         Exit::CheckFailed
@@ -107,7 +108,6 @@ pub fn run_dupes(cfg: &Config) -> Result<Exit> {
     let Some(report) = finish_scan(result, &mut sink, None)? else {
         return Ok(Exit::Interrupted);
     };
-    log.summarize(report.errors.iter().map(|e| (e.kind, e.path.as_str())));
     let style = table_style(cfg);
     render(sink, |w| match cfg.format {
         OutputFormat::Json => report::dupes::write_json(&report, w),
@@ -115,6 +115,7 @@ pub fn run_dupes(cfg: &Config) -> Result<Exit> {
         // `dupes` offers table, json and list only (DupesFormat).
         _ => report::dupes::write_table(&report, &style, w),
     })?;
+    log.summarize(report.errors.iter().map(|e| (e.kind, e.path.as_str())));
     Ok(Exit::Success)
 }
 

@@ -182,6 +182,15 @@ impl Protection {
             mhl_roots,
         }
     }
+
+    /// True if `path` is below a folder that holds an ASC MHL history: the
+    /// copy whose chain of custody is recorded.
+    pub fn is_mhl_managed(&self, path: &Path) -> bool {
+        let b = pathbytes::bytes(path);
+        self.mhl_roots
+            .iter()
+            .any(|r| pathbytes::is_under(b, pathbytes::bytes(r)))
+    }
 }
 
 #[cfg(test)]

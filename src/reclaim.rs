@@ -190,7 +190,8 @@ fn is_noncanonical(path: &std::path::Path) -> bool {
 }
 
 /// Turns duplicate groups into candidates. In each group one inode is kept:
-/// a protected one (a camera original) if any, else one in its canonical
+/// one whose chain of custody is recorded (under an ASC MHL history), else a
+/// protected one (a camera original) if any, else one in its canonical
 /// place (no copy suffix, not under `old/`) that no other category claims,
 /// else any unclaimed one. The others are candidates, unless another
 /// category already claims them (one reason per candidate) or they belong
@@ -207,7 +208,16 @@ pub fn duplicate_candidates(
         let inodes = by_inode(members, files);
         let keep = inodes
             .iter()
-            .position(|(_, names)| names.iter().any(|&i| protected[i]))
+            .position(|(_, names)| {
+                names
+                    .iter()
+                    .any(|&i| protection.is_mhl_managed(&files[i].path))
+            })
+            .or_else(|| {
+                inodes
+                    .iter()
+                    .position(|(_, names)| names.iter().any(|&i| protected[i]))
+            })
             .or_else(|| {
                 inodes.iter().position(|(_, n)| {
                     !ledger.is_claimed(n[0]) && !is_noncanonical(&files[n[0]].path)

@@ -22,6 +22,9 @@ pub fn write_copies(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::
             "Safe to wipe?",
         ],
     );
+    if let Some(col) = t.column_mut(4) {
+        col.set_cell_alignment(comfy_table::CellAlignment::Left);
+    }
     for c in &r.copies {
         let verdict = wipe_verdict(c);
         t.add_row(vec![
@@ -74,12 +77,12 @@ pub fn write_copies(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::
 pub fn wipe_verdict(c: &crate::copies::RootCopies) -> String {
     use crate::copies::Verdict;
     match c.verdict {
-        Verdict::Yes => "yes: every file has a verified copy on another root".into(),
-        Verdict::No if c.clip_folders_at_risk > 0 => format!(
-            "NO: {}; {} clip folder(s) below --copies",
-            c.reason, c.clip_folders_at_risk
-        ),
-        Verdict::No => format!("NO: {}", c.reason),
+        Verdict::Yes => "yes: every file has a verified copy elsewhere".into(),
+        // The reason (with an example) is in the JSON; the table stays narrow.
+        Verdict::No => match c.files_only_here {
+            1 => "NO: 1 file only here".into(),
+            n => format!("NO: {n} files only here"),
+        },
         Verdict::Unknown => format!("unknown: {}", c.reason),
         Verdict::Empty => "empty: nothing to wipe".into(),
     }

@@ -67,6 +67,18 @@ fn overview(r: &Report, out: &mut String) {
         );
     }
     out.push_str("</div>");
+    for f in &r.roots_folded {
+        let _ = write!(
+            out,
+            r#"<p class="note" title="JSON: roots_folded[]">Root {} is {} {}: its files are counted once, under it.</p>"#,
+            esc(&f.root),
+            match f.overlap {
+                crate::walk::roots::Overlap::Same => "the same folder as",
+                crate::walk::roots::Overlap::Inside => "inside",
+            },
+            esc(&f.into)
+        );
+    }
 }
 
 fn targets(r: &Report, out: &mut String) {

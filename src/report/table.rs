@@ -79,14 +79,13 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
     for f in &r.roots_folded {
         writeln!(
             out,
-            "Root {} is {} {}: its files are counted once, under {}.",
+            "Root {} is {} {}: its files are counted once, under it.",
             f.root,
             match f.overlap {
                 crate::walk::roots::Overlap::Same => "the same folder as",
                 crate::walk::roots::Overlap::Inside => "inside",
             },
             f.into,
-            f.into
         )?;
     }
     if let Some(t) = r.targets.first() {

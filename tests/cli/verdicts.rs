@@ -166,6 +166,20 @@ fn nested_and_aliased_roots_count_every_file_once() {
     assert_eq!(folded[0]["overlap"], "inside");
     assert_eq!(folded[1]["root"], alias.to_str().unwrap());
     assert_eq!(folded[1]["overlap"], "same");
+    let table = footprint()
+        .args(["audit", "--no-probe"])
+        .args([&edit, &exports])
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        table.contains(&format!(
+            "Root {} is inside {}: its files are counted once, under it.",
+            exports.display(),
+            edit.display()
+        )),
+        "{table}"
+    );
 }
 
 #[test]
@@ -192,7 +206,10 @@ fn a_sequence_gap_is_a_problem_in_every_format_and_fails_the_gaps_gate() {
         stderr.contains("1 image sequence has missing frames"),
         "{stderr}"
     );
-    assert!(stderr.contains("--fail-on: 1 gaps"), "{stderr}");
+    assert!(
+        stderr.contains("--fail-on tripped: gaps (1 problem); exit code 1"),
+        "{stderr}"
+    );
 
     // Other gates do not trip on it.
     let (code, ..) = run(&["--fail-on", "mhl,unreadable", s]);
@@ -283,7 +300,10 @@ fn mhl_failures_are_errors_and_fail_the_mhl_gate() {
             .unwrap()
             .ends_with("A001C003.mov")
     );
-    assert!(stderr.contains("--fail-on: 2 mhl"), "{stderr}");
+    assert!(
+        stderr.contains("--fail-on tripped: mhl (2 problems)"),
+        "{stderr}"
+    );
     // Without the gate the audit still completes with exit 0, and says so.
     let out = footprint()
         .args(["audit", "--no-probe", "--verify-mhl", c, s])
