@@ -129,10 +129,18 @@ const CHECKSUM_EXT: &[&str] = &[
 /// (generations and `ascmhl_chain.xml`), an `.mhl` anywhere, and checksum lists.
 pub fn is_custody(path: &Path) -> bool {
     let b = pathbytes::bytes(path);
-    let name = pathbytes::name(b);
+    is_custody_name(pathbytes::name(b)) || in_mhl_history(pathbytes::parent(b))
+}
+
+/// `ascmhl_chain.xml`, an `.mhl` or a checksum list, by name.
+fn is_custody_name(name: &[u8]) -> bool {
     name.eq_ignore_ascii_case(b"ascmhl_chain.xml")
         || pathbytes::Ext::of_name(name).is_some_and(|e| e.is_in(CHECKSUM_EXT))
-        || pathbytes::components(pathbytes::parent(b)).any(|c| c.eq_ignore_ascii_case(b"ascmhl"))
+}
+
+/// True if `dir` is an `ascmhl/` folder or inside one.
+fn in_mhl_history(dir: &[u8]) -> bool {
+    pathbytes::components(dir).any(|c| c.eq_ignore_ascii_case(b"ascmhl"))
 }
 
 /// Precomputed protection of every walked file.
@@ -153,7 +161,8 @@ impl Protection {
         let mhl_roots = mhl_roots(files);
         let mhl: Vec<&[u8]> = mhl_roots.iter().map(|r| pathbytes::bytes(r)).collect();
         let mhl = &mhl;
-        let protected: Vec<bool> = files
+        // (protected, custody) per file; folder rules once per folder.
+        let marks: Vec<(bool, bool)> = files
             .par_chunks(4096)
             .zip(kinds.par_chunks(4096))
             .flat_map_iter(|(files, kinds)| {
@@ -161,21 +170,22 @@ impl Protection {
                 files.iter().zip(kinds).map(move |(f, &k)| {
                     let b = pathbytes::bytes(&f.path);
                     let dir = pathbytes::parent(b);
-                    k == Kind::Dcp
-                        || is_original_name(pathbytes::name(b))
-                        || per_folder.get(dir, || {
+                    let name = pathbytes::name(b);
+                    let (folder_protects, in_history) = per_folder.get(dir, || {
+                        (
                             in_card_structure(dir)
-                                || mhl.iter().any(|r| pathbytes::is_under(dir, r))
-                        })
+                                || mhl.iter().any(|r| pathbytes::is_under(dir, r)),
+                            in_mhl_history(dir),
+                        )
+                    });
+                    let custody = in_history || is_custody_name(name);
+                    let protected =
+                        custody || folder_protects || k == Kind::Dcp || is_original_name(name);
+                    (protected, custody)
                 })
             })
             .collect();
-        let custody: Vec<bool> = files.par_iter().map(|f| is_custody(&f.path)).collect();
-        let protected = protected
-            .iter()
-            .zip(&custody)
-            .map(|(p, c)| *p || *c)
-            .collect();
+        let (protected, custody) = marks.into_iter().unzip();
         Protection {
             protected,
             custody,
