@@ -5,7 +5,7 @@
 //! `cargo bench --bench pipeline`. Quote ratios between runs, not absolute
 //! times: the project's machines are small and noisy.
 
-use footprint::units::FileId;
+use footprint::util::units::FileId;
 use footprint::walk::FileEntry;
 use std::path::{Path, PathBuf};
 
@@ -128,7 +128,7 @@ mod names {
             ));
         }
         let candidates: Vec<usize> = (0..files.len()).collect();
-        bencher.bench(|| footprint::sequence::detect(&files, &candidates));
+        bencher.bench(|| footprint::classify::sequence::detect(&files, &candidates));
     }
 
     /// Version tokens, dates, FINAL markers and copy suffixes in 10,000 names.
@@ -145,7 +145,7 @@ mod names {
         bencher.bench(|| {
             names
                 .iter()
-                .map(|n| footprint::versions::name::parse(n).is_versioned() as usize)
+                .map(|n| footprint::waste::versions::name::parse(n).is_versioned() as usize)
                 .sum::<usize>()
         });
     }
@@ -227,7 +227,7 @@ mod parsers {
         let pkl = String::from_utf8(fixture("dcp/DEMO_FTR/PKL_DEMO_FTR.xml")).unwrap();
         bencher.bench(|| {
             (
-                footprint::runtime::parse_cpl(divan::black_box(&cpl)),
+                footprint::targets::runtime::parse_cpl(divan::black_box(&cpl)),
                 footprint::manifest::pkl::parse_pkl(divan::black_box(&pkl)),
             )
         });

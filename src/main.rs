@@ -1,20 +1,24 @@
 //! The `footprint` binary: parse, configure, run, map to an exit code.
 
 use clap::Parser;
-use footprint::cli::{Cli, Command};
-use footprint::config::Config;
-use footprint::error::Exit;
+use footprint::app::cli::{Cli, Command};
+use footprint::app::config::Config;
+use footprint::util::error::Exit;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    footprint::cancel::install_handler();
+    footprint::util::cancel::install_handler();
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Audit(args) => Config::from_audit(args).and_then(|cfg| footprint::run_audit(&cfg)),
-        Command::Dupes(args) => Config::from_dupes(args).and_then(|cfg| footprint::run_dupes(&cfg)),
-        Command::Check(args) => footprint::check::run(args),
-        Command::Targets(args) => footprint::check::list(args),
-        Command::Cache(args) => footprint::cache::command(args),
+        Command::Audit(args) => {
+            Config::from_audit(args).and_then(|cfg| footprint::cmd::run_audit(&cfg))
+        }
+        Command::Dupes(args) => {
+            Config::from_dupes(args).and_then(|cfg| footprint::cmd::run_dupes(&cfg))
+        }
+        Command::Check(args) => footprint::cmd::check::run(args),
+        Command::Targets(args) => footprint::cmd::check::list(args),
+        Command::Cache(args) => footprint::cmd::cache::run(args),
     };
     match result {
         Ok(exit) => ExitCode::from(exit as u8),

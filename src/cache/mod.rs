@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 mod session;
-pub use session::{Session, Usage, command};
+pub use session::{Session, Usage};
 
 /// Bumped when the table layout or a value's meaning changes: an older or
 /// foreign file is rebuilt, never misread.
@@ -410,7 +410,7 @@ impl Cache {
             .map(|m| m.len())
             .sum();
         Ok(Stats {
-            path: crate::pathfmt::display(&self.path),
+            path: crate::util::pathfmt::display(&self.path),
             entries: entries as u64,
             full_hashes: full_hashes as u64,
             probes: probes as u64,

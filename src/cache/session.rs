@@ -1,6 +1,6 @@
 //! The cache as one audit uses it, and `footprint cache stats|prune|clear`.
 
-use super::{Cache, Cached, CachedProbe, Part, default_dir};
+use super::{Cache, Cached, CachedProbe, Part};
 use crate::walk::FileEntry;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -52,7 +52,7 @@ impl Session {
         files: &[FileEntry],
         probed: &[usize],
         hash: bool,
-        log: &crate::progress::Progress,
+        log: &crate::util::progress::Progress,
     ) -> Session {
         let Some(dir) = dir else {
             return Session::off();
@@ -84,7 +84,7 @@ impl Session {
         match cache.lookup(files, &needed) {
             Ok(cached) => Session {
                 usage: Usage {
-                    path: Some(crate::pathfmt::display(cache.path())),
+                    path: Some(crate::util::pathfmt::display(cache.path())),
                     ..Usage::default()
                 },
                 cache: Some(cache),
@@ -116,7 +116,7 @@ impl Session {
         files: &[FileEntry],
         hashes: &[(usize, Part, [u8; 32])],
         probes: &[(usize, CachedProbe)],
-        log: &crate::progress::Progress,
+        log: &crate::util::progress::Progress,
     ) {
         if hashes.is_empty() && probes.is_empty() {
             return;
@@ -133,59 +133,13 @@ impl Session {
     }
 }
 
-/// Runs `footprint cache stats|prune|clear`.
-pub fn command(args: &crate::cli::CacheArgs) -> anyhow::Result<crate::error::Exit> {
-    use crate::cli::{CacheAction, ListFormat};
-    use std::io::Write;
-    let dir = args
-        .cache_dir
-        .clone()
-        .or_else(default_dir)
-        .ok_or_else(|| anyhow::anyhow!("no cache folder: set --cache-dir or HOME"))?;
-    let mut cache = Cache::open(&dir).map_err(anyhow::Error::msg)?;
-    let mut out = std::io::stdout().lock();
-    let done = |n: u64| serde_json::json!({ "removed": n });
-    match (args.action, args.format) {
-        (CacheAction::Stats, ListFormat::Json) => {
-            serde_json::to_writer_pretty(&mut out, &cache.stats().map_err(anyhow::Error::msg)?)?;
-            writeln!(out)?;
-        }
-        (CacheAction::Stats, ListFormat::Table) => {
-            let s = cache.stats().map_err(anyhow::Error::msg)?;
-            writeln!(
-                out,
-                "{}\n{} files: {} with a full hash, {} with a probe result; {} on disk.",
-                s.path,
-                s.entries,
-                s.full_hashes,
-                s.probes,
-                crate::units::Bytes(s.bytes)
-            )?;
-        }
-        (action, format) => {
-            let n = match action {
-                CacheAction::Prune => cache.prune(),
-                _ => cache.clear(),
-            }
-            .map_err(anyhow::Error::msg)?;
-            match format {
-                ListFormat::Json => writeln!(out, "{}", done(n))?,
-                ListFormat::Table => {
-                    writeln!(out, "Removed {n} entries from {}.", cache.path().display())?
-                }
-            }
-        }
-    }
-    Ok(crate::error::Exit::Success)
-}
-
 /// Files whose hashes or probe result a run may need: a unique size is never
 /// read, so its lookup would be wasted, and without hashing only probed
 /// files are.
 fn needed(files: &[FileEntry], probed: &[usize], hash: bool) -> Vec<bool> {
     let mut out = vec![false; files.len()];
     if hash {
-        let mut sizes: crate::fasthash::FastMap<u64, u32> = Default::default();
+        let mut sizes: crate::util::fasthash::FastMap<u64, u32> = Default::default();
         for f in files.iter().filter(|f| f.size > 0) {
             *sizes.entry(f.size).or_default() += 1;
         }

@@ -8,9 +8,9 @@
 //! hashes of cached data read through a memory map (`mapped.rs`).
 
 use crate::cache::{Cached, Part};
-use crate::error::{ErrorKind, FileError};
 use crate::report::DuplicateGroup;
-use crate::units::FileId;
+use crate::util::error::{ErrorKind, FileError};
+use crate::util::units::FileId;
 use crate::walk::FileEntry;
 use mapped::Window;
 use rayon::prelude::*;
@@ -67,7 +67,7 @@ struct Ctx<'a> {
 }
 
 fn hash_part(f: &FileEntry, part: Part) -> Result<[u8; 32], FileError> {
-    let file = crate::fsutil::open_readonly(&f.path)
+    let file = crate::util::fsutil::open_readonly(&f.path)
         .map_err(|e| FileError::io(&f.path, "cannot read", &e))?;
     let io = |e: std::io::Error| FileError::io(&f.path, "cannot read", &e);
     let interrupted = || FileError::new(&f.path, ErrorKind::Io, "interrupted");
@@ -91,7 +91,7 @@ fn hash_part(f: &FileEntry, part: Part) -> Result<[u8; 32], FileError> {
     let mut at = start;
     while at < end {
         // A large file takes seconds: Ctrl-C must not wait for its end.
-        if crate::cancel::is_cancelled() {
+        if crate::util::cancel::is_cancelled() {
             return Err(interrupted());
         }
         let n = (end - at).min(mapped::WINDOW);
@@ -103,7 +103,7 @@ fn hash_part(f: &FileEntry, part: Part) -> Result<[u8; 32], FileError> {
         match window {
             Window::Hashed => at += n,
             Window::Truncated => {
-                let now = crate::fsutil::identity(&file).map_or(at, |(size, ..)| size);
+                let now = crate::util::fsutil::identity(&file).map_or(at, |(size, ..)| size);
                 return Err(changed(now));
             }
             Window::Read => {
@@ -117,7 +117,7 @@ fn hash_part(f: &FileEntry, part: Part) -> Result<[u8; 32], FileError> {
             }
         }
     }
-    let (size, mtime, id) = crate::fsutil::identity(&file).map_err(io)?;
+    let (size, mtime, id) = crate::util::fsutil::identity(&file).map_err(io)?;
     if id != f.id {
         return Err(FileError::new(
             &f.path,
@@ -143,7 +143,7 @@ fn read_range(
         buf.resize(CHUNK, 0);
         let mut done = 0u64;
         while done < n {
-            if crate::cancel::is_cancelled() {
+            if crate::util::cancel::is_cancelled() {
                 return Ok(None);
             }
             let want = buf.len().min((n - done) as usize);
@@ -189,7 +189,7 @@ fn refine(
             let known = cached.get(i).and_then(|c| c.as_ref()?.hash(part));
             let r = match known {
                 Some(h) => Ok(h),
-                None if crate::cancel::is_cancelled() => {
+                None if crate::util::cancel::is_cancelled() => {
                     Err(FileError::new(&files[i].path, ErrorKind::Io, "interrupted"))
                 }
                 None => hash_part(&files[i], part),
@@ -341,7 +341,7 @@ fn find_duplicates_in(
                 size,
                 paths: members
                     .iter()
-                    .map(|&i| crate::pathfmt::display(&files[i].path))
+                    .map(|&i| crate::util::pathfmt::display(&files[i].path))
                     .collect(),
                 wasted_bytes: size * (reps.len() as u64 - 1),
             };

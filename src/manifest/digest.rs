@@ -80,7 +80,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Hashes `path` in `format`, as the manifest writes it.
 pub fn file(path: &Path, format: Format) -> std::io::Result<String> {
-    let mut f = crate::fsutil::open_readonly(path)?;
+    let mut f = crate::util::fsutil::open_readonly(path)?;
     let mut state = match format {
         Format::Xxh64 => State::Xxh64(xxhash_rust::xxh64::Xxh64::new(0)),
         Format::Xxh3 => State::Xxh3(Box::default()),
@@ -92,7 +92,7 @@ pub fn file(path: &Path, format: Format) -> std::io::Result<String> {
     };
     let mut buf = vec![0u8; 256 * 1024];
     loop {
-        if crate::cancel::is_cancelled() {
+        if crate::util::cancel::is_cancelled() {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::Interrupted,
                 "interrupted",

@@ -62,7 +62,7 @@ pub fn parse_generation(xml: &str) -> Result<Vec<Entry>, String> {
         };
         let mtime_s = p
             .attribute("lastmodificationdate")
-            .and_then(crate::timefmt::parse_rfc3339);
+            .and_then(crate::util::timefmt::parse_rfc3339);
         let known = h
             .children()
             .filter(|c| c.is_element())
@@ -106,8 +106,8 @@ pub fn read_history(ascmhl_dir: &Path) -> Result<Manifest, String> {
     let newest = gens.last().cloned().ok_or("no .mhl generation")?;
     let mut latest: BTreeMap<String, Entry> = BTreeMap::new();
     for g in &gens {
-        let bytes =
-            crate::fsutil::read_head(g, 256 << 20).map_err(|e| format!("{}: {e}", g.display()))?;
+        let bytes = crate::util::fsutil::read_head(g, 256 << 20)
+            .map_err(|e| format!("{}: {e}", g.display()))?;
         let text = String::from_utf8_lossy(&bytes);
         let entries = parse_generation(text.trim_start_matches('\u{feff}'))
             .map_err(|e| format!("{}: {e}", g.display()))?;

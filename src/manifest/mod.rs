@@ -7,7 +7,7 @@ pub mod digest;
 pub mod mhl;
 pub mod pkl;
 
-use crate::error::{ErrorKind, FileError};
+use crate::util::error::{ErrorKind, FileError};
 use crate::walk::FileEntry;
 use digest::Format;
 use rayon::prelude::*;
@@ -75,7 +75,7 @@ pub struct ManifestReport {
 pub fn find(files: &[FileEntry]) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let mut mhl: Vec<PathBuf> = files
         .iter()
-        .filter(|f| crate::pathbytes::has_ext(&f.path, "mhl"))
+        .filter(|f| crate::util::pathbytes::has_ext(&f.path, "mhl"))
         .filter_map(|f| f.path.parent())
         .filter(|d| {
             d.file_name()
@@ -87,10 +87,10 @@ pub fn find(files: &[FileEntry]) -> (Vec<PathBuf>, Vec<PathBuf>) {
     mhl.dedup();
     let mut pkls: Vec<PathBuf> = files
         .iter()
-        .filter(|f| crate::pathbytes::has_ext(&f.path, "xml"))
+        .filter(|f| crate::util::pathbytes::has_ext(&f.path, "xml"))
         .filter(|f| {
-            crate::fsutil::read_head(&f.path, 4096).is_ok_and(|h| {
-                crate::inventory::root_element(&String::from_utf8_lossy(&h)).as_deref()
+            crate::util::fsutil::read_head(&f.path, 4096).is_ok_and(|h| {
+                crate::classify::inventory::root_element(&String::from_utf8_lossy(&h)).as_deref()
                     == Some("PackingList")
             })
         })
@@ -157,8 +157,8 @@ fn check_entry(e: &Listed, hash: bool) -> Result<Outcome, FileError> {
         if md.mtime() != want {
             return Ok(Outcome::Changed(format!(
                 "modified {}, the manifest records {} (--verify-mhl re-hashes)",
-                crate::timefmt::rfc3339_secs(md.mtime()),
-                crate::timefmt::rfc3339_secs(want)
+                crate::util::timefmt::rfc3339_secs(md.mtime()),
+                crate::util::timefmt::rfc3339_secs(want)
             )));
         }
     }
@@ -221,14 +221,14 @@ fn check_all(
             })
             .collect();
         let mut report = ManifestReport {
-            path: crate::pathfmt::display(&m.path),
+            path: crate::util::pathfmt::display(&m.path),
             kind: m.kind,
             hash_format: majority_format(&m.entries),
             entries: m.entries.len() as u64,
             verified: 0,
             changed: Vec::new(),
             missing: Vec::new(),
-            root: crate::pathfmt::display(&m.root),
+            root: crate::util::pathfmt::display(&m.root),
             generations: m.generations,
             checked_by: match (hash, m.kind) {
                 (true, _) => "hash",
@@ -242,12 +242,12 @@ fn check_all(
             "ascmhl" => (ErrorKind::MhlChanged, ErrorKind::MhlMissing),
             _ => (ErrorKind::Package, ErrorKind::Package),
         };
-        let source = crate::pathfmt::display(&m.path);
+        let source = crate::util::pathfmt::display(&m.path);
         for (e, r) in m.entries.iter().zip(results) {
             match r {
                 Ok(Outcome::Verified) => report.verified += 1,
                 Ok(Outcome::Changed(how)) => {
-                    report.changed.push(crate::pathfmt::display(&e.path));
+                    report.changed.push(crate::util::pathfmt::display(&e.path));
                     errors.push(FileError::new(
                         &e.path,
                         changed_kind,
@@ -255,7 +255,7 @@ fn check_all(
                     ));
                 }
                 Ok(Outcome::Missing) => {
-                    report.missing.push(crate::pathfmt::display(&e.path));
+                    report.missing.push(crate::util::pathfmt::display(&e.path));
                     errors.push(FileError::new(
                         &e.path,
                         missing_kind,

@@ -101,8 +101,8 @@ pub fn parse_assetmap(xml: &str) -> Result<HashMap<String, String>, String> {
 }
 
 fn read_text(path: &Path) -> Result<String, String> {
-    let bytes =
-        crate::fsutil::read_head(path, 64 << 20).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = crate::util::fsutil::read_head(path, 64 << 20)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(String::from_utf8_lossy(&bytes)
         .trim_start_matches('\u{feff}')
         .to_string())

@@ -88,7 +88,7 @@ impl Ffprobe {
         let deadline = Instant::now() + self.timeout;
         let (mut out, mut err) = (None, None);
         while out.is_none() || err.is_none() {
-            if crate::cancel::is_cancelled() {
+            if crate::util::cancel::is_cancelled() {
                 kill_group(&mut child);
                 return Err(ProbeError::Interrupted);
             }

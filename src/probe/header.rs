@@ -36,7 +36,7 @@ pub struct FrameHeader {
 
 /// Reads the header of a DPX or EXR frame; `None` for other formats or garbage.
 pub fn read(path: &Path) -> Option<FrameHeader> {
-    let head = crate::fsutil::read_head(path, HEADER_LEN).ok()?;
+    let head = crate::util::fsutil::read_head(path, HEADER_LEN).ok()?;
     parse(&head)
 }
 

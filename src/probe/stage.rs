@@ -3,14 +3,14 @@
 
 use super::header;
 use super::{ProbeError, ProbeInfo, ProbeWith, Readers};
+use crate::app::config::Config;
 use crate::cache::{CachedProbe, Session};
+use crate::classify::inventory::{Clip, Item};
 use crate::classify::{Kind, Signature};
-use crate::config::Config;
-use crate::inventory::{Clip, Item};
-use crate::pathfmt;
-use crate::progress::Progress;
 use crate::report::StageStatus;
 use crate::report::{MediaItem, ProbeStatus, SequenceInfo};
+use crate::util::pathfmt;
+use crate::util::progress::Progress;
 use crate::walk::FileEntry;
 use rayon::prelude::*;
 
@@ -125,7 +125,7 @@ fn probe_items(
             .par_iter()
             .zip(hit)
             .map(|(item, hit)| {
-                if crate::cancel::is_cancelled() {
+                if crate::util::cancel::is_cancelled() {
                     return None;
                 }
                 let i = probe_index(item);
@@ -235,7 +235,7 @@ pub fn media_item(
             if let Some(tc) = hdr.as_ref().and_then(|h| h.timecode.clone()) {
                 m.timecode = Some(tc);
             }
-            let fps = header_fps.unwrap_or(crate::audit::ASSUMED_SEQUENCE_FPS);
+            let fps = header_fps.unwrap_or(crate::cmd::audit::ASSUMED_SEQUENCE_FPS);
             let duration = s.frames.len() as f64 / fps;
             m.container = Some("image2".to_string());
             m.duration_s = Some(duration);

@@ -3,7 +3,7 @@
 
 use super::Report;
 use super::table::{TableStyle, table};
-use crate::units::Bytes;
+use crate::util::units::Bytes;
 use std::io::{self, Write};
 
 /// One line per root, then the clip folders with a single copy.
@@ -74,8 +74,8 @@ pub fn write_copies(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::
 }
 
 /// The answer to "safe to wipe?" in words, for every renderer.
-pub fn wipe_verdict(c: &crate::copies::RootCopies) -> String {
-    use crate::copies::Verdict;
+pub fn wipe_verdict(c: &crate::waste::copies::RootCopies) -> String {
+    use crate::waste::copies::Verdict;
     match c.verdict {
         Verdict::Yes => "yes: every file has a verified copy elsewhere".into(),
         // The reason (with an example) is in the JSON; the table stays narrow.

@@ -76,19 +76,19 @@ fn flags(r: &Report) -> HashMap<&str, Flags> {
         for k in keys {
             let f = map.entry(k).or_default();
             match c.item.category {
-                crate::reclaim::Category::Obsolete => {
+                crate::waste::reclaim::Category::Obsolete => {
                     f.obsolete = Some(
                         c.item
                             .confidence
                             .map_or("yes", |c| match c {
-                                crate::reclaim::Confidence::High => "high",
-                                crate::reclaim::Confidence::Low => "low",
+                                crate::waste::reclaim::Confidence::High => "high",
+                                crate::waste::reclaim::Confidence::Low => "low",
                             })
                             .to_string(),
                     )
                 }
-                crate::reclaim::Category::Regenerable => f.regenerable = true,
-                crate::reclaim::Category::Duplicate => {}
+                crate::waste::reclaim::Category::Regenerable => f.regenerable = true,
+                crate::waste::reclaim::Category::Duplicate => {}
             }
             if !f.reasons.contains(&c.item.reason) {
                 f.reasons.push(c.item.reason.clone());
@@ -195,7 +195,7 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// The kind's JSON name (`sequence_gap`), as the `errors[].kind` field has it.
-fn kind_name(kind: crate::error::ErrorKind) -> String {
+fn kind_name(kind: crate::util::error::ErrorKind) -> String {
     serde_json::to_value(kind)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))

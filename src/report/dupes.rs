@@ -2,7 +2,7 @@
 
 use super::table::{TableStyle, table};
 use super::{DuplicateGroup, ErrorEntry, Tool};
-use crate::units::Bytes;
+use crate::util::units::Bytes;
 use serde::Serialize;
 use std::io::{self, Write};
 

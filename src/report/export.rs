@@ -47,7 +47,11 @@ pub fn write(report: &Report, format: ExportFormat, w: &mut dyn Write) -> io::Re
                     .iter()
                     .map(|c| Entry {
                         item: &c.item,
-                        paths: c.paths.iter().map(|p| crate::pathfmt::display(p)).collect(),
+                        paths: c
+                            .paths
+                            .iter()
+                            .map(|p| crate::util::pathfmt::display(p))
+                            .collect(),
                     })
                     .collect(),
             };

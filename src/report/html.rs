@@ -6,7 +6,7 @@
 use super::html_tables::{Table, b, t};
 use super::svg::{Bar, RangeRow, Stack, bars, esc, ranges, stacked};
 use super::{Report, codec_groups, headline};
-use crate::units::{Bytes, format_duration};
+use crate::util::units::{Bytes, format_duration};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 

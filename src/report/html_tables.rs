@@ -4,7 +4,7 @@
 use super::Report;
 use super::html::section;
 use super::svg::esc;
-use crate::units::{Bytes, format_bit_rate, format_duration};
+use crate::util::units::{Bytes, format_bit_rate, format_duration};
 use std::fmt::Write as _;
 
 /// A table with sortable headers (`num` columns sort by `data-v`) and a filter box.
@@ -212,7 +212,8 @@ pub(super) fn tables(r: &Report, out: &mut String) {
         out.push_str("<p>No problems: every file was read, and nothing failed a check.</p>");
     } else {
         out.push_str("<ul class=\"problems\">");
-        for line in crate::error::summary_lines(r.errors.iter().map(|e| (e.kind, e.path.as_str())))
+        for line in
+            crate::util::error::summary_lines(r.errors.iter().map(|e| (e.kind, e.path.as_str())))
         {
             let _ = write!(out, "<li>{}</li>", esc(&line));
         }

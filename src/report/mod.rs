@@ -14,10 +14,10 @@ pub mod svg;
 pub mod table;
 
 use crate::classify::Kind;
-use crate::error::{ErrorKind, FileError};
 use crate::probe::{AudioInfo, VideoInfo};
-use crate::reclaim::{Category, Confidence};
-use crate::units::Bytes;
+use crate::util::error::{ErrorKind, FileError};
+use crate::util::units::Bytes;
+use crate::waste::reclaim::{Category, Confidence};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use std::path::PathBuf;
@@ -226,7 +226,7 @@ pub struct ErrorEntry {
 impl From<&FileError> for ErrorEntry {
     fn from(e: &FileError) -> Self {
         ErrorEntry {
-            path: crate::pathfmt::display(&e.path),
+            path: crate::util::pathfmt::display(&e.path),
             error: e.message.clone(),
             kind: e.kind,
         }
@@ -282,9 +282,9 @@ pub struct Report {
     /// them: each file is counted once (addition).
     pub roots_folded: Vec<crate::walk::roots::FoldedRoot>,
     /// Copies across roots, one per root of a multi-root audit.
-    pub copies: Vec<crate::copies::RootCopies>,
+    pub copies: Vec<crate::waste::copies::RootCopies>,
     /// Copies of each clip folder across roots (addition).
-    pub clip_copies: Vec<crate::copies::ClipCopies>,
+    pub clip_copies: Vec<crate::waste::copies::ClipCopies>,
     /// ASC MHL histories and DCP/IMF packing lists, checked against the disk.
     pub manifests: Vec<crate::manifest::ManifestReport>,
     /// Heaviest folders, at most two levels below each root (addition).

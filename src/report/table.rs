@@ -2,7 +2,7 @@
 
 use super::{Report, StageStatus};
 use crate::classify::Kind;
-use crate::units::{Bytes, format_duration};
+use crate::util::units::{Bytes, format_duration};
 use comfy_table::{
     Attribute, Cell, CellAlignment, ContentArrangement, LineStyle, Table, TableStyle as Lines,
 };
@@ -312,10 +312,10 @@ fn write_reclaim(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Res
     )
 }
 
-fn confidence_label(c: crate::reclaim::Confidence) -> &'static str {
+fn confidence_label(c: crate::waste::reclaim::Confidence) -> &'static str {
     match c {
-        crate::reclaim::Confidence::High => "high confidence",
-        crate::reclaim::Confidence::Low => "low confidence: check",
+        crate::waste::reclaim::Confidence::High => "high confidence",
+        crate::waste::reclaim::Confidence::Low => "low confidence: check",
     }
 }
 

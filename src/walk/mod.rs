@@ -10,10 +10,10 @@
 //! are never opened or counted; every problem becomes a [`FileError`] and the
 //! walk goes on.
 
-use crate::config::WalkConfig;
-use crate::error::{ErrorKind, FileError};
-use crate::progress::Progress;
-use crate::units::FileId;
+use crate::app::config::WalkConfig;
+use crate::util::error::{ErrorKind, FileError};
+use crate::util::progress::Progress;
+use crate::util::units::FileId;
 use dir::{Dir, EntryType};
 use indicatif::ProgressBar;
 use order::{Folder, Listings};
@@ -287,7 +287,7 @@ fn visit_dir<'s>(
     ancestors: Arc<Ancestor>,
     slot: usize,
 ) {
-    if crate::cancel::is_cancelled() {
+    if crate::util::cancel::is_cancelled() {
         return;
     }
     let cfg = ctx.cfg;
@@ -397,7 +397,7 @@ fn visit_dir<'s>(
 
 fn link_error(path: &Path, err: &std::io::Error) -> FileError {
     let target = fs::read_link(path)
-        .map(|t| crate::pathfmt::display(&t))
+        .map(|t| crate::util::pathfmt::display(&t))
         .unwrap_or_default();
     match err.raw_os_error() {
         Some(libc::ELOOP) => FileError::new(

@@ -11,7 +11,7 @@
 //! about a tenth of a warm 50k-file walk.
 
 use super::FileEntry;
-use crate::pathbytes;
+use crate::util::pathbytes;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -146,7 +146,7 @@ fn permute<T>(v: &mut [T], order: &mut [usize]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::units::FileId;
+    use crate::util::units::FileId;
     use std::path::PathBuf;
 
     fn file(p: &str) -> FileEntry {

@@ -8,7 +8,7 @@
 //! inside another when one of its ancestors has the other's identity. Paths
 //! are canonical first (symlinks resolved), as `realpath(3)` gives them.
 
-use crate::units::FileId;
+use crate::util::units::FileId;
 use serde::Serialize;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
@@ -83,7 +83,7 @@ fn id_of(md: &std::fs::Metadata) -> FileId {
 pub fn resolve(paths: &[PathBuf]) -> Result<Roots, RootError> {
     let mut candidates: Vec<Candidate> = Vec::with_capacity(paths.len());
     for p in paths {
-        let shown = crate::pathfmt::display(p);
+        let shown = crate::util::pathfmt::display(p);
         let md = match std::fs::metadata(p) {
             Ok(md) => md,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -96,7 +96,8 @@ pub fn resolve(paths: &[PathBuf]) -> Result<Roots, RootError> {
         if md.is_dir() {
             std::fs::read_dir(p).map_err(|e| RootError::Unopenable(shown.clone(), e))?;
         } else if md.is_file() {
-            crate::fsutil::open_readonly(p).map_err(|e| RootError::Unopenable(shown.clone(), e))?;
+            crate::util::fsutil::open_readonly(p)
+                .map_err(|e| RootError::Unopenable(shown.clone(), e))?;
         } else {
             return Err(RootError::Special(shown));
         }
@@ -156,8 +157,8 @@ fn fold(candidates: Vec<Candidate>) -> Roots {
         match into[i] {
             None => roots.walk.push(c.path.clone()),
             Some((j, overlap)) => roots.folded.push(FoldedRoot {
-                root: crate::pathfmt::display(&c.given),
-                into: crate::pathfmt::display(&candidates[j].path),
+                root: crate::util::pathfmt::display(&c.given),
+                into: crate::util::pathfmt::display(&candidates[j].path),
                 overlap,
             }),
         }
@@ -198,17 +199,21 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(r.walk, vec![edit.clone(), other]);
-        let e = crate::pathfmt::display(&edit);
+        let e = crate::util::pathfmt::display(&edit);
         assert_eq!(
             names(&r),
             vec![
-                (crate::pathfmt::display(&deep), e.clone(), Overlap::Inside),
                 (
-                    crate::pathfmt::display(&exports),
+                    crate::util::pathfmt::display(&deep),
                     e.clone(),
                     Overlap::Inside
                 ),
-                (crate::pathfmt::display(&alias), e, Overlap::Same),
+                (
+                    crate::util::pathfmt::display(&exports),
+                    e.clone(),
+                    Overlap::Inside
+                ),
+                (crate::util::pathfmt::display(&alias), e, Overlap::Same),
             ]
         );
     }

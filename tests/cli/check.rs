@@ -205,7 +205,7 @@ fn the_ci_examples_in_the_docs_parse() {
         .collect();
     assert!(lines.len() >= 2, "{lines:?}");
     for line in lines {
-        let cli = footprint::cli::Cli::try_parse_from(line.split_whitespace());
+        let cli = footprint::app::cli::Cli::try_parse_from(line.split_whitespace());
         assert!(cli.is_ok(), "{line}: {}", cli.err().unwrap());
     }
 }

@@ -2,7 +2,7 @@
 //! descriptor limits, wide and deep trees.
 
 use crate::common::*;
-use footprint::units::FileId;
+use footprint::util::units::FileId;
 use footprint::walk::FileEntry;
 use std::fs;
 use std::os::unix::fs::MetadataExt;
@@ -62,7 +62,7 @@ fn files_changed_between_walk_and_hash_are_reported_never_grouped() {
     let g = &out.groups[0];
     assert_eq!(g.paths.len(), 2);
     assert!(g.paths[0].ends_with("ok1.mov") && g.paths[1].ends_with("ok2.mov"));
-    let mut reported: Vec<(String, footprint::error::ErrorKind)> = out
+    let mut reported: Vec<(String, footprint::util::error::ErrorKind)> = out
         .errors
         .iter()
         .map(|e| {
@@ -73,7 +73,7 @@ fn files_changed_between_walk_and_hash_are_reported_never_grouped() {
         })
         .collect();
     reported.sort();
-    use footprint::error::ErrorKind::{Changed, Vanished};
+    use footprint::util::error::ErrorKind::{Changed, Vanished};
     assert_eq!(
         reported,
         [

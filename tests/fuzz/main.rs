@@ -190,7 +190,7 @@ fn targets() -> Vec<Target> {
         Target {
             name: "cpl",
             run: |b| {
-                let _ = footprint::runtime::parse_cpl(&text(b));
+                let _ = footprint::targets::runtime::parse_cpl(&text(b));
             },
             seeds: [xml("CPL_DEMO_FTR.xml"), vec![IMF_CPL.as_bytes().to_vec()]].concat(),
         },
@@ -213,7 +213,7 @@ fn targets() -> Vec<Target> {
         Target {
             name: "config",
             run: |b| {
-                let _ = footprint::projectfile::parse(&text(b));
+                let _ = footprint::app::projectfile::parse(&text(b));
             },
             seeds: vec![TOML.as_bytes().to_vec()],
         },
@@ -230,11 +230,11 @@ fn targets() -> Vec<Target> {
             name: "names",
             run: |b| {
                 let t = text(b);
-                let _ = footprint::versions::name::parse(&t);
-                let _ = footprint::versions::name::has_copy_suffix(&t);
-                let _ = footprint::sequence::split_frame(b);
-                let _ = footprint::runtime::parse_duration(&t);
-                let _ = footprint::timefmt::parse_rfc3339(&t);
+                let _ = footprint::waste::versions::name::parse(&t);
+                let _ = footprint::waste::versions::name::has_copy_suffix(&t);
+                let _ = footprint::classify::sequence::split_frame(b);
+                let _ = footprint::targets::runtime::parse_duration(&t);
+                let _ = footprint::util::timefmt::parse_rfc3339(&t);
                 let _ = footprint::co2::grid(&t);
             },
             seeds: [

@@ -31,7 +31,7 @@ const HEAD: u64 = 64 * 1024;
 
 /// Probes `path` natively, if a reader knows its format for sure.
 pub fn probe(path: &Path, size: u64) -> Option<ProbeInfo> {
-    let file = crate::fsutil::open_readonly(path).ok()?;
+    let file = crate::util::fsutil::open_readonly(path).ok()?;
     let src = FileSource { file: &file, size };
     let magic = src.read(0, 16.min(size))?;
     if matches!(magic.get(..4), Some(b"RIFF" | b"RF64" | b"BW64")) {

@@ -1,9 +1,9 @@
 //! Stage 2 applied to a walk: every file gets a kind, numbered frames become
 //! sequences, and media files become the items that get probed.
 
+use crate::classify::sequence::{self, Sequence};
 use crate::classify::{self, Kind, Signature};
-use crate::error::FileError;
-use crate::sequence::{self, Sequence};
+use crate::util::error::FileError;
 use crate::walk::FileEntry;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -90,10 +90,10 @@ pub fn build(files: &[FileEntry], read_heads: bool) -> Inventory {
     let first: Vec<First> = files
         .par_chunks(4096)
         .flat_map_iter(|chunk| {
-            let mut per_folder = crate::pathbytes::PerFolder::new();
+            let mut per_folder = crate::util::pathbytes::PerFolder::new();
             chunk.iter().map(move |f| {
                 let p = &f.path;
-                let dir = crate::pathbytes::parent(crate::pathbytes::bytes(p));
+                let dir = crate::util::pathbytes::parent(crate::util::pathbytes::bytes(p));
                 if per_folder.get(dir, || classify::in_cache_dir(p))
                     || classify::kind_from_extension(p) == Some(Kind::Cache)
                 {
@@ -203,8 +203,8 @@ pub fn build(files: &[FileEntry], read_heads: bool) -> Inventory {
 }
 
 fn is_frame_candidate(p: &Path) -> bool {
-    let name = crate::pathbytes::name(crate::pathbytes::bytes(p));
-    crate::pathbytes::Ext::of_name(name).is_some_and(|e| classify::is_image_ext(&e))
+    let name = crate::util::pathbytes::name(crate::util::pathbytes::bytes(p));
+    crate::util::pathbytes::Ext::of_name(name).is_some_and(|e| classify::is_image_ext(&e))
         && sequence::split_frame(name).is_some()
 }
 
@@ -235,10 +235,10 @@ fn join_spanned(items: Vec<Item>, files: &[FileEntry], errors: &mut Vec<FileErro
             out.push(item);
             continue;
         };
-        let b = crate::pathbytes::bytes(&files[i].path);
-        match r3d_segment(crate::pathbytes::name(b)) {
+        let b = crate::util::pathbytes::bytes(&files[i].path);
+        match r3d_segment(crate::util::pathbytes::name(b)) {
             Some((clip, n)) => clips
-                .entry((crate::pathbytes::parent(b), clip))
+                .entry((crate::util::pathbytes::parent(b), clip))
                 .or_default()
                 .push((n, item)),
             None => out.push(item),
@@ -274,7 +274,7 @@ fn sniff(f: &FileEntry) -> Result<Option<Signature>, FileError> {
     if f.size == 0 || !classify::worth_sniffing(&f.path) {
         return Ok(None);
     }
-    crate::fsutil::read_head(&f.path, classify::SNIFF_LEN)
+    crate::util::fsutil::read_head(&f.path, classify::SNIFF_LEN)
         .map(|head| classify::sniff(&head))
         .map_err(|e| FileError::io(&f.path, "cannot read", &e))
 }
@@ -282,15 +282,15 @@ fn sniff(f: &FileEntry) -> Result<Option<Signature>, FileError> {
 /// Folders holding a DCP or IMF package: an ASSETMAP beside a CPL and a PKL.
 fn package_dirs(files: &[FileEntry]) -> Vec<PathBuf> {
     fn bytes(f: &FileEntry) -> &[u8] {
-        crate::pathbytes::bytes(&f.path)
+        crate::util::pathbytes::bytes(&f.path)
     }
     let assetmaps: HashSet<&[u8]> = files
         .par_iter()
         .filter(|f| {
-            let n = crate::pathbytes::name(bytes(f));
+            let n = crate::util::pathbytes::name(bytes(f));
             n.eq_ignore_ascii_case(b"ASSETMAP") || n.eq_ignore_ascii_case(b"ASSETMAP.xml")
         })
-        .map(|f| crate::pathbytes::parent(bytes(f)))
+        .map(|f| crate::util::pathbytes::parent(bytes(f)))
         .collect();
     if assetmaps.is_empty() {
         return Vec::new();
@@ -299,11 +299,11 @@ fn package_dirs(files: &[FileEntry]) -> Vec<PathBuf> {
     // CPL and a PKL are there too.
     let mut found: HashMap<&[u8], (bool, bool)> = HashMap::new();
     for f in files {
-        let dir = crate::pathbytes::parent(bytes(f));
-        if !assetmaps.contains(dir) || !crate::pathbytes::has_ext(&f.path, "xml") {
+        let dir = crate::util::pathbytes::parent(bytes(f));
+        if !assetmaps.contains(dir) || !crate::util::pathbytes::has_ext(&f.path, "xml") {
             continue;
         }
-        if let Ok(head) = crate::fsutil::read_head(&f.path, 4096) {
+        if let Ok(head) = crate::util::fsutil::read_head(&f.path, 4096) {
             let (cpl, pkl) = found.entry(dir).or_default();
             match root_element(&String::from_utf8_lossy(&head)).as_deref() {
                 Some("CompositionPlaylist") => *cpl = true,

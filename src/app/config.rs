@@ -1,10 +1,10 @@
 //! Validated settings, free of clap types. Everything downstream takes `&Config`.
 
-use crate::cli::{AuditArgs, ColorWhen, DupesArgs, DupesFormat, Format, ScanArgs, WeighArgs};
-use crate::projectfile::{self, ProjectFile};
+use crate::app::cli::{AuditArgs, ColorWhen, DupesArgs, DupesFormat, Format, ScanArgs, WeighArgs};
+use crate::app::projectfile::{self, ProjectFile};
 use crate::report::export::ExportFormat;
 use crate::targets::{self, Target};
-use crate::{co2, runtime};
+use crate::{co2, targets::runtime};
 use anyhow::{Context, Result, bail};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::io::IsTerminal;
@@ -111,7 +111,7 @@ pub struct Config {
     /// Print every per-file warning as it happens (`--verbose`).
     pub verbose: bool,
     /// `--fail-on`: problem classes that make the exit code 1.
-    pub fail_on: Vec<crate::error::FailOn>,
+    pub fail_on: Vec<crate::util::error::FailOn>,
     /// Color the table.
     pub color: bool,
     /// Run the probe stage.

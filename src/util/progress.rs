@@ -84,13 +84,13 @@ impl Progress {
     /// Prints a per-file problem as a warning, `PATH: message`, under
     /// `--verbose` only: otherwise [`Progress::summarize`] prints one line
     /// per kind at the end (3,000 unreadable files are one line, not 3,000).
-    pub fn warn_file(&self, err: &crate::error::FileError) {
+    pub fn warn_file(&self, err: &crate::util::error::FileError) {
         if !self.verbose {
             return;
         }
         self.warn(&format!(
             "{}: {}",
-            crate::pathfmt::display(&err.path),
+            crate::util::pathfmt::display(&err.path),
             err.message
         ));
     }
@@ -108,12 +108,12 @@ impl Progress {
     /// Prints [`summary_lines`] on stderr, each pointing at the full list.
     pub fn summarize<'a>(
         &self,
-        problems: impl IntoIterator<Item = (crate::error::ErrorKind, &'a str)>,
+        problems: impl IntoIterator<Item = (crate::util::error::ErrorKind, &'a str)>,
     ) {
         if !self.warnings {
             return;
         }
-        for line in crate::error::summary_lines(problems) {
+        for line in crate::util::error::summary_lines(problems) {
             self.warn(&format!("{line}; all listed in the report's errors"));
         }
     }

@@ -1,11 +1,11 @@
 //! `footprint dupes`: walk and hash only, for a fast duplicate search.
 
-use crate::audit::{AuditError, interrupted, owners, walk_stage};
-use crate::config::Config;
-use crate::pathfmt;
-use crate::progress::Progress;
+use crate::app::config::Config;
+use crate::cmd::audit::{AuditError, interrupted, owners, walk_stage};
 use crate::report::dupes::{DupesReport, DupesSummary};
 use crate::report::{ErrorEntry, SCHEMA_VERSION, Tool};
+use crate::util::pathfmt;
+use crate::util::progress::Progress;
 
 /// Walks the roots and finds duplicate groups.
 pub fn run(cfg: &Config, log: &Progress) -> Result<DupesReport, AuditError> {
@@ -30,7 +30,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<DupesReport, AuditError> {
         log.warn_file(&e);
         errors.push(e);
     }
-    crate::audit::sort_errors(&mut errors);
+    crate::cmd::audit::sort_errors(&mut errors);
     let bytes = files
         .iter()
         .zip(owners(&files))
@@ -47,7 +47,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<DupesReport, AuditError> {
     Ok(DupesReport {
         schema_version: SCHEMA_VERSION,
         tool: Tool::default(),
-        generated_at: crate::timefmt::rfc3339(std::time::SystemTime::now()),
+        generated_at: crate::util::timefmt::rfc3339(std::time::SystemTime::now()),
         roots: cfg.walk.roots.iter().map(|r| pathfmt::display(r)).collect(),
         summary,
         duplicates: dup.groups,

@@ -1,11 +1,13 @@
 //! `footprint check`: the CI gate for delivery folders, and `footprint targets`.
 
-use crate::cli::{CheckArgs, CheckFormat, ColorWhen, ListFormat, ScanArgs, TargetsArgs, WeighArgs};
-use crate::config::{Config, OutputFormat, Weigh};
-use crate::error::Exit;
+use crate::app::cli::{
+    CheckArgs, CheckFormat, ColorWhen, ListFormat, ScanArgs, TargetsArgs, WeighArgs,
+};
+use crate::app::config::{Config, OutputFormat, Weigh};
 use crate::probe::ProbeError;
 use crate::report::{MediaItem, ProbeStatus, SCHEMA_VERSION, Tool};
 use crate::targets::{RuleResult, Target, check};
+use crate::util::error::Exit;
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
 use std::io::Write;
@@ -86,11 +88,11 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
     let mut cfg = Config::scan(&scan, OutputFormat::Table)?;
     cfg.hash = false;
     args.probe.apply(&mut cfg)?;
-    let mut sink = crate::output::Sink::open(args.output.as_deref())?;
-    let log = crate::progress::Progress::new(cfg.progress, cfg.warnings);
-    let report = match crate::audit::run(&cfg, &log) {
+    let mut sink = crate::app::output::Sink::open(args.output.as_deref())?;
+    let log = crate::util::progress::Progress::new(cfg.progress, cfg.warnings);
+    let report = match crate::cmd::audit::run(&cfg, &log) {
         Ok(r) => r,
-        Err(crate::audit::AuditError::Interrupted) => {
+        Err(crate::cmd::audit::AuditError::Interrupted) => {
             sink.discard();
             return Ok(Exit::Interrupted);
         }
@@ -120,7 +122,7 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
         let (m, kind, bytes, duration) = package_item(p, &cfg);
         deliverables.push(Deliverable {
             rules: check(&target, &m, bytes, duration),
-            path: crate::pathfmt::display(p),
+            path: crate::util::pathfmt::display(p),
             kind,
             bytes,
             duration_s: duration,
@@ -135,8 +137,8 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
     let out = CheckReport {
         schema_version: SCHEMA_VERSION,
         tool: Tool::default(),
-        generated_at: crate::timefmt::rfc3339(std::time::SystemTime::now()),
-        path: crate::pathfmt::display(&root),
+        generated_at: crate::util::timefmt::rfc3339(std::time::SystemTime::now()),
+        path: crate::util::pathfmt::display(&root),
         target,
         passed,
         deliverables,
@@ -173,12 +175,12 @@ fn package_item(dir: &Path, cfg: &Config) -> (MediaItem, &'static str, u64, Opti
     let longest = files
         .iter()
         .filter(|f| crate::classify::extension(f).as_deref() == Some("xml"))
-        .filter_map(|f| crate::runtime::read_cpl(f).ok())
+        .filter_map(|f| crate::targets::runtime::read_cpl(f).ok())
         .max_by(|a, b| a.seconds.total_cmp(&b.seconds));
     let kind = longest.as_ref().map_or("dcp", |c| c.package);
     let cpl = longest.map(|c| c.seconds);
     let mut m = MediaItem {
-        path: crate::pathfmt::display(dir),
+        path: crate::util::pathfmt::display(dir),
         kind: crate::classify::Kind::Dcp,
         bytes,
         container: Some("mxf".into()),

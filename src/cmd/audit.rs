@@ -4,17 +4,17 @@
 //! progress phase. Per-file problems accumulate as [`FileError`]s; only "no
 //! root readable" and interruption end the run early.
 
+use crate::app::config::Config;
 use crate::classify::Kind;
-use crate::config::Config;
-use crate::error::{ErrorKind, FileError};
-use crate::inventory::{self, Item};
-use crate::progress::Progress;
+use crate::classify::inventory::{self, Item};
 use crate::report::{
     ByKind, ErrorEntry, FileRow, FolderWeight, MediaItem, Report, SCHEMA_VERSION, StageStatus,
     Stages, Summary, TargetWeight, Tool,
 };
+use crate::util::error::{ErrorKind, FileError};
+use crate::util::progress::Progress;
 use crate::walk::{self, FileEntry};
-use crate::{pathbytes, pathfmt};
+use crate::{util::pathbytes, util::pathfmt};
 use std::collections::{HashMap, HashSet};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
@@ -128,7 +128,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
                 || media_items(&inv, probed, &files),
             )
         },
-        || crate::reclaim::Groundwork::new(&files, &inv.kinds),
+        || crate::waste::reclaim::Groundwork::new(&files, &inv.kinds),
     );
     bar.finish_and_clear();
     interrupted()?;
@@ -141,14 +141,14 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     let roots = &cfg.walk.roots;
     // Waste, weights and (for a JSON report) the media array, whose
     // rendering is most of the output's cost, on whichever core is free.
-    let json = cfg.format == crate::config::OutputFormat::Json
+    let json = cfg.format == crate::app::config::OutputFormat::Json
         && media.len() <= crate::report::json::MediaJson::MAX_ITEMS;
     let ((waste, (by_kind, summary_bytes, folders)), media_json) = rayon::join(
         || {
             rayon::join(
                 || {
-                    crate::reclaim::assess(
-                        &crate::reclaim::Inputs {
+                    crate::waste::reclaim::assess(
+                        &crate::waste::reclaim::Inputs {
                             files: &files,
                             kinds: &kinds,
                             items: &inv.items,
@@ -172,7 +172,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     );
 
     let copies = (roots.len() > 1).then(|| {
-        crate::copies::assess(&crate::copies::Inputs {
+        crate::waste::copies::assess(&crate::waste::copies::Inputs {
             files: &files,
             kinds: &kinds,
             roots,
@@ -228,7 +228,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     let report = Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool::default(),
-        generated_at: crate::timefmt::rfc3339(std::time::SystemTime::now()),
+        generated_at: crate::util::timefmt::rfc3339(std::time::SystemTime::now()),
         roots: roots.iter().map(|r| pathfmt::display(r)).collect(),
         stages: Stages {
             walk: StageStatus::Done,
@@ -272,7 +272,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         candidates: waste.candidates,
         packages: inv.packages.clone(),
         // Only the CSV lists every file.
-        other_files: if cfg.format == crate::config::OutputFormat::Csv {
+        other_files: if cfg.format == crate::app::config::OutputFormat::Csv {
             other_files(&files, &kinds, &inv.items)
         } else {
             Vec::new()
@@ -412,10 +412,10 @@ fn programme_runtime(
     let cpl = files
         .iter()
         .filter(|f| {
-            crate::pathbytes::has_ext(&f.path, "xml")
+            crate::util::pathbytes::has_ext(&f.path, "xml")
                 && packages.iter().any(|p| f.path.starts_with(p))
         })
-        .filter_map(|f| crate::runtime::read_cpl(&f.path).ok())
+        .filter_map(|f| crate::targets::runtime::read_cpl(&f.path).ok())
         .map(|c| c.seconds)
         .fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.max(s))));
     if let Some(s) = cpl {
@@ -468,7 +468,7 @@ pub(crate) fn sort_errors(errors: &mut [FileError]) {
 }
 
 pub(crate) fn interrupted() -> Result<(), AuditError> {
-    if crate::cancel::is_cancelled() {
+    if crate::util::cancel::is_cancelled() {
         Err(AuditError::Interrupted)
     } else {
         Ok(())
@@ -479,7 +479,7 @@ pub(crate) fn interrupted() -> Result<(), AuditError> {
 /// does; other hard links, and files reached twice through followed symlinks, don't.
 pub(crate) fn owners(files: &[FileEntry]) -> Vec<bool> {
     let mut seen =
-        crate::fasthash::FastSet::with_capacity_and_hasher(files.len(), Default::default());
+        crate::util::fasthash::FastSet::with_capacity_and_hasher(files.len(), Default::default());
     files.iter().map(|f| seen.insert(f.id)).collect()
 }
 

@@ -40,12 +40,12 @@ pub fn read_head(path: &Path, n: usize) -> io::Result<Vec<u8>> {
 
 /// Size, mtime (ns) and (device, inode) of an open file: a file replaced by
 /// another one under the same name has a new inode even with the same size.
-pub fn identity(file: &File) -> io::Result<(u64, i64, crate::units::FileId)> {
+pub fn identity(file: &File) -> io::Result<(u64, i64, crate::util::units::FileId)> {
     let md = file.metadata()?;
     Ok((
         md.size(),
         md.mtime() * 1_000_000_000 + md.mtime_nsec(),
-        crate::units::FileId {
+        crate::util::units::FileId {
             dev: md.dev(),
             ino: md.ino(),
         },

@@ -2,7 +2,7 @@
 //! rebuild. One table of rules, used by classification (kind `cache`) and by
 //! the waste finder. Sources for each rule: docs/RECLAIM.md.
 
-use crate::pathbytes;
+use crate::util::pathbytes;
 use crate::walk::FileEntry;
 use std::collections::BTreeMap;
 use std::ffi::OsStr;

@@ -9,7 +9,7 @@
 //! false "protected" costs a missed saving, a false "obsolete" costs a shoot.
 
 use crate::classify::Kind;
-use crate::pathbytes;
+use crate::util::pathbytes;
 use crate::walk::FileEntry;
 use rayon::prelude::*;
 use std::ffi::OsStr;

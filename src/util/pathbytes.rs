@@ -113,7 +113,7 @@ impl Ext {
 
 /// A map from extensions, hashed with one multiply: SipHash over the
 /// extension of every walked file showed in profiles.
-pub struct ExtMap<V>(crate::fasthash::FastMap<u128, V>);
+pub struct ExtMap<V>(crate::util::fasthash::FastMap<u128, V>);
 
 impl<V> ExtMap<V> {
     /// An empty map.

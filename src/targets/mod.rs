@@ -2,6 +2,8 @@
 //! and the rules `footprint check` applies to deliverables. Figures and
 //! sources: DOMAIN.md §4, listed in docs/TARGETS.md.
 
+pub mod runtime;
+
 use crate::report::MediaItem;
 use serde::{Deserialize, Serialize};
 

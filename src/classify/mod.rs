@@ -6,7 +6,10 @@
 //! named `.jpeg`. Only files with a media extension, or an unknown one, are
 //! opened; project files and sidecars are known by name and never read.
 
-use crate::pathbytes::{self, Ext};
+pub mod inventory;
+pub mod sequence;
+
+use crate::util::pathbytes::{self, Ext};
 use serde::Serialize;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -301,9 +304,9 @@ pub fn extension(path: &Path) -> Option<String> {
 }
 
 /// True if `path` lies inside a folder that an application can rebuild
-/// (rules in [`crate::regenerable::RULES`]).
+/// (rules in [`crate::waste::regenerable::RULES`]).
 pub fn in_cache_dir(path: &Path) -> bool {
-    crate::regenerable::cache_dir_of(path).is_some()
+    crate::waste::regenerable::cache_dir_of(path).is_some()
 }
 
 /// Kind implied by the extension alone.
@@ -313,7 +316,7 @@ pub fn kind_from_extension(path: &Path) -> Option<Kind> {
 }
 
 fn kind_from_ext(name: &[u8], ext: Option<Ext>) -> Option<Kind> {
-    if crate::regenerable::file_rule_of(name, ext).is_some() {
+    if crate::waste::regenerable::file_rule_of(name, ext).is_some() {
         return Some(Kind::Cache);
     }
     ext_kinds().get(&ext?).copied()

@@ -204,7 +204,7 @@ fn text<'a>(n: Option<roxmltree::Node<'a, '_>>) -> Option<&'a str> {
 
 /// Reads and parses a CPL file; the error names the file.
 pub fn read_cpl(path: &Path) -> Result<CplRuntime, String> {
-    let bytes = crate::fsutil::read_head(path, 16 << 20).map_err(|e| e.to_string())?;
+    let bytes = crate::util::fsutil::read_head(path, 16 << 20).map_err(|e| e.to_string())?;
     let xml = String::from_utf8_lossy(&bytes);
     parse_cpl(xml.trim_start_matches('\u{feff}'))
 }

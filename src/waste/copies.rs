@@ -16,8 +16,8 @@
 //! `null` too, "empty: nothing to wipe".
 
 use crate::classify::Kind;
-use crate::error::{ErrorKind, FileError};
-use crate::units::FileId;
+use crate::util::error::{ErrorKind, FileError};
+use crate::util::units::FileId;
 use crate::walk::FileEntry;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -229,7 +229,7 @@ pub fn assess(input: &Inputs) -> CopiesOutcome {
                 t.only_here += 1;
                 if t.example.is_none() {
                     let rel = f.path.strip_prefix(&roots[f.root]).unwrap_or(&f.path);
-                    t.example = Some(crate::pathfmt::display(rel));
+                    t.example = Some(crate::util::pathfmt::display(rel));
                 }
             }
             None => t.unknown += f.size,
@@ -274,8 +274,8 @@ pub fn assess(input: &Inputs) -> CopiesOutcome {
             ));
         }
         out.clips.push(ClipCopies {
-            path: crate::pathfmt::display(&dir),
-            root: crate::pathfmt::display(&roots[root]),
+            path: crate::util::pathfmt::display(&dir),
+            root: crate::util::pathfmt::display(&roots[root]),
             files: t.files,
             bytes: t.bytes,
             copies,
@@ -289,7 +289,7 @@ pub fn assess(input: &Inputs) -> CopiesOutcome {
             input.excluded.get(r).copied().unwrap_or(0),
         );
         out.roots.push(RootCopies {
-            root: crate::pathfmt::display(&roots[r]),
+            root: crate::util::pathfmt::display(&roots[r]),
             bytes: t.bytes,
             bytes_elsewhere: t.elsewhere,
             bytes_unique: t.bytes - t.elsewhere,

@@ -174,7 +174,7 @@ pub struct ProbeArgs {
 
 impl ProbeArgs {
     /// Checks the values and sets them on `cfg`.
-    pub fn apply(&self, cfg: &mut crate::config::Config) -> anyhow::Result<()> {
+    pub fn apply(&self, cfg: &mut crate::app::config::Config) -> anyhow::Result<()> {
         if !(self.probe_timeout.is_finite() && self.probe_timeout > 0.0) {
             anyhow::bail!("--probe-timeout must be a positive number of seconds");
         }
@@ -366,11 +366,11 @@ pub struct AuditArgs {
         value_name = "KINDS",
         value_delimiter = ',',
         value_parser = clap::builder::TypedValueParser::map(
-            clap::builder::PossibleValuesParser::new(crate::error::FailOn::NAMES.map(|(n, _)| n)),
-            |s: String| crate::error::FailOn::parse(&s).expect("a listed name"),
+            clap::builder::PossibleValuesParser::new(crate::util::error::FailOn::NAMES.map(|(n, _)| n)),
+            |s: String| crate::util::error::FailOn::parse(&s).expect("a listed name"),
         )
     )]
-    pub fail_on: Vec<crate::error::FailOn>,
+    pub fail_on: Vec<crate::util::error::FailOn>,
 
     /// For copies across roots: a clip folder is the folder this many levels
     /// below each root (e.g. 2 for ROOT/DAY/CARD). Default: the card folder

@@ -76,7 +76,7 @@ pub fn parse(text: &str) -> Result<ProjectFile, String> {
         }
     })?;
     if let Some(r) = &file.runtime {
-        crate::runtime::parse_duration(r).map_err(|e| format!("runtime: {e}"))?;
+        crate::targets::runtime::parse_duration(r).map_err(|e| format!("runtime: {e}"))?;
     }
     if let Some(y) = file.co2.years
         && !(y.is_finite() && y > 0.0)

@@ -7,17 +7,17 @@
 //! one that no other category already proposes to delete.
 
 use crate::classify::Kind;
-use crate::fasthash::FastMap;
-use crate::inventory::Item;
-use crate::pathfmt::display;
-use crate::protect::Protection;
-use crate::regenerable;
+use crate::classify::inventory::Item;
 use crate::report::{
     ExportEntry, MediaItem, ObsoleteEntry, ReclaimItem, RegenerableEntry, VersionGroup,
 };
-use crate::units::FileId;
-use crate::versions::{self, Unit};
+use crate::util::fasthash::FastMap;
+use crate::util::pathfmt::display;
+use crate::util::units::FileId;
 use crate::walk::FileEntry;
+use crate::waste::protect::Protection;
+use crate::waste::regenerable;
+use crate::waste::versions::{self, Unit};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -225,7 +225,7 @@ pub fn duplicate_candidates(
             })
             .or_else(|| inodes.iter().position(|(_, n)| !ledger.is_claimed(n[0])))
             .unwrap_or(0);
-        let keep_path = crate::pathfmt::display(&files[inodes[keep].1[0]].path);
+        let keep_path = crate::util::pathfmt::display(&files[inodes[keep].1[0]].path);
         for (n, (_, names)) in inodes.iter().enumerate() {
             if n == keep
                 || ledger.is_claimed(names[0])

@@ -102,8 +102,11 @@ pub fn detect(files: &[FileEntry], candidates: &[usize]) -> (Vec<Sequence>, Vec<
     // group is looked up again only when the key changes.
     let mut run: Option<(Key, Vec<Frame>)> = None;
     for &i in candidates {
-        let path = crate::pathbytes::bytes(&files[i].path);
-        let (dir, name) = (crate::pathbytes::parent(path), crate::pathbytes::name(path));
+        let path = crate::util::pathbytes::bytes(&files[i].path);
+        let (dir, name) = (
+            crate::util::pathbytes::parent(path),
+            crate::util::pathbytes::name(path),
+        );
         match split_frame(name) {
             Some((prefix, digits, suffix)) => {
                 let n: u64 = std::str::from_utf8(digits)
@@ -161,7 +164,7 @@ pub fn detect(files: &[FileEntry], candidates: &[usize]) -> (Vec<Sequence>, Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::units::FileId;
+    use crate::util::units::FileId;
 
     fn entries(names: &[&str]) -> Vec<FileEntry> {
         names

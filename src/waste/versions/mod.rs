@@ -11,12 +11,12 @@
 
 pub mod name;
 
-use crate::fasthash::{FastHasher, FastMap};
-use crate::inventory::{Clip, Item};
-use crate::pathbytes;
-use crate::reclaim::Confidence;
+use crate::classify::inventory::{Clip, Item};
 use crate::report::MediaItem;
+use crate::util::fasthash::{FastHasher, FastMap};
+use crate::util::pathbytes;
 use crate::walk::FileEntry;
+use crate::waste::reclaim::Confidence;
 use name::VersionedName;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -296,7 +296,7 @@ fn verdict(m: &Member, keep: &Member) -> Option<(Confidence, String)> {
     let keep_name = keep
         .path
         .file_name()
-        .map(|n| crate::pathfmt::display(Path::new(n)))
+        .map(|n| crate::util::pathfmt::display(Path::new(n)))
         .unwrap_or_default();
     if !a.version.is_empty() && !b.version.is_empty() && a.version != b.version {
         if a.version > b.version {

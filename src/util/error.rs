@@ -279,7 +279,7 @@ pub fn summary_lines<'a>(problems: impl IntoIterator<Item = (ErrorKind, &'a str)
             };
             format!(
                 "{} {}, e.g. {}{more}",
-                crate::units::thousands(n),
+                crate::util::units::thousands(n),
                 if n == 1 { one } else { many },
                 examples.join(", "),
             )
