@@ -4,75 +4,17 @@ use crate::app::cli::{AuditArgs, ColorWhen, DupesArgs, DupesFormat, Format, Scan
 use crate::app::projectfile::{self, ProjectFile};
 use crate::report::export::ExportFormat;
 use crate::targets::{self, Target};
+use crate::walk::{Excludes, WalkConfig};
 use crate::{co2, targets::runtime};
-use anyhow::{Context, Result, bail};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use anyhow::{Result, bail};
 use std::io::IsTerminal;
 use std::path::Path;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Compiled `--exclude` patterns.
-#[derive(Debug, Clone, Default)]
-pub struct Excludes {
-    /// Patterns without '/': matched against each file or folder name.
-    pub names: GlobSet,
-    /// Patterns with '/': matched against the root-relative and absolute path.
-    pub paths: GlobSet,
-    /// True when no pattern was given (lets the walker skip matching).
-    pub empty: bool,
-}
-
-impl Excludes {
-    /// Compiles the patterns; a malformed glob is a usage error.
-    pub fn new(patterns: &[String]) -> Result<Self> {
-        let mut names = GlobSetBuilder::new();
-        let mut paths = GlobSetBuilder::new();
-        for p in patterns {
-            let glob = Glob::new(p).with_context(|| format!("invalid --exclude glob '{p}'"))?;
-            if p.contains('/') {
-                paths.add(glob);
-            } else {
-                names.add(glob);
-            }
-        }
-        Ok(Excludes {
-            names: names.build()?,
-            paths: paths.build()?,
-            empty: patterns.is_empty(),
-        })
-    }
-
-    /// True if the entry `name`, at `rel` under its root and `abs` overall, is excluded.
-    pub fn is_excluded(
-        &self,
-        name: &std::ffi::OsStr,
-        rel: &std::path::Path,
-        abs: &std::path::Path,
-    ) -> bool {
-        !self.empty
-            && (self.names.is_match(name) || self.paths.is_match(rel) || self.paths.is_match(abs))
-    }
-}
-
 /// Concurrent readers when neither --io-threads nor -j is given (fclones'
 /// best setting on this kind of machine is also 8: PEERS.md).
 pub const DEFAULT_IO_THREADS: usize = 8;
-
-/// Settings for the walk stage.
-#[derive(Debug, Clone)]
-pub struct WalkConfig {
-    /// Roots to scan, absolute, none inside another.
-    pub roots: Vec<PathBuf>,
-    /// Roots given but covered by another (`roots_folded` in the report).
-    pub folded: Vec<crate::walk::roots::FoldedRoot>,
-    /// Follow symbolic links.
-    pub follow_links: bool,
-    /// Do not cross file-system boundaries.
-    pub one_file_system: bool,
-    /// Paths to skip.
-    pub excludes: Excludes,
-}
 
 /// Every report format, across commands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -238,6 +180,16 @@ impl Weigh {
 }
 
 impl Config {
+    /// The probe stage's settings.
+    pub fn probe_settings(&self) -> crate::probe::stage::Settings {
+        crate::probe::stage::Settings {
+            with: self.probe_with,
+            ffprobe: self.ffprobe.clone(),
+            timeout: self.probe_timeout,
+            threads: self.threads,
+        }
+    }
+
     /// Validates the `audit` arguments.
     pub fn from_audit(args: &AuditArgs) -> Result<Self> {
         let scan = &args.scan;

@@ -9,10 +9,9 @@
 //! ctime (which no tool can set back) and footprint's version are unchanged.
 //! Any cache problem is a warning: the audit then runs without it.
 
-use crate::probe::{ProbeError, ProbeInfo};
 use crate::walk::FileEntry;
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -46,50 +45,6 @@ impl Part {
     }
 }
 
-/// A probe result worth keeping: deterministic answers only (not timeouts).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum CachedProbe {
-    /// The reader's facts, and which reader answered.
-    Ok {
-        /// `ffprobe`…
-        source: String,
-        /// What it said.
-        info: Box<ProbeInfo>,
-    },
-    /// The reader rejected the file (fake or broken media).
-    Unreadable(String),
-}
-
-impl CachedProbe {
-    /// The cacheable form of a probe result, if it is deterministic.
-    pub fn from_result(r: &Result<ProbeInfo, ProbeError>, source: &str) -> Option<Self> {
-        match r {
-            Ok(info) => Some(CachedProbe::Ok {
-                source: source.to_string(),
-                info: Box::new(info.clone()),
-            }),
-            Err(ProbeError::Unreadable(m)) => Some(CachedProbe::Unreadable(m.clone())),
-            _ => None,
-        }
-    }
-
-    /// The reader that gave it.
-    pub fn source(&self) -> &'static str {
-        match self {
-            CachedProbe::Ok { source, .. } if source == "native" => "native",
-            CachedProbe::Ok { .. } | CachedProbe::Unreadable(_) => "ffprobe",
-        }
-    }
-
-    /// Back to a probe result.
-    pub fn to_result(&self) -> Result<ProbeInfo, ProbeError> {
-        match self {
-            CachedProbe::Ok { info, .. } => Ok((**info).clone()),
-            CachedProbe::Unreadable(m) => Err(ProbeError::Unreadable(m.clone())),
-        }
-    }
-}
-
 /// What the cache holds for one unchanged file.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Cached {
@@ -99,8 +54,9 @@ pub struct Cached {
     pub tail: Option<[u8; 32]>,
     /// BLAKE3 of the whole file.
     pub full: Option<[u8; 32]>,
-    /// The probe result.
-    pub probe: Option<CachedProbe>,
+    /// The probe result, as the probe stage stored it (JSON text: the cache
+    /// keeps it without reading it, so it depends on no stage above it).
+    pub probe: Option<String>,
 }
 
 impl Cached {
@@ -320,7 +276,7 @@ impl Cache {
                         head: blob(r.get(6)?),
                         tail: blob(r.get(7)?),
                         full: blob(r.get(8)?),
-                        probe: probe.and_then(|p| serde_json::from_str(&p).ok()),
+                        probe,
                     })))
                 })
                 .optional()
@@ -338,7 +294,7 @@ impl Cache {
         &mut self,
         files: &[FileEntry],
         hashes: &[(usize, Part, [u8; 32])],
-        probes: &[(usize, CachedProbe)],
+        probes: &[(usize, String)],
     ) -> Result<(), String> {
         let e = |e: rusqlite::Error| e.to_string();
         let tx = self.conn.transaction().map_err(e)?;
@@ -382,7 +338,7 @@ impl Cache {
             }
             for (i, p) in probes {
                 ensure(*i)?;
-                let json = serde_json::to_string(p).map_err(|x| x.to_string())?;
+                let json = p;
                 tx.prepare_cached("UPDATE files SET probe = ?2 WHERE path = ?1")
                     .and_then(|mut s| {
                         s.execute(params![files[*i].path.as_os_str().as_bytes(), json])

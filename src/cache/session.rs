@@ -1,6 +1,6 @@
 //! The cache as one audit uses it, and `footprint cache stats|prune|clear`.
 
-use super::{Cache, Cached, CachedProbe, Part};
+use super::{Cache, Cached, Part};
 use crate::walk::FileEntry;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -115,7 +115,7 @@ impl Session {
         &mut self,
         files: &[FileEntry],
         hashes: &[(usize, Part, [u8; 32])],
-        probes: &[(usize, CachedProbe)],
+        probes: &[(usize, String)],
         log: &crate::util::progress::Progress,
     ) {
         if hashes.is_empty() && probes.is_empty() {

@@ -7,6 +7,7 @@
 //! opened; project files and sidecars are known by name and never read.
 
 pub mod inventory;
+pub mod rules;
 pub mod sequence;
 
 use crate::util::pathbytes::{self, Ext};
@@ -183,7 +184,7 @@ pub fn sniff(b: &[u8]) -> Option<Signature> {
     if at(0, &[0x80, 0x2A, 0x5F, 0xD7]) || at(0, &[0xD7, 0x5F, 0x2A, 0x80]) {
         return Some(Signature::Cineon);
     }
-    if crate::probe::native::raw::is_ari(b) {
+    if is_ari(b) {
         return Some(Signature::Ari);
     }
     if at(0, b"II*\0")
@@ -304,9 +305,9 @@ pub fn extension(path: &Path) -> Option<String> {
 }
 
 /// True if `path` lies inside a folder that an application can rebuild
-/// (rules in [`crate::waste::regenerable::RULES`]).
+/// (rules in [`rules::RULES`]).
 pub fn in_cache_dir(path: &Path) -> bool {
-    crate::waste::regenerable::cache_dir_of(path).is_some()
+    rules::cache_dir_of(path).is_some()
 }
 
 /// Kind implied by the extension alone.
@@ -316,7 +317,7 @@ pub fn kind_from_extension(path: &Path) -> Option<Kind> {
 }
 
 fn kind_from_ext(name: &[u8], ext: Option<Ext>) -> Option<Kind> {
-    if crate::waste::regenerable::file_rule_of(name, ext).is_some() {
+    if rules::file_rule_of(name, ext).is_some() {
         return Some(Kind::Cache);
     }
     ext_kinds().get(&ext?).copied()
@@ -387,6 +388,11 @@ pub fn classify(path: &Path, sig: Option<Signature>) -> Kind {
         None if in_project_bundle(path) => Kind::Project,
         None => Kind::Other,
     }
+}
+
+/// Whether `magic` starts an ARRIRAW frame (ARRI's magic number).
+pub fn is_ari(magic: &[u8]) -> bool {
+    magic.get(..8) == Some(b"ARRI\x12\x34\x56\x78")
 }
 
 #[cfg(test)]

@@ -20,9 +20,6 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use thiserror::Error;
 
-/// Frame rate assumed for an image sequence whose header records none.
-pub const ASSUMED_SEQUENCE_FPS: f64 = 24.0;
-
 /// Why an audit stopped without a report.
 #[derive(Debug, Error)]
 pub enum AuditError {
@@ -74,7 +71,14 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     if cfg.probe {
         step += 1;
         let bar = log.phase(step, stages_total, "Probing", Some(inv.items.len() as u64));
-        let out = crate::probe::stage::run(cfg, log, &bar, &inv.items, &files, &mut cache);
+        let out = crate::probe::stage::run(
+            &cfg.probe_settings(),
+            log,
+            &bar,
+            &inv.items,
+            &files,
+            &mut cache,
+        );
         bar.finish_and_clear();
         (probed, probe_status) = (out.results, out.status);
         interrupted()?;

@@ -8,7 +8,6 @@
 //! hashes of cached data read through a memory map (`mapped.rs`).
 
 use crate::cache::{Cached, Part};
-use crate::report::DuplicateGroup;
 use crate::util::error::{ErrorKind, FileError};
 use crate::util::units::FileId;
 use crate::walk::FileEntry;
@@ -29,6 +28,19 @@ const MAP_MIN: u64 = 1 << 20;
 
 thread_local! {
     static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A group of files with identical content.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DuplicateGroup {
+    /// BLAKE3 of the content, hex.
+    pub hash: String,
+    /// Size of one copy.
+    pub size: u64,
+    /// Every name holding this content, sorted.
+    pub paths: Vec<String>,
+    /// size × (distinct inodes − 1).
+    pub wasted_bytes: u64,
 }
 
 /// Duplicate groups and the files that could not be read.

@@ -5,6 +5,11 @@
 //! once, on their first frame; their frame rate comes from the DPX/EXR header
 //! ([`header`]) or is assumed to be 24 and reported as assumed.
 
+pub mod media;
+pub mod memo;
+pub use media::{ASSUMED_SEQUENCE_FPS, MediaItem};
+pub use memo::CachedProbe;
+
 pub mod ffprobe;
 pub mod header;
 pub mod native;

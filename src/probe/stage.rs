@@ -2,15 +2,15 @@
 //! probe the rest in parallel, and store the new deterministic results.
 
 use super::header;
+use super::media::{MediaItem, ProbeStatus, SequenceInfo};
+use super::memo::CachedProbe;
 use super::{ProbeError, ProbeInfo, ProbeWith, Readers};
-use crate::app::config::Config;
-use crate::cache::{CachedProbe, Session};
+use crate::cache::Session;
 use crate::classify::inventory::{Clip, Item};
 use crate::classify::{Kind, Signature};
-use crate::report::StageStatus;
-use crate::report::{MediaItem, ProbeStatus, SequenceInfo};
 use crate::util::pathfmt;
 use crate::util::progress::Progress;
+use crate::util::status::StageStatus;
 use crate::walk::FileEntry;
 use rayon::prelude::*;
 
@@ -35,17 +35,29 @@ pub fn probe_index(item: &Item) -> usize {
     }
 }
 
+/// How the stage probes: readers, ffprobe binary, timeout, workers.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Which readers probe.
+    pub with: ProbeWith,
+    /// Explicit ffprobe binary.
+    pub ffprobe: Option<std::path::PathBuf>,
+    /// Per-file ffprobe timeout.
+    pub timeout: std::time::Duration,
+    /// Worker threads (one ffprobe child each).
+    pub threads: usize,
+}
+
 /// Probes `items`, using and feeding `cache`.
 pub fn run(
-    cfg: &Config,
+    cfg: &Settings,
     log: &Progress,
     bar: &indicatif::ProgressBar,
     items: &[Item],
     files: &[FileEntry],
     cache: &mut Session,
 ) -> Probed {
-    let (readers, missing) =
-        Readers::locate(cfg.probe_with, cfg.ffprobe.as_deref(), cfg.probe_timeout);
+    let (readers, missing) = Readers::locate(cfg.with, cfg.ffprobe.as_deref(), cfg.timeout);
     if let Some(e) = missing {
         log.warn(&format!(
             "{e}; only formats footprint reads natively (WAV, DPX, EXR and TIFF frames, \
@@ -54,27 +66,16 @@ pub fn run(
         ));
     }
     // Under --probe-with ffprobe, answers the native readers gave are read again.
-    let usable = |c: &crate::cache::CachedProbe| {
-        cfg.probe_with != ProbeWith::Ffprobe || c.source() != "native"
-    };
-    let hit: Vec<bool> = items
+    let usable = |c: &CachedProbe| cfg.with != ProbeWith::Ffprobe || c.source() != "native";
+    let memo: Vec<Option<CachedProbe>> = items
         .iter()
         .map(|it| {
-            cache
-                .get(probe_index(it))
-                .and_then(|c| c.probe.as_ref())
-                .is_some_and(usable)
+            let text = cache.get(probe_index(it))?.probe.as_deref()?;
+            CachedProbe::from_json(text).filter(usable)
         })
         .collect();
-    let results = probe_items(
-        &readers,
-        items,
-        files,
-        &cache.cached,
-        &hit,
-        cfg.threads,
-        bar,
-    );
+    let hit: Vec<bool> = memo.iter().map(Option::is_some).collect();
+    let results = probe_items(&readers, items, files, &memo, cfg.threads, bar);
     // Items a reader had to read: not cached, not empty, not unreadable.
     cache.usage.probes_from_cache = hit.iter().filter(|h| **h).count() as u64;
     cache.usage.probes_run = items
@@ -85,20 +86,23 @@ pub fn run(
             !**hit && r.is_some() && it.unreadable.is_none() && files[probe_index(it)].size > 0
         })
         .count() as u64;
-    let fresh: Vec<(usize, CachedProbe)> = items
+    let fresh: Vec<(usize, String)> = items
         .iter()
         .zip(&results)
         .zip(&hit)
         .filter(|(_, hit)| !**hit)
         .filter_map(|((it, r), _)| {
             let (r, source) = r.as_ref()?;
-            Some((probe_index(it), CachedProbe::from_result(r, source)?))
+            Some((
+                probe_index(it),
+                CachedProbe::from_result(r, source)?.to_json(),
+            ))
         })
         .collect();
     cache.save(files, &[], &fresh, log);
     Probed {
         results,
-        status: if readers.ff.is_some() || cfg.probe_with == ProbeWith::Native {
+        status: if readers.ff.is_some() || cfg.with == ProbeWith::Native {
             StageStatus::Done
         } else {
             StageStatus::Unavailable
@@ -110,8 +114,7 @@ fn probe_items(
     readers: &Readers,
     items: &[Item],
     files: &[FileEntry],
-    cached: &[Option<Box<crate::cache::Cached>>],
-    hit: &[bool],
+    memo: &[Option<CachedProbe>],
     threads: usize,
     bar: &indicatif::ProgressBar,
 ) -> Results {
@@ -123,17 +126,16 @@ fn probe_items(
     let work = || {
         items
             .par_iter()
-            .zip(hit)
-            .map(|(item, hit)| {
+            .zip(memo)
+            .map(|(item, memo)| {
                 if crate::util::cancel::is_cancelled() {
                     return None;
                 }
                 let i = probe_index(item);
                 let size = files[i].size;
-                let cached = cached.get(i).and_then(|c| c.as_ref()?.probe.as_ref());
                 let r = if size == 0 {
                     Some((Err(ProbeError::Empty), fallback))
-                } else if let Some(c) = cached.filter(|_| *hit) {
+                } else if let Some(c) = memo {
                     Some((c.to_result(), c.source()))
                 } else if let Some(e) = &item.unreadable {
                     Some((Err(ProbeError::Io(e.message.clone())), fallback))
@@ -235,7 +237,7 @@ pub fn media_item(
             if let Some(tc) = hdr.as_ref().and_then(|h| h.timecode.clone()) {
                 m.timecode = Some(tc);
             }
-            let fps = header_fps.unwrap_or(crate::cmd::audit::ASSUMED_SEQUENCE_FPS);
+            let fps = header_fps.unwrap_or(super::ASSUMED_SEQUENCE_FPS);
             let duration = s.frames.len() as f64 / fps;
             m.container = Some("image2".to_string());
             m.duration_s = Some(duration);

@@ -76,19 +76,19 @@ fn flags(r: &Report) -> HashMap<&str, Flags> {
         for k in keys {
             let f = map.entry(k).or_default();
             match c.item.category {
-                crate::waste::reclaim::Category::Obsolete => {
+                crate::waste::Category::Obsolete => {
                     f.obsolete = Some(
                         c.item
                             .confidence
                             .map_or("yes", |c| match c {
-                                crate::waste::reclaim::Confidence::High => "high",
-                                crate::waste::reclaim::Confidence::Low => "low",
+                                crate::waste::Confidence::High => "high",
+                                crate::waste::Confidence::Low => "low",
                             })
                             .to_string(),
                     )
                 }
-                crate::waste::reclaim::Category::Regenerable => f.regenerable = true,
-                crate::waste::reclaim::Category::Duplicate => {}
+                crate::waste::Category::Regenerable => f.regenerable = true,
+                crate::waste::Category::Duplicate => {}
             }
             if !f.reasons.contains(&c.item.reason) {
                 f.reasons.push(c.item.reason.clone());

@@ -14,10 +14,14 @@ pub mod svg;
 pub mod table;
 
 use crate::classify::Kind;
-use crate::probe::{AudioInfo, VideoInfo};
+pub use crate::hash::DuplicateGroup;
+pub use crate::probe::media::{MediaItem, ProbeStatus, SequenceInfo};
 use crate::util::error::{ErrorKind, FileError};
+pub use crate::util::status::StageStatus;
 use crate::util::units::Bytes;
-use crate::waste::reclaim::{Category, Confidence};
+pub use crate::waste::{
+    Category, Confidence, ExportEntry, ObsoleteEntry, ReclaimItem, RegenerableEntry, VersionGroup,
+};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use std::path::PathBuf;
@@ -41,20 +45,6 @@ impl Default for Tool {
             version: env!("CARGO_PKG_VERSION"),
         }
     }
-}
-
-/// Status of one pipeline stage.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StageStatus {
-    /// The stage ran.
-    Done,
-    /// The user skipped it (`--no-probe`, `--no-hash`).
-    Skipped,
-    /// A tool it needs is missing (ffprobe).
-    Unavailable,
-    /// This version of footprint does not have the stage yet.
-    NotImplemented,
 }
 
 /// Which stages ran (an addition to CONTRACT: lets readers tell "none found" from "not looked").
@@ -142,65 +132,6 @@ impl Serialize for ByKind {
     }
 }
 
-/// Frame range of an image sequence.
-#[derive(Clone, Debug, Serialize)]
-pub struct SequenceInfo {
-    /// First frame number.
-    pub first: u64,
-    /// Last frame number.
-    pub last: u64,
-    /// Frames present.
-    pub frames: u64,
-    /// Missing frame numbers between first and last (at most 10,000 listed).
-    pub missing: Vec<u64>,
-    /// How many frames are missing in all (addition).
-    pub missing_count: u64,
-    /// Where the frame rate came from: `header` or `assumed` (24 fps) (addition).
-    pub fps_source: &'static str,
-}
-
-/// How an item was probed.
-#[derive(Clone, Debug, Serialize)]
-pub struct ProbeStatus {
-    /// `native`, `ffprobe` or `none`.
-    pub source: &'static str,
-    /// Why probing failed, if it did.
-    pub error: Option<String>,
-}
-
-/// One clip, file or image sequence.
-#[derive(Clone, Debug, Serialize)]
-pub struct MediaItem {
-    /// Absolute path; a printf pattern for sequences.
-    pub path: String,
-    /// video, audio, image_sequence or image.
-    pub kind: Kind,
-    /// Bytes (sum over frames for a sequence).
-    pub bytes: u64,
-    /// ffprobe `format_name` (`image2` for sequences).
-    pub container: Option<String>,
-    /// Seconds.
-    pub duration_s: Option<f64>,
-    /// Bits per second.
-    pub bit_rate: Option<u64>,
-    /// True when `bit_rate` was computed as bytes × 8 / duration (addition).
-    pub bit_rate_estimated: bool,
-    /// Video stream.
-    pub video: Option<VideoInfo>,
-    /// Audio streams.
-    pub audio: Vec<AudioInfo>,
-    /// Start timecode (addition).
-    pub timecode: Option<String>,
-    /// Frame range, for image sequences.
-    pub sequence: Option<SequenceInfo>,
-    /// Files of a clip split over several (RED `_001.R3D`…): `path` is the
-    /// first, `bytes` all of them (addition).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub segments: Option<u64>,
-    /// Probe status.
-    pub probe: ProbeStatus,
-}
-
 /// A folder's weight, for the "heaviest folders" view (addition).
 #[derive(Clone, Debug, Serialize)]
 pub struct FolderWeight {
@@ -231,19 +162,6 @@ impl From<&FileError> for ErrorEntry {
             kind: e.kind,
         }
     }
-}
-
-/// A group of files with identical content.
-#[derive(Clone, Debug, Serialize)]
-pub struct DuplicateGroup {
-    /// BLAKE3 of the content, hex.
-    pub hash: String,
-    /// Size of one copy.
-    pub size: u64,
-    /// Every name holding this content, sorted.
-    pub paths: Vec<String>,
-    /// size × (distinct inodes − 1).
-    pub wasted_bytes: u64,
 }
 
 /// The audit, as every renderer sees it.
@@ -337,77 +255,6 @@ pub struct TargetWeight {
     pub actual_bytes: u64,
     /// actual ÷ budget.
     pub ratio: f64,
-}
-
-/// A group of versions of one export.
-#[derive(Clone, Debug, Serialize)]
-pub struct VersionGroup {
-    /// Name without version tokens (`PROJX_cut.mp4`; `comp/` for folders).
-    pub name: String,
-    /// The newest member.
-    pub keep: String,
-    /// Older members, sorted.
-    pub obsolete: Vec<String>,
-    /// Bytes the obsolete members free (each inode once).
-    pub obsolete_bytes: u64,
-    /// `file`, `sequence` or `folder` (addition).
-    pub unit: &'static str,
-    /// Why each obsolete member is obsolete (addition).
-    pub details: Vec<ObsoleteEntry>,
-    /// Members neither kept nor obsolete: their names do not say which is newer (addition).
-    pub undecided: Vec<String>,
-}
-
-/// One obsolete member with its reason (addition).
-#[derive(Clone, Debug, Serialize)]
-pub struct ObsoleteEntry {
-    /// File, sequence pattern or folder.
-    pub path: String,
-    /// Bytes it frees.
-    pub bytes: u64,
-    /// `high` (explicit version numbers) or `low` (FINAL, dates, `r` numbers).
-    pub confidence: Confidence,
-    /// Why it is older.
-    pub reason: String,
-}
-
-/// A regenerable cache folder or loose cache file.
-#[derive(Clone, Debug, Serialize)]
-pub struct RegenerableEntry {
-    /// Folder or file.
-    pub path: String,
-    /// What it is and who rebuilds it.
-    pub reason: String,
-    /// Bytes it frees (each inode once; hard links from outside excluded).
-    pub bytes: u64,
-    /// Application that rebuilds it (addition).
-    pub application: &'static str,
-    /// Files it holds (addition).
-    pub files: u64,
-}
-
-/// One of the largest reclaimable items (addition).
-#[derive(Clone, Debug, Serialize)]
-pub struct ReclaimItem {
-    /// File, folder or sequence pattern.
-    pub path: String,
-    /// Category.
-    pub category: Category,
-    /// Bytes it frees on its own.
-    pub bytes: u64,
-    /// Why.
-    pub reason: String,
-    /// For obsolete versions.
-    pub confidence: Option<Confidence>,
-}
-
-/// A candidate as `--export-list` writes it.
-#[derive(Clone, Debug)]
-pub struct ExportEntry {
-    /// The item (file, folder or sequence pattern), for display.
-    pub item: ReclaimItem,
-    /// Real paths to act on: the folder, the file, or every frame.
-    pub paths: Vec<PathBuf>,
 }
 
 /// "This project weighs 3.5 TB: 70× a Blu-ray, 13× its DCP." (every renderer's headline).

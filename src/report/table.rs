@@ -312,10 +312,10 @@ fn write_reclaim(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Res
     )
 }
 
-fn confidence_label(c: crate::waste::reclaim::Confidence) -> &'static str {
+fn confidence_label(c: crate::waste::Confidence) -> &'static str {
     match c {
-        crate::waste::reclaim::Confidence::High => "high confidence",
-        crate::waste::reclaim::Confidence::Low => "low confidence: check",
+        crate::waste::Confidence::High => "high confidence",
+        crate::waste::Confidence::Low => "low confidence: check",
     }
 }
 

@@ -4,7 +4,7 @@
 
 pub mod runtime;
 
-use crate::report::MediaItem;
+use crate::probe::MediaItem;
 use serde::{Deserialize, Serialize};
 
 /// One delivery target.

@@ -8,5 +8,6 @@ pub mod fsutil;
 pub mod pathbytes;
 pub mod pathfmt;
 pub mod progress;
+pub mod status;
 pub mod timefmt;
 pub mod units;

@@ -10,7 +10,6 @@
 //! are never opened or counted; every problem becomes a [`FileError`] and the
 //! walk goes on.
 
-use crate::app::config::WalkConfig;
 use crate::util::error::{ErrorKind, FileError};
 use crate::util::progress::Progress;
 use crate::util::units::FileId;
@@ -27,6 +26,9 @@ use std::sync::{Arc, Mutex};
 mod dir;
 mod order;
 pub mod roots;
+mod settings;
+
+pub use settings::{Excludes, WalkConfig};
 
 /// A regular file seen by the walk.
 #[derive(Clone, Debug)]

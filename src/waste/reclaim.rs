@@ -6,11 +6,12 @@
 //! keeps its bytes out of the total. Within duplicate groups, the copy kept is
 //! one that no other category already proposes to delete.
 
+use super::{
+    Category, Confidence, ExportEntry, ObsoleteEntry, ReclaimItem, RegenerableEntry, VersionGroup,
+};
 use crate::classify::Kind;
 use crate::classify::inventory::Item;
-use crate::report::{
-    ExportEntry, MediaItem, ObsoleteEntry, ReclaimItem, RegenerableEntry, VersionGroup,
-};
+use crate::probe::MediaItem;
 use crate::util::fasthash::FastMap;
 use crate::util::pathfmt::display;
 use crate::util::units::FileId;
@@ -18,45 +19,7 @@ use crate::walk::FileEntry;
 use crate::waste::protect::Protection;
 use crate::waste::regenerable;
 use crate::waste::versions::{self, Unit};
-use serde::Serialize;
 use std::path::PathBuf;
-
-/// The three kinds of waste.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    /// An extra copy of content that exists elsewhere.
-    Duplicate,
-    /// An older version of an export.
-    Obsolete,
-    /// A cache or render an application can rebuild.
-    Regenerable,
-}
-
-impl Category {
-    fn bit(self) -> u8 {
-        1 << self as u8
-    }
-
-    /// Label for tables.
-    pub fn label(self) -> &'static str {
-        match self {
-            Category::Duplicate => "duplicate",
-            Category::Obsolete => "obsolete version",
-            Category::Regenerable => "regenerable",
-        }
-    }
-}
-
-/// How sure footprint is that an obsolete version is really superseded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Confidence {
-    /// Explicit version numbers.
-    High,
-    /// FINAL markers, dates or `r` numbers only.
-    Low,
-}
 
 /// Something that could be deleted.
 #[derive(Clone, Debug)]

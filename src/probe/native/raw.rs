@@ -33,10 +33,7 @@ pub fn codec(fourcc: &[u8]) -> Option<&'static str> {
 /// The largest sensor side we believe (ALEXA 65 is 6560 wide).
 const MAX_SIDE: u32 = 32_768;
 
-/// Whether `magic` starts an ARRIRAW frame.
-pub fn is_ari(magic: &[u8]) -> bool {
-    magic.get(..8) == Some(b"ARRI\x12\x34\x56\x78")
-}
+pub use crate::classify::is_ari;
 
 /// An ARRIRAW frame's picture size, from its first bytes.
 pub fn ari(head: &[u8], size: u64) -> Option<ProbeInfo> {

@@ -12,11 +12,11 @@
 pub mod name;
 
 use crate::classify::inventory::{Clip, Item};
-use crate::report::MediaItem;
+use crate::probe::MediaItem;
 use crate::util::fasthash::{FastHasher, FastMap};
 use crate::util::pathbytes;
 use crate::walk::FileEntry;
-use crate::waste::reclaim::Confidence;
+use crate::waste::Confidence;
 use name::VersionedName;
 use rayon::prelude::*;
 use std::borrow::Cow;
