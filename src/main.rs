@@ -11,10 +11,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Audit(args) => {
-            Config::from_audit(args).and_then(|cfg| footprint::cmd::run_audit(&cfg))
+            Config::from_audit(args).and_then(|cfg| footprint::cmd::audit::run(&cfg))
         }
         Command::Dupes(args) => {
-            Config::from_dupes(args).and_then(|cfg| footprint::cmd::run_dupes(&cfg))
+            Config::from_dupes(args).and_then(|cfg| footprint::cmd::dupes::run(&cfg))
         }
         Command::Check(args) => footprint::cmd::check::run(args),
         Command::Targets(args) => footprint::cmd::check::list(args),

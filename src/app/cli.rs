@@ -172,19 +172,6 @@ pub struct ProbeArgs {
     pub probe_with: crate::probe::ProbeWith,
 }
 
-impl ProbeArgs {
-    /// Checks the values and sets them on `cfg`.
-    pub fn apply(&self, cfg: &mut crate::app::config::Config) -> anyhow::Result<()> {
-        if !(self.probe_timeout.is_finite() && self.probe_timeout > 0.0) {
-            anyhow::bail!("--probe-timeout must be a positive number of seconds");
-        }
-        cfg.ffprobe = self.ffprobe.clone();
-        cfg.probe_timeout = std::time::Duration::from_secs_f64(self.probe_timeout);
-        cfg.probe_with = self.probe_with;
-        Ok(())
-    }
-}
-
 /// Options of `footprint targets`.
 #[derive(Debug, Args)]
 pub struct TargetsArgs {

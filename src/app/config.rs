@@ -180,6 +180,17 @@ impl Weigh {
 }
 
 impl Config {
+    /// Checks the probing options and sets them (`audit` and `check`).
+    pub fn apply_probe(&mut self, args: &crate::app::cli::ProbeArgs) -> Result<()> {
+        if !(args.probe_timeout.is_finite() && args.probe_timeout > 0.0) {
+            bail!("--probe-timeout must be a positive number of seconds");
+        }
+        self.ffprobe = args.ffprobe.clone();
+        self.probe_timeout = Duration::from_secs_f64(args.probe_timeout);
+        self.probe_with = args.probe_with;
+        Ok(())
+    }
+
     /// The probe stage's settings.
     pub fn probe_settings(&self) -> crate::probe::stage::Settings {
         crate::probe::stage::Settings {
@@ -229,7 +240,7 @@ impl Config {
             fail_on: args.fail_on.clone(),
             ..base
         };
-        args.probe.apply(&mut cfg)?;
+        cfg.apply_probe(&args.probe)?;
         Ok(cfg)
     }
 

@@ -1,61 +1,93 @@
-//! The audit pipeline: walk → classify → probe → hash → report.
-//!
-//! Each stage is a function over the previous stage's output, with its own
-//! progress phase. Per-file problems accumulate as [`FileError`]s; only "no
-//! root readable" and interruption end the run early.
+//! `footprint audit`: the whole pipeline, one stage call after another, into
+//! one [`Report`] that the chosen renderer draws.
 
-use crate::app::config::Config;
+use super::stages::{self, AuditError, Steps, interrupted};
+use super::{finish_scan, render, table_style};
+use crate::app::config::{Config, OutputFormat};
+use crate::app::output;
 use crate::classify::Kind;
-use crate::classify::inventory::{self, Item};
-use crate::report::{
-    ByKind, ErrorEntry, FileRow, FolderWeight, MediaItem, Report, SCHEMA_VERSION, StageStatus,
-    Stages, Summary, TargetWeight, Tool,
-};
-use crate::util::error::{ErrorKind, FileError};
+use crate::report::{self, ErrorEntry, Needs, Report, StageStatus, Stages, Summary};
+use crate::util::error::{Exit, FailOn, Problems};
 use crate::util::progress::Progress;
-use crate::walk::{self, FileEntry};
-use crate::{util::pathbytes, util::pathfmt};
-use std::collections::{HashMap, HashSet};
-use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
-use thiserror::Error;
+use crate::waste::{copies, reclaim};
+use anyhow::Result;
 
-/// Why an audit stopped without a report.
-#[derive(Debug, Error)]
-pub enum AuditError {
-    /// None of the roots could be read.
-    #[error("no root could be read: {0}")]
-    NoReadableRoot(String),
-    /// Ctrl-C or SIGTERM.
-    #[error("interrupted")]
-    Interrupted,
+/// Runs `footprint audit` and returns the exit code.
+pub fn run(cfg: &Config) -> Result<Exit> {
+    let log = Progress::new(cfg.progress, cfg.warnings).verbose(cfg.verbose);
+    // Fail before a long scan if a destination cannot be written.
+    let mut sink = output::Sink::open(cfg.output.as_deref())?;
+    let mut export = match &cfg.export {
+        Some((path, fmt)) => Some((output::Sink::open(Some(path))?, *fmt)),
+        None => None,
+    };
+    // The renderer says what it needs prepared beside the report.
+    let needs = match cfg.format {
+        OutputFormat::Json => report::json::NEEDS,
+        OutputFormat::Csv => report::csv::NEEDS,
+        _ => Needs::default(),
+    };
+    let result = pipeline(cfg, &log, needs);
+    let Some(report) = finish_scan(result, &mut sink, export.as_mut().map(|e| &mut e.0))? else {
+        return Ok(Exit::Interrupted);
+    };
+    let style = table_style(cfg);
+    render(sink, |w| match cfg.format {
+        OutputFormat::Json => report::json::write(&report, w),
+        OutputFormat::Csv => report::csv::write(&report, w),
+        OutputFormat::Html => report::html::write(&report, w),
+        _ => report::table::write(&report, &style, w),
+    })?;
+    if let Some((sink, fmt)) = export {
+        render(sink, |w| report::export::write(&report, fmt, w))?;
+    }
+    // Last on the terminal, under the report: what went wrong, by kind.
+    log.summarize(report.errors.iter().map(|e| (e.kind, e.path.as_str())));
+    Ok(gate(&cfg.fail_on, &report.errors, &log))
 }
 
-/// Runs the whole audit and returns the report.
-pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
-    let stages_total = 3 + usize::from(cfg.probe) + usize::from(cfg.hash);
-    let mut step = 1;
-    let walked = walk_stage(cfg, log, step, stages_total)?;
-    let mut errors = Problems::new(walked.errors);
-    let files = walked.files;
-
-    step += 1;
-    let bar = log.step(step, stages_total, "Classifying");
-    bar.set_message(format!("{} files", files.len()));
-    let mut inv = inventory::build(&files, cfg.probe);
-    bar.finish_and_clear();
-    for e in inv.errors.drain(..) {
-        errors.add(e, log);
+/// `--fail-on`: exit 1 when a problem of a named class is in the report,
+/// saying on stderr which gate tripped and how often.
+fn gate(fail_on: &[FailOn], errors: &[ErrorEntry], log: &Progress) -> Exit {
+    let mut tripped = Vec::new();
+    for class in fail_on {
+        let n = errors
+            .iter()
+            .filter(|e| class.trips(e.kind, std::path::Path::new(&e.path)))
+            .count();
+        if n > 0 {
+            let s = if n == 1 { "" } else { "s" };
+            tripped.push(format!("{} ({n} problem{s})", class.name()));
+        }
     }
-    interrupted()?;
+    if tripped.is_empty() {
+        Exit::Success
+    } else {
+        log.warn(&format!(
+            "--fail-on tripped: {}; exit code 1",
+            tripped.join(", ")
+        ));
+        Exit::CheckFailed
+    }
+}
 
-    let probe_files: Vec<usize> = if cfg.probe {
-        inv.items
+/// The audit: walk → classify → probe → hash → manifests and media items →
+/// waste, totals and copies → targets → CO₂, into one report.
+pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, AuditError> {
+    // Walk, classify, manifests; probe and hash when on.
+    let mut steps = Steps::new(3 + usize::from(cfg.probe) + usize::from(cfg.hash));
+    let walked = stages::walk(cfg, log, &mut steps)?;
+    let mut problems = Problems::new(walked.errors);
+    let files = walked.files;
+    let inv = stages::classify(&files, cfg.probe, log, &mut steps, &mut problems)?;
+
+    let probe_files: Vec<usize> = match cfg.probe {
+        true => inv
+            .items
             .iter()
             .map(crate::probe::stage::probe_index)
-            .collect()
-    } else {
-        Vec::new()
+            .collect(),
+        false => Vec::new(),
     };
     let mut cache = crate::cache::Session::start(
         cfg.cache_dir.as_deref(),
@@ -65,49 +97,17 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         cfg.hash,
         log,
     );
+    let probed = stages::probe(cfg, &inv, &files, &mut cache, log, &mut steps)?;
+    let dup = match cfg.hash {
+        true => stages::hash(cfg, &files, &mut cache, log, &mut steps, &mut problems)?,
+        false => Default::default(),
+    };
 
-    let mut probed = vec![None; inv.items.len()];
-    let mut probe_status = StageStatus::Skipped;
-    if cfg.probe {
-        step += 1;
-        let bar = log.phase(step, stages_total, "Probing", Some(inv.items.len() as u64));
-        let out = crate::probe::stage::run(
-            &cfg.probe_settings(),
-            log,
-            &bar,
-            &inv.items,
-            &files,
-            &mut cache,
-        );
-        bar.finish_and_clear();
-        (probed, probe_status) = (out.results, out.status);
-        interrupted()?;
-    }
-
-    let mut duplicates = Vec::new();
-    let mut duplicate_members = Vec::new();
-    if cfg.hash {
-        step += 1;
-        let bar = log.phase(step, stages_total, "Hashing", Some(0));
-        bar.set_message(format!("{} readers (--io-threads)", cfg.io_threads));
-        let dup = crate::hash::find_duplicates_cached(&files, &cache, cfg.io_threads, &bar);
-        bar.finish_and_clear();
-        cache.usage.hashes_computed = dup.fresh;
-        cache.usage.hashes_from_cache = dup.from_cache;
-        cache.save(&files, &dup.computed, &[], log);
-        interrupted()?;
-        for e in dup.errors {
-            errors.add(e, log);
-        }
-        duplicates = dup.groups;
-        duplicate_members = dup.members;
-    }
-
-    step += 1;
+    let (n, of) = steps.advance();
     let verifying = cfg.verify_mhl || cfg.verify_dcp;
     let bar = log.phase(
-        step,
-        stages_total,
+        n,
+        of,
         if verifying {
             "Verifying manifests"
         } else {
@@ -115,72 +115,63 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         },
         Some(0),
     );
-    // Manifests are read while media items are assembled: neither needs the other.
-    // So is the groundwork of the waste finder.
+    // Manifests are read while media items are assembled: neither needs the
+    // other. So is the groundwork of the waste finder.
     let (((manifests, manifest_errors), (media, kinds, media_errors)), ground) = rayon::join(
         || {
             rayon::join(
                 || {
-                    crate::manifest::check(
-                        &files,
-                        cfg.verify_mhl,
-                        cfg.verify_dcp,
-                        cfg.io_threads,
-                        &bar,
-                    )
+                    let (mhl, dcp, io) = (cfg.verify_mhl, cfg.verify_dcp, cfg.io_threads);
+                    crate::manifest::check(&files, mhl, dcp, io, &bar)
                 },
-                || media_items(&inv, probed, &files),
+                || crate::probe::stage::media_items(&inv, probed.results, &files),
             )
         },
-        || crate::waste::reclaim::Groundwork::new(&files, &inv.kinds),
+        || reclaim::Groundwork::new(&files, &inv.kinds),
     );
     bar.finish_and_clear();
     interrupted()?;
     for e in manifest_errors.into_iter().chain(media_errors) {
-        errors.add(e, log);
+        problems.add(e, log);
     }
-    let mut errors = errors.list;
-    sort_errors(&mut errors);
+    let mut errors = stages::sorted(problems);
 
     let roots = &cfg.walk.roots;
-    // Waste, weights and (for a JSON report) the media array, whose
-    // rendering is most of the output's cost, on whichever core is free.
-    let json = cfg.format == crate::app::config::OutputFormat::Json
-        && media.len() <= crate::report::json::MediaJson::MAX_ITEMS;
+    // Waste, weights and (when the renderer asks) the media array, whose
+    // rendering is most of a JSON report's cost, on whichever core is free.
+    let json = needs.media_json && media.len() <= report::json::MediaJson::MAX_ITEMS;
     let ((waste, (by_kind, summary_bytes, folders)), media_json) = rayon::join(
         || {
             rayon::join(
                 || {
-                    crate::waste::reclaim::assess(
-                        &crate::waste::reclaim::Inputs {
-                            files: &files,
-                            kinds: &kinds,
-                            items: &inv.items,
-                            media: &media,
-                            roots,
-                            duplicate_groups: &duplicate_members,
-                        },
-                        ground,
-                        cfg.top.max(1) * 2,
-                    )
+                    let input = reclaim::Inputs {
+                        files: &files,
+                        kinds: &kinds,
+                        items: &inv.items,
+                        media: &media,
+                        roots,
+                        duplicate_groups: &dup.members,
+                    };
+                    reclaim::assess(&input, ground, cfg.top.max(1) * 2)
                 },
                 || {
-                    let owns = owners(&files);
-                    let (by_kind, bytes) = totals(&files, &kinds, &owns);
-                    let folders = heaviest_folders(&files, &owns, roots, cfg.top.max(1) * 5);
+                    let owns = crate::walk::owners(&files);
+                    let (by_kind, bytes) = report::summary::totals(&files, &kinds, &owns);
+                    let top = cfg.top.max(1) * 5;
+                    let folders = report::summary::heaviest_folders(&files, &owns, roots, top);
                     (by_kind, bytes, folders)
                 },
             )
         },
-        || json.then(|| crate::report::json::MediaJson::render(&media)),
+        || json.then(|| report::json::MediaJson::render(&media)),
     );
 
     let copies = (roots.len() > 1).then(|| {
-        crate::waste::copies::assess(&crate::waste::copies::Inputs {
+        copies::assess(&copies::Inputs {
             files: &files,
             kinds: &kinds,
             roots,
-            groups: cfg.hash.then_some(duplicate_members.as_slice()),
+            groups: cfg.hash.then_some(dup.members.as_slice()),
             errors: &errors,
             excluded: &walked.excluded,
             policy: cfg.weigh.co2.copies,
@@ -189,9 +180,8 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
     });
     if let Some(c) = &copies {
         errors.extend(c.problems.iter().cloned());
-        sort_errors(&mut errors);
+        crate::util::error::sort_errors(&mut errors);
     }
-    let duplicate_bytes = duplicates.iter().map(|g| g.wasted_bytes).sum();
     let summary = Summary {
         files: files.len() as u64,
         bytes: summary_bytes,
@@ -202,65 +192,44 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
             .filter(|m| m.kind == Kind::ImageSequence)
             .count() as u64,
         media_duration_s: media.iter().filter_map(|m| m.duration_s).sum(),
-        duplicate_bytes,
+        duplicate_bytes: dup.groups.iter().map(|g| g.wasted_bytes).sum(),
         obsolete_bytes: waste.obsolete_bytes,
         regenerable_bytes: waste.regenerable_bytes,
         reclaimable_bytes: waste.reclaimable_bytes,
     };
-    let runtime = programme_runtime(cfg, &files, &inv.packages, &media);
-    let targets: Vec<TargetWeight> = match runtime {
-        Some((secs, source)) => cfg
-            .weigh
-            .targets
-            .iter()
-            .map(|t| {
-                let budget = t.budget_bytes(secs);
-                TargetWeight {
-                    id: t.id.clone(),
-                    name: t.name.clone(),
-                    runtime_s: secs,
-                    runtime_source: source,
-                    budget_bytes: budget,
-                    actual_bytes: summary.bytes,
-                    ratio: summary.bytes as f64 / budget.max(1) as f64,
-                }
-            })
-            .collect(),
-        None => Vec::new(),
-    };
+    let runtime = crate::targets::runtime::programme_runtime(
+        cfg.weigh.runtime,
+        &files,
+        &inv.packages,
+        &media,
+    );
+    let targets = crate::targets::weigh(&cfg.weigh.targets, runtime, summary.bytes);
     let co2 = crate::co2::estimate(summary.bytes, summary.reclaimable_bytes, &cfg.weigh.co2);
+    let done_if = |ran: bool| match ran {
+        true => StageStatus::Done,
+        false => StageStatus::Skipped,
+    };
     let report = Report {
-        schema_version: SCHEMA_VERSION,
-        tool: Tool::default(),
-        generated_at: crate::util::timefmt::rfc3339(std::time::SystemTime::now()),
-        roots: roots.iter().map(|r| pathfmt::display(r)).collect(),
+        header: report::Header::now(roots),
         stages: Stages {
             walk: StageStatus::Done,
-            probe: probe_status,
-            hash: if cfg.hash {
-                StageStatus::Done
-            } else {
-                StageStatus::Skipped
-            },
+            probe: probed.status,
+            hash: done_if(cfg.hash),
             versions: StageStatus::Done,
             regenerable: StageStatus::Done,
-            targets: if runtime.is_some() && !cfg.weigh.targets.is_empty() {
-                StageStatus::Done
-            } else {
-                StageStatus::Skipped
-            },
+            targets: done_if(runtime.is_some() && !cfg.weigh.targets.is_empty()),
             co2: StageStatus::Done,
-            copies: if copies.is_some() {
-                StageStatus::Done
-            } else {
-                StageStatus::Skipped
-            },
+            copies: done_if(copies.is_some()),
             manifests: StageStatus::Done,
         },
         summary,
         by_kind,
+        other_files: match needs.file_rows {
+            true => report::summary::other_files(&files, &kinds, &inv.items),
+            false => Vec::new(),
+        },
         media,
-        duplicates,
+        duplicates: dup.groups,
         versions: waste.versions,
         regenerable: waste.regenerable,
         reclaim_top: waste.top,
@@ -275,286 +244,10 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<Report, AuditError> {
         errors: errors.iter().map(ErrorEntry::from).collect(),
         candidates: waste.candidates,
         packages: inv.packages.clone(),
-        // Only the CSV lists every file.
-        other_files: if cfg.format == crate::app::config::OutputFormat::Csv {
-            other_files(&files, &kinds, &inv.items)
-        } else {
-            Vec::new()
-        },
         media_json,
     };
     // Freeing every walked path and item takes milliseconds on big volumes:
     // done on a pool thread while the report is rendered.
     rayon::spawn(move || drop((files, inv, kinds)));
     Ok(report)
-}
-
-/// The report's media items from the inventory and the probe results; the
-/// kinds of probed files refined (a `.mov` holding only audio is audio); the
-/// probe failures as errors.
-fn media_items(
-    inv: &inventory::Inventory,
-    probed: crate::probe::stage::Results,
-    files: &[FileEntry],
-) -> (Vec<MediaItem>, Vec<Kind>, Vec<FileError>) {
-    let mut media = Vec::with_capacity(inv.items.len());
-    let mut kinds = inv.kinds.clone();
-    let mut errors = Vec::new();
-    for (item, result) in inv.items.iter().zip(probed) {
-        let m = crate::probe::stage::media_item(item, result, files, &mut kinds);
-        if let Some(seq) = m.sequence.as_ref().filter(|s| s.missing_count > 0) {
-            errors.push(FileError::new(
-                &m.path,
-                ErrorKind::SequenceGap,
-                gap_message(seq),
-            ));
-        }
-        if let Some(err) = &m.probe.error {
-            errors.push(match &item.unreadable {
-                Some(e) => e.clone(),
-                None => FileError::new(item.probe_path(files), ErrorKind::Probe, err.clone()),
-            });
-        }
-        media.push(m);
-    }
-    (media, kinds, errors)
-}
-
-/// "3 frames missing of 1001–1024: 1005, 1010–1011".
-fn gap_message(seq: &crate::report::SequenceInfo) -> String {
-    let mut runs: Vec<(u64, u64)> = Vec::new();
-    for &f in &seq.missing {
-        match runs.last_mut() {
-            Some((_, end)) if *end + 1 == f => *end = f,
-            _ => runs.push((f, f)),
-        }
-    }
-    let shown: Vec<String> = runs
-        .iter()
-        .take(8)
-        .map(|&(a, b)| {
-            if a == b {
-                a.to_string()
-            } else {
-                format!("{a}–{b}")
-            }
-        })
-        .collect();
-    let more = if runs.len() > 8 || (seq.missing.len() as u64) < seq.missing_count {
-        ", …"
-    } else {
-        ""
-    };
-    format!(
-        "{} frame{} missing of {}–{}: {}{more}",
-        seq.missing_count,
-        if seq.missing_count == 1 { "" } else { "s" },
-        seq.first,
-        seq.last,
-        shown.join(", ")
-    )
-}
-
-/// Per-file problems, one entry per (path, kind): a file that two stages
-/// fail to read (sniffing, then hashing) is one problem, reported once.
-struct Problems {
-    list: Vec<FileError>,
-    seen: HashSet<(std::path::PathBuf, ErrorKind)>,
-}
-
-impl Problems {
-    /// Starts from the walk's errors, already reported.
-    fn new(list: Vec<FileError>) -> Self {
-        let seen = list.iter().map(|e| (e.path.clone(), e.kind)).collect();
-        Problems { list, seen }
-    }
-
-    /// Records and reports `e` unless the same problem is already listed.
-    fn add(&mut self, e: FileError, log: &Progress) {
-        if self.seen.insert((e.path.clone(), e.kind)) {
-            log.warn_file(&e);
-            self.list.push(e);
-        }
-    }
-}
-
-/// Files that belong to no media item, for the CSV.
-fn other_files(files: &[FileEntry], kinds: &[Kind], items: &[Item]) -> Vec<FileRow> {
-    let mut in_item = vec![false; files.len()];
-    for i in items.iter().flat_map(Item::file_indices) {
-        in_item[i] = true;
-    }
-    let mut rows: Vec<FileRow> = files
-        .iter()
-        .zip(kinds)
-        .zip(in_item)
-        .filter(|(_, inside)| !inside)
-        .map(|((f, &kind), _)| FileRow {
-            path: pathfmt::display(&f.path),
-            kind,
-            bytes: f.size,
-        })
-        .collect();
-    rows.sort_by(|a, b| a.path.cmp(&b.path));
-    rows
-}
-
-/// The runtime budgets scale with: options or config, else the longest DCP
-/// CPL in the roots, else the longest video.
-fn programme_runtime(
-    cfg: &Config,
-    files: &[FileEntry],
-    packages: &[std::path::PathBuf],
-    media: &[MediaItem],
-) -> Option<(f64, &'static str)> {
-    if let Some(r) = cfg.weigh.runtime {
-        return Some(r);
-    }
-    if packages.is_empty() {
-        return longest_video(media);
-    }
-    let cpl = files
-        .iter()
-        .filter(|f| {
-            crate::util::pathbytes::has_ext(&f.path, "xml")
-                && packages.iter().any(|p| f.path.starts_with(p))
-        })
-        .filter_map(|f| crate::targets::runtime::read_cpl(&f.path).ok())
-        .map(|c| c.seconds)
-        .fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.max(s))));
-    if let Some(s) = cpl {
-        return Some((s, "cpl"));
-    }
-    longest_video(media)
-}
-
-fn longest_video(media: &[MediaItem]) -> Option<(f64, &'static str)> {
-    media
-        .iter()
-        .filter(|m| m.kind == Kind::Video)
-        .filter_map(|m| m.duration_s)
-        .filter(|d| d.is_finite() && *d > 0.0)
-        .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.max(d))))
-        .map(|d| (d, "longest-video"))
-}
-
-/// Stage 1 with its progress phase; fails when no root could be read.
-pub(crate) fn walk_stage(
-    cfg: &Config,
-    log: &Progress,
-    step: usize,
-    total: usize,
-) -> Result<walk::WalkOutcome, AuditError> {
-    let bar = log.phase(step, total, "Walking", None);
-    let walked = walk::walk(&cfg.walk, cfg.io_threads, &bar, log);
-    bar.finish_and_clear();
-    interrupted()?;
-    if !walked.root_readable.iter().any(|&ok| ok) {
-        let detail = walked
-            .errors
-            .iter()
-            .map(|e| format!("{}: {}", pathfmt::display(&e.path), e.message));
-        return Err(AuditError::NoReadableRoot(
-            detail.collect::<Vec<_>>().join("; "),
-        ));
-    }
-    Ok(walked)
-}
-
-/// The report's order: by path, then message.
-pub(crate) fn sort_errors(errors: &mut [FileError]) {
-    errors.sort_by(|a, b| {
-        a.path
-            .as_os_str()
-            .cmp(b.path.as_os_str())
-            .then(a.message.cmp(&b.message))
-    });
-}
-
-pub(crate) fn interrupted() -> Result<(), AuditError> {
-    if crate::util::cancel::is_cancelled() {
-        Err(AuditError::Interrupted)
-    } else {
-        Ok(())
-    }
-}
-
-/// For each file: does this name carry its inode's bytes? The first name by path
-/// does; other hard links, and files reached twice through followed symlinks, don't.
-pub(crate) fn owners(files: &[FileEntry]) -> Vec<bool> {
-    let mut seen =
-        crate::util::fasthash::FastSet::with_capacity_and_hasher(files.len(), Default::default());
-    files.iter().map(|f| seen.insert(f.id)).collect()
-}
-
-/// Totals per kind and overall, each inode once.
-fn totals(files: &[FileEntry], kinds: &[Kind], owns: &[bool]) -> (ByKind, u64) {
-    let mut by_kind = ByKind::default();
-    let mut bytes = 0;
-    for ((f, &kind), &own) in files.iter().zip(kinds).zip(owns) {
-        let b = if own { f.size } else { 0 };
-        by_kind.add(kind, 1, b);
-        bytes += b;
-    }
-    (by_kind, bytes)
-}
-
-/// Folders one and two levels below each root, heaviest first.
-fn heaviest_folders(
-    files: &[FileEntry],
-    owns: &[bool],
-    roots: &[std::path::PathBuf],
-    limit: usize,
-) -> Vec<FolderWeight> {
-    // Sum per parent folder first (few; siblings mostly follow each other, so
-    // runs are summed before touching the map), then roll each folder up to
-    // its ancestors one and two levels below the root.
-    type Folder<'a> = (&'a [u8], usize);
-    let mut direct: HashMap<Folder, (u64, u64)> = HashMap::new();
-    let mut run: Option<(Folder, (u64, u64))> = None;
-    for (f, &own) in files.iter().zip(owns) {
-        let key = (pathbytes::parent(pathbytes::bytes(&f.path)), f.root);
-        let b = if own { f.size } else { 0 };
-        match &mut run {
-            Some((k, w)) if *k == key => *w = (w.0 + 1, w.1 + b),
-            _ => {
-                if let Some((k, w)) = run.replace((key, (1, b))) {
-                    let d = direct.entry(k).or_default();
-                    *d = (d.0 + w.0, d.1 + w.1);
-                }
-            }
-        }
-    }
-    if let Some((k, w)) = run {
-        let d = direct.entry(k).or_default();
-        *d = (d.0 + w.0, d.1 + w.1);
-    }
-    let mut weights: HashMap<&[u8], (u64, u64)> = HashMap::new();
-    for ((dir, root), (n, b)) in direct {
-        let root = pathbytes::bytes(&roots[root]);
-        if !pathbytes::is_under(dir, root) {
-            continue;
-        }
-        let depth = pathbytes::components(&dir[root.len()..]).count();
-        let mut cur = dir;
-        for d in (1..=depth).rev() {
-            if d <= 2 {
-                let w = weights.entry(cur).or_default();
-                w.0 += n;
-                w.1 += b;
-            }
-            cur = pathbytes::parent(cur);
-        }
-    }
-    let mut out: Vec<FolderWeight> = weights
-        .into_iter()
-        .map(|(p, (files, bytes))| FolderWeight {
-            path: pathfmt::display(Path::new(std::ffi::OsStr::from_bytes(p))),
-            files,
-            bytes,
-        })
-        .collect();
-    out.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
-    out.truncate(limit);
-    out
 }

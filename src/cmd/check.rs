@@ -83,16 +83,16 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
         no_cache: false,
         cache_dir: None,
     };
-    // The audit's own report is never rendered here: `Table` asks the audit
-    // to prepare nothing for a JSON or CSV renderer.
+    // The audit's own report is never rendered here: it needs nothing
+    // prepared for a renderer (`Needs::default()` below).
     let mut cfg = Config::scan(&scan, OutputFormat::Table)?;
     cfg.hash = false;
-    args.probe.apply(&mut cfg)?;
+    cfg.apply_probe(&args.probe)?;
     let mut sink = crate::app::output::Sink::open(args.output.as_deref())?;
     let log = crate::util::progress::Progress::new(cfg.progress, cfg.warnings);
-    let report = match crate::cmd::audit::run(&cfg, &log) {
+    let report = match crate::cmd::audit::pipeline(&cfg, &log, crate::report::Needs::default()) {
         Ok(r) => r,
-        Err(crate::cmd::audit::AuditError::Interrupted) => {
+        Err(crate::cmd::stages::AuditError::Interrupted) => {
             sink.discard();
             return Ok(Exit::Interrupted);
         }

@@ -1,15 +1,40 @@
 //! `footprint dupes`: walk and hash only, for a fast duplicate search.
 
-use crate::app::config::Config;
-use crate::cmd::audit::{AuditError, interrupted, owners, walk_stage};
+use super::stages::{self, AuditError, Steps};
+use super::{finish_scan, render, table_style};
+use crate::app::config::{Config, OutputFormat};
+use crate::app::output;
 use crate::report::dupes::{DupesReport, DupesSummary};
-use crate::report::{ErrorEntry, SCHEMA_VERSION, Tool};
-use crate::util::pathfmt;
+use crate::report::{self, ErrorEntry};
+use crate::util::error::{Exit, Problems};
 use crate::util::progress::Progress;
+use anyhow::Result;
 
-/// Walks the roots and finds duplicate groups.
-pub fn run(cfg: &Config, log: &Progress) -> Result<DupesReport, AuditError> {
-    let walked = walk_stage(cfg, log, 1, 2)?;
+/// Runs `footprint dupes` and returns the exit code.
+pub fn run(cfg: &Config) -> Result<Exit> {
+    let log = Progress::new(cfg.progress, cfg.warnings).verbose(cfg.verbose);
+    let mut sink = output::Sink::open(cfg.output.as_deref())?;
+    let result = scan(cfg, &log);
+    let Some(report) = finish_scan(result, &mut sink, None)? else {
+        return Ok(Exit::Interrupted);
+    };
+    let style = table_style(cfg);
+    render(sink, |w| match cfg.format {
+        OutputFormat::Json => report::dupes::write_json(&report, w),
+        OutputFormat::List => report::dupes::write_list(&report, w),
+        // `dupes` offers table, json and list only (DupesFormat).
+        _ => report::dupes::write_table(&report, &style, w),
+    })?;
+    log.summarize(report.errors.iter().map(|e| (e.kind, e.path.as_str())));
+    Ok(Exit::Success)
+}
+
+/// Walks the roots and finds duplicate groups: the audit's first and
+/// hashing stages, nothing else.
+pub fn scan(cfg: &Config, log: &Progress) -> Result<DupesReport, AuditError> {
+    let mut steps = Steps::new(2);
+    let walked = stages::walk(cfg, log, &mut steps)?;
+    let mut problems = Problems::new(walked.errors);
     let files = walked.files;
     let mut cache = crate::cache::Session::start(
         cfg.cache_dir.as_deref(),
@@ -19,21 +44,11 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<DupesReport, AuditError> {
         true,
         log,
     );
-    let bar = log.phase(2, 2, "Hashing", Some(0));
-    bar.set_message(format!("{} readers (--io-threads)", cfg.io_threads));
-    let dup = crate::hash::find_duplicates_cached(&files, &cache, cfg.io_threads, &bar);
-    bar.finish_and_clear();
-    cache.save(&files, &dup.computed, &[], log);
-    interrupted()?;
-    let mut errors = walked.errors;
-    for e in dup.errors {
-        log.warn_file(&e);
-        errors.push(e);
-    }
-    crate::cmd::audit::sort_errors(&mut errors);
+    let dup = stages::hash(cfg, &files, &mut cache, log, &mut steps, &mut problems)?;
+    let errors = stages::sorted(problems);
     let bytes = files
         .iter()
-        .zip(owners(&files))
+        .zip(crate::walk::owners(&files))
         .filter(|(_, own)| *own)
         .map(|(f, _)| f.size)
         .sum();
@@ -45,10 +60,7 @@ pub fn run(cfg: &Config, log: &Progress) -> Result<DupesReport, AuditError> {
         duplicate_bytes: dup.groups.iter().map(|g| g.wasted_bytes).sum(),
     };
     Ok(DupesReport {
-        schema_version: SCHEMA_VERSION,
-        tool: Tool::default(),
-        generated_at: crate::util::timefmt::rfc3339(std::time::SystemTime::now()),
-        roots: cfg.walk.roots.iter().map(|r| pathfmt::display(r)).collect(),
+        header: report::Header::now(&cfg.walk.roots),
         summary,
         duplicates: dup.groups,
         errors: errors.iter().map(ErrorEntry::from).collect(),

@@ -8,6 +8,7 @@ use super::{ProbeError, ProbeInfo, ProbeWith, Readers};
 use crate::cache::Session;
 use crate::classify::inventory::{Clip, Item};
 use crate::classify::{Kind, Signature};
+use crate::util::error::{ErrorKind, FileError};
 use crate::util::pathfmt;
 use crate::util::progress::Progress;
 use crate::util::status::StageStatus;
@@ -266,4 +267,69 @@ pub fn media_item(
         m.bit_rate_estimated = true;
     }
     m
+}
+/// The report's media items from the inventory and the probe results; the
+/// kinds of probed files refined (a `.mov` holding only audio is audio); the
+/// probe failures as errors.
+pub fn media_items(
+    inv: &crate::classify::inventory::Inventory,
+    probed: Results,
+    files: &[FileEntry],
+) -> (Vec<MediaItem>, Vec<Kind>, Vec<FileError>) {
+    let mut media = Vec::with_capacity(inv.items.len());
+    let mut kinds = inv.kinds.clone();
+    let mut errors = Vec::new();
+    for (item, result) in inv.items.iter().zip(probed) {
+        let m = media_item(item, result, files, &mut kinds);
+        if let Some(seq) = m.sequence.as_ref().filter(|s| s.missing_count > 0) {
+            errors.push(FileError::new(
+                &m.path,
+                ErrorKind::SequenceGap,
+                gap_message(seq),
+            ));
+        }
+        if let Some(err) = &m.probe.error {
+            errors.push(match &item.unreadable {
+                Some(e) => e.clone(),
+                None => FileError::new(item.probe_path(files), ErrorKind::Probe, err.clone()),
+            });
+        }
+        media.push(m);
+    }
+    (media, kinds, errors)
+}
+
+/// "3 frames missing of 1001–1024: 1005, 1010–1011".
+fn gap_message(seq: &SequenceInfo) -> String {
+    let mut runs: Vec<(u64, u64)> = Vec::new();
+    for &f in &seq.missing {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == f => *end = f,
+            _ => runs.push((f, f)),
+        }
+    }
+    let shown: Vec<String> = runs
+        .iter()
+        .take(8)
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}–{b}")
+            }
+        })
+        .collect();
+    let more = if runs.len() > 8 || (seq.missing.len() as u64) < seq.missing_count {
+        ", …"
+    } else {
+        ""
+    };
+    format!(
+        "{} frame{} missing of {}–{}: {}{more}",
+        seq.missing_count,
+        if seq.missing_count == 1 { "" } else { "s" },
+        seq.first,
+        seq.last,
+        shown.join(", ")
+    )
 }

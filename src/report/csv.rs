@@ -14,6 +14,12 @@ use super::{MediaItem, Report};
 use std::collections::HashMap;
 use std::io::{self, Write};
 
+/// What this renderer asks the audit to prepare: a row per other file.
+pub const NEEDS: super::Needs = super::Needs {
+    media_json: false,
+    file_rows: true,
+};
+
 /// The header row.
 pub const COLUMNS: &[&str] = &[
     "path",

@@ -1,7 +1,7 @@
 //! The `footprint dupes` report and its three renderers.
 
 use super::table::{TableStyle, table};
-use super::{DuplicateGroup, ErrorEntry, Tool};
+use super::{DuplicateGroup, ErrorEntry};
 use crate::util::units::Bytes;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -24,14 +24,9 @@ pub struct DupesSummary {
 /// What `footprint dupes --format json` writes (documented in docs/REPORT.md).
 #[derive(Clone, Debug, Serialize)]
 pub struct DupesReport {
-    /// JSON schema version.
-    pub schema_version: u32,
-    /// Tool name and version.
-    pub tool: Tool,
-    /// RFC 3339 UTC time.
-    pub generated_at: String,
-    /// Absolute roots.
-    pub roots: Vec<String>,
+    /// Schema, tool, time and roots.
+    #[serde(flatten)]
+    pub header: super::Header,
     /// Totals.
     pub summary: DupesSummary,
     /// Groups sorted by first path, paths sorted.

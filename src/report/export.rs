@@ -40,8 +40,8 @@ pub fn write(report: &Report, format: ExportFormat, w: &mut dyn Write) -> io::Re
         ExportFormat::Json => {
             let doc = Doc {
                 schema_version: super::SCHEMA_VERSION,
-                generated_at: &report.generated_at,
-                roots: &report.roots,
+                generated_at: &report.header.generated_at,
+                roots: &report.header.roots,
                 candidates: report
                     .candidates
                     .iter()

@@ -358,16 +358,16 @@ fn copies(r: &Report, out: &mut String) {
 /// Writes the page.
 pub fn write(r: &Report, w: &mut dyn Write) -> io::Result<()> {
     let mut out = String::with_capacity(64 * 1024 + r.media.len() * 400);
-    let roots = r.roots.join(", ");
+    let roots = r.header.roots.join(", ");
     let _ = write!(
         out,
         r##"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"><meta name="generator" content="footprint {}"><title>footprint: {}</title><style>{STYLE}</style></head><body><header><h1>footprint report</h1><p class="meta">{} · {} · footprint {} · schema {}</p><nav><a href="#targets">Targets</a> <a href="#kinds">Composition</a> <a href="#reclaim">Reclaim</a> <a href="#co2">CO₂</a> <a href="#media">Media</a> <a href="#duplicates">Duplicates</a> <a href="#versions">Versions</a> <a href="#errors">Problems</a></nav></header><main>"##,
-        esc(r.tool.version),
+        esc(r.header.tool.version),
         esc(&roots),
         esc(&roots),
-        esc(&r.generated_at),
-        esc(r.tool.version),
-        r.schema_version
+        esc(&r.header.generated_at),
+        esc(r.header.tool.version),
+        r.header.schema_version
     );
     overview(r, &mut out);
     targets(r, &mut out);

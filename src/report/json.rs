@@ -12,6 +12,13 @@ use serde_json::ser::Formatter;
 use std::cell::Cell;
 use std::io::{self, BufWriter, Write};
 
+/// What this renderer asks the audit to prepare: the media array, rendered
+/// on an idle core while the waste finder runs (most of a report's bytes).
+pub const NEEDS: super::Needs = super::Needs {
+    media_json: true,
+    file_rows: false,
+};
+
 /// Writes `report` as one JSON document.
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     match &report.media_json {

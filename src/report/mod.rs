@@ -10,12 +10,14 @@ pub mod export;
 pub mod html;
 pub mod html_tables;
 pub mod json;
+pub mod summary;
 pub mod svg;
 pub mod table;
 
 use crate::classify::Kind;
 pub use crate::hash::DuplicateGroup;
 pub use crate::probe::media::{MediaItem, ProbeStatus, SequenceInfo};
+pub use crate::targets::TargetWeight;
 use crate::util::error::{ErrorKind, FileError};
 pub use crate::util::status::StageStatus;
 use crate::util::units::Bytes;
@@ -45,6 +47,46 @@ impl Default for Tool {
             version: env!("CARGO_PKG_VERSION"),
         }
     }
+}
+
+/// What every report document starts with: `schema_version`, `tool`,
+/// `generated_at`, `roots` (CONTRACT's order), for `audit` and `dupes` alike.
+#[derive(Clone, Debug, Serialize)]
+pub struct Header {
+    /// JSON schema version.
+    pub schema_version: u32,
+    /// Tool name and version.
+    pub tool: Tool,
+    /// RFC 3339 UTC time the report was made.
+    pub generated_at: String,
+    /// Absolute roots.
+    pub roots: Vec<String>,
+}
+
+impl Header {
+    /// A header for the walked `roots`, stamped now.
+    pub fn now(roots: &[PathBuf]) -> Self {
+        Header {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool::default(),
+            generated_at: crate::util::timefmt::rfc3339(std::time::SystemTime::now()),
+            roots: roots
+                .iter()
+                .map(|r| crate::util::pathfmt::display(r))
+                .collect(),
+        }
+    }
+}
+
+/// What a renderer needs the audit to prepare beyond the [`Report`]'s
+/// sections: asked by the renderer (`json::NEEDS`, `csv::NEEDS`), never
+/// decided by the pipeline from an output format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// `media` pre-rendered as JSON on an idle core ([`json::MediaJson`]).
+    pub media_json: bool,
+    /// A row for every file outside the media items ([`FileRow`]).
+    pub file_rows: bool,
 }
 
 /// Which stages ran (an addition to CONTRACT: lets readers tell "none found" from "not looked").
@@ -167,14 +209,9 @@ impl From<&FileError> for ErrorEntry {
 /// The audit, as every renderer sees it.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
-    /// JSON schema version.
-    pub schema_version: u32,
-    /// Tool name and version.
-    pub tool: Tool,
-    /// RFC 3339 UTC time the report was made.
-    pub generated_at: String,
-    /// Absolute roots.
-    pub roots: Vec<String>,
+    /// Schema, tool, time and roots.
+    #[serde(flatten)]
+    pub header: Header,
     /// Stages that ran (addition).
     pub stages: Stages,
     /// Totals.
@@ -236,25 +273,6 @@ pub struct FileRow {
     pub kind: Kind,
     /// Apparent size.
     pub bytes: u64,
-}
-
-/// The project weighed against one delivery target.
-#[derive(Clone, Debug, Serialize)]
-pub struct TargetWeight {
-    /// Target id.
-    pub id: String,
-    /// Target name.
-    pub name: String,
-    /// Programme runtime, seconds.
-    pub runtime_s: f64,
-    /// `--runtime`, `config`, `cpl` or `longest-video`.
-    pub runtime_source: &'static str,
-    /// What the target allows for that runtime.
-    pub budget_bytes: u64,
-    /// What the audit weighed (`summary.bytes`).
-    pub actual_bytes: u64,
-    /// actual ÷ budget.
-    pub ratio: f64,
 }
 
 /// "This project weighs 3.5 TB: 70× a Blu-ray, 13× its DCP." (every renderer's headline).

@@ -63,10 +63,10 @@ fn pct(part: u64, whole: u64) -> String {
 /// Writes the report as tables.
 pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<()> {
     let s = &r.summary;
-    let roots = if r.roots.len() == 1 {
-        r.roots[0].clone()
+    let roots = if r.header.roots.len() == 1 {
+        r.header.roots[0].clone()
     } else {
-        format!("{} roots", r.roots.len())
+        format!("{} roots", r.header.roots.len())
     };
     writeln!(out, "{}", super::headline(r))?;
     writeln!(
@@ -232,7 +232,7 @@ fn write_co2(r: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 /// `path` shown relative to the root when there is a single root.
 pub(crate) fn relative<'a>(r: &Report, path: &'a str) -> &'a str {
-    match r.roots.as_slice() {
+    match r.header.roots.as_slice() {
         [root] => path
             .strip_prefix(root.as_str())
             .and_then(|p| p.strip_prefix('/'))
@@ -300,7 +300,7 @@ fn write_reclaim(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Res
         }
         writeln!(out, "{t}")?;
     }
-    if r.roots.len() > 1 && s.duplicate_bytes > 0 {
+    if r.header.roots.len() > 1 && s.duplicate_bytes > 0 {
         writeln!(
             out,
             "Copies on different drives may be intended backups (3-2-1): check before deleting."

@@ -333,6 +333,52 @@ pub fn check(t: &Target, m: &MediaItem, bytes: u64, duration_s: Option<f64>) -> 
     out
 }
 
+/// The project weighed against one delivery target.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TargetWeight {
+    /// Target id.
+    pub id: String,
+    /// Target name.
+    pub name: String,
+    /// Programme runtime, seconds.
+    pub runtime_s: f64,
+    /// `--runtime`, `config`, `cpl` or `longest-video`.
+    pub runtime_source: &'static str,
+    /// What the target allows for that runtime.
+    pub budget_bytes: u64,
+    /// What the audit weighed (`summary.bytes`).
+    pub actual_bytes: u64,
+    /// actual ÷ budget.
+    pub ratio: f64,
+}
+
+/// The project's `bytes` against each target, for a programme runtime
+/// (seconds, and where it came from); nothing without a runtime.
+pub fn weigh(
+    targets: &[Target],
+    runtime: Option<(f64, &'static str)>,
+    bytes: u64,
+) -> Vec<TargetWeight> {
+    let Some((secs, source)) = runtime else {
+        return Vec::new();
+    };
+    targets
+        .iter()
+        .map(|t| {
+            let budget = t.budget_bytes(secs);
+            TargetWeight {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                runtime_s: secs,
+                runtime_source: source,
+                budget_bytes: budget,
+                actual_bytes: bytes,
+                ratio: bytes as f64 / budget.max(1) as f64,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

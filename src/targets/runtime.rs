@@ -209,6 +209,45 @@ pub fn read_cpl(path: &Path) -> Result<CplRuntime, String> {
     parse_cpl(xml.trim_start_matches('\u{feff}'))
 }
 
+/// The runtime budgets scale with: options or config, else the longest DCP
+/// CPL in the roots, else the longest video.
+pub fn programme_runtime(
+    given: Option<(f64, &'static str)>,
+    files: &[crate::walk::FileEntry],
+    packages: &[std::path::PathBuf],
+    media: &[crate::probe::MediaItem],
+) -> Option<(f64, &'static str)> {
+    if let Some(r) = given {
+        return Some(r);
+    }
+    if packages.is_empty() {
+        return longest_video(media);
+    }
+    let cpl = files
+        .iter()
+        .filter(|f| {
+            crate::util::pathbytes::has_ext(&f.path, "xml")
+                && packages.iter().any(|p| f.path.starts_with(p))
+        })
+        .filter_map(|f| read_cpl(&f.path).ok())
+        .map(|c| c.seconds)
+        .fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.max(s))));
+    if let Some(s) = cpl {
+        return Some((s, "cpl"));
+    }
+    longest_video(media)
+}
+
+fn longest_video(media: &[crate::probe::MediaItem]) -> Option<(f64, &'static str)> {
+    media
+        .iter()
+        .filter(|m| m.kind == crate::classify::Kind::Video)
+        .filter_map(|m| m.duration_s)
+        .filter(|d| d.is_finite() && *d > 0.0)
+        .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.max(d))))
+        .map(|d| (d, "longest-video"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -254,6 +254,40 @@ impl FailOn {
     }
 }
 
+/// Per-file problems, one entry per (path, kind): a file that two stages
+/// fail to read (sniffing, then hashing) is one problem, reported once.
+pub struct Problems {
+    /// The problems, in the order found.
+    pub list: Vec<FileError>,
+    seen: std::collections::HashSet<(PathBuf, ErrorKind)>,
+}
+
+impl Problems {
+    /// Starts from the walk's errors, already reported.
+    pub fn new(list: Vec<FileError>) -> Self {
+        let seen = list.iter().map(|e| (e.path.clone(), e.kind)).collect();
+        Problems { list, seen }
+    }
+
+    /// Records and reports `e` unless the same problem is already listed.
+    pub fn add(&mut self, e: FileError, log: &crate::util::progress::Progress) {
+        if self.seen.insert((e.path.clone(), e.kind)) {
+            log.warn_file(&e);
+            self.list.push(e);
+        }
+    }
+}
+
+/// The report's order: by path, then message.
+pub fn sort_errors(errors: &mut [FileError]) {
+    errors.sort_by(|a, b| {
+        a.path
+            .as_os_str()
+            .cmp(b.path.as_os_str())
+            .then(a.message.cmp(&b.message))
+    });
+}
+
 /// Examples named in a summary line.
 const EXAMPLES: usize = 2;
 

@@ -265,6 +265,14 @@ pub fn walk(cfg: &WalkConfig, threads: usize, bar: &ProgressBar, log: &Progress)
     }
 }
 
+/// For each file: does this name carry its inode's bytes? The first name by path
+/// does; other hard links, and files reached twice through followed symlinks, don't.
+pub fn owners(files: &[FileEntry]) -> Vec<bool> {
+    let mut seen =
+        crate::util::fasthash::FastSet::with_capacity_and_hasher(files.len(), Default::default());
+    files.iter().map(|f| seen.insert(f.id)).collect()
+}
+
 fn special(path: &Path, mode: u32) -> FileError {
     let what = match mode & libc::S_IFMT {
         libc::S_IFIFO => "FIFO",

@@ -1,0 +1,145 @@
+//! Each stage as a command runs it: with its progress phase, its share of
+//! the cache, and its problems collected. `audit`, `dupes` and `check` call
+//! these same functions, so a stage is written once.
+
+use crate::app::config::Config;
+use crate::cache::Session;
+use crate::classify::inventory::{self, Inventory};
+use crate::hash::DupOutcome;
+use crate::util::error::{FileError, Problems};
+use crate::util::pathfmt;
+use crate::util::progress::Progress;
+use crate::walk::{self, FileEntry, WalkOutcome};
+use thiserror::Error;
+
+/// Why a scan stopped without a report.
+#[derive(Debug, Error)]
+pub enum AuditError {
+    /// None of the roots could be read.
+    #[error("no root could be read: {0}")]
+    NoReadableRoot(String),
+    /// Ctrl-C or SIGTERM.
+    #[error("interrupted")]
+    Interrupted,
+}
+
+/// Stops the run after Ctrl-C, between stages.
+pub fn interrupted() -> Result<(), AuditError> {
+    if crate::util::cancel::is_cancelled() {
+        Err(AuditError::Interrupted)
+    } else {
+        Ok(())
+    }
+}
+
+/// Numbers the progress phases: "2/5 Probing".
+pub struct Steps {
+    done: usize,
+    total: usize,
+}
+
+impl Steps {
+    /// A run of `total` phases.
+    pub fn new(total: usize) -> Self {
+        Steps { done: 0, total }
+    }
+
+    /// The next phase's number and the total.
+    pub fn advance(&mut self) -> (usize, usize) {
+        self.done += 1;
+        (self.done, self.total)
+    }
+}
+
+/// Stage 1: walks the roots; fails when none could be read.
+pub fn walk(cfg: &Config, log: &Progress, steps: &mut Steps) -> Result<WalkOutcome, AuditError> {
+    let (n, of) = steps.advance();
+    let bar = log.phase(n, of, "Walking", None);
+    let walked = walk::walk(&cfg.walk, cfg.io_threads, &bar, log);
+    bar.finish_and_clear();
+    interrupted()?;
+    if !walked.root_readable.iter().any(|&ok| ok) {
+        let detail = walked
+            .errors
+            .iter()
+            .map(|e| format!("{}: {}", pathfmt::display(&e.path), e.message));
+        return Err(AuditError::NoReadableRoot(
+            detail.collect::<Vec<_>>().join("; "),
+        ));
+    }
+    Ok(walked)
+}
+
+/// Stage 2: kinds, image sequences and media items.
+pub fn classify(
+    files: &[FileEntry],
+    read_heads: bool,
+    log: &Progress,
+    steps: &mut Steps,
+    problems: &mut Problems,
+) -> Result<Inventory, AuditError> {
+    let (n, of) = steps.advance();
+    let bar = log.step(n, of, "Classifying");
+    bar.set_message(format!("{} files", files.len()));
+    let mut inv = inventory::build(files, read_heads);
+    bar.finish_and_clear();
+    for e in inv.errors.drain(..) {
+        problems.add(e, log);
+    }
+    interrupted()?;
+    Ok(inv)
+}
+
+/// Stage 3: probes the media items; `None` results when probing is off.
+pub fn probe(
+    cfg: &Config,
+    inv: &Inventory,
+    files: &[FileEntry],
+    cache: &mut Session,
+    log: &Progress,
+    steps: &mut Steps,
+) -> Result<crate::probe::stage::Probed, AuditError> {
+    if !cfg.probe {
+        return Ok(crate::probe::stage::Probed {
+            results: vec![None; inv.items.len()],
+            status: crate::util::status::StageStatus::Skipped,
+        });
+    }
+    let (n, of) = steps.advance();
+    let bar = log.phase(n, of, "Probing", Some(inv.items.len() as u64));
+    let out = crate::probe::stage::run(&cfg.probe_settings(), log, &bar, &inv.items, files, cache);
+    bar.finish_and_clear();
+    interrupted()?;
+    Ok(out)
+}
+
+/// Stage 4: duplicate groups by content, hashes from and to the cache.
+pub fn hash(
+    cfg: &Config,
+    files: &[FileEntry],
+    cache: &mut Session,
+    log: &Progress,
+    steps: &mut Steps,
+    problems: &mut Problems,
+) -> Result<DupOutcome, AuditError> {
+    let (n, of) = steps.advance();
+    let bar = log.phase(n, of, "Hashing", Some(0));
+    bar.set_message(format!("{} readers (--io-threads)", cfg.io_threads));
+    let mut dup = crate::hash::find_duplicates_cached(files, cache, cfg.io_threads, &bar);
+    bar.finish_and_clear();
+    cache.usage.hashes_computed = dup.fresh;
+    cache.usage.hashes_from_cache = dup.from_cache;
+    cache.save(files, &dup.computed, &[], log);
+    interrupted()?;
+    for e in std::mem::take(&mut dup.errors) {
+        problems.add(e, log);
+    }
+    Ok(dup)
+}
+
+/// The problems, in the report's order.
+pub fn sorted(problems: Problems) -> Vec<FileError> {
+    let mut list = problems.list;
+    crate::util::error::sort_errors(&mut list);
+    list
+}
