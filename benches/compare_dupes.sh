@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `footprint dupes` against fclones (the fastest peer in PEERS.md) on the same
+# `footprint dupes` against fclones (the fastest duplicate finder we measured) on the same
 # deterministic post-production-like volume: same groups, wall time, peak memory.
 #
 # Usage: benches/compare_dupes.sh [TREE] [FILES] [BIG_MIB]

@@ -5,7 +5,7 @@ Usage: benches/gen_tree.py OUT_DIR [FILES] [BIG_MIB]
   FILES    files in all (default 50,000)
   BIG_MIB  also write large "rushes" totalling about this many MiB (default 0):
            files of 240-480 MiB that share a prefix, a prefix and a suffix,
-           or are exact copies, as in PEERS.md's test volume
+           or are exact copies, as on a real shuttle drive
 
 Project folders of small and medium files, image sequences of equal-size
 frames (one re-exported as an exact copy), copied exports, same-size twins

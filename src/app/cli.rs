@@ -198,7 +198,7 @@ pub enum ListFormat {
 pub enum Format {
     /// Tables for people (default).
     Table,
-    /// One JSON document (schema_version 1, see CONTRACT in the README).
+    /// One JSON document (schema_version 1, fields in docs/REPORT.md).
     Json,
     /// One self-contained HTML page with charts and sortable tables (use -o).
     Html,

@@ -1,4 +1,4 @@
-//! Stage 2: put every file in one of CONTRACT's kinds.
+//! Stage 2: put every file in one of the report's kinds.
 //!
 //! Order of evidence: where the file lives (a cache folder, a DCP/IMF package),
 //! then its content (magic bytes), then its extension. Content wins over the
@@ -15,7 +15,7 @@ use serde::Serialize;
 use std::path::Path;
 use std::sync::OnceLock;
 
-/// CONTRACT's file kinds.
+/// The report's file kinds (`by_kind`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {

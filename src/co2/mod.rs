@@ -1,7 +1,7 @@
 //! Stage: CO₂ estimate of keeping the audited bytes stored.
 //!
-//! Model and factors from CO2-FACTORS.md §2 (sources [S#] listed in
-//! docs/co2.md). Per stored TB, per copy, per year:
+//! Model and factors as docs/co2.md gives them, each with its public source
+//! ([S#] there). Per stored TB, per copy, per year:
 //!
 //! ```text
 //! operational = P (W/TB) × 8.76 (kWh per W-year) × PUE × grid (kg/kWh)
@@ -70,7 +70,7 @@ pub struct Grid {
     pub source: &'static str,
 }
 
-/// Built-in grid zones (CO2-FACTORS.md §1c).
+/// Built-in grid zones (docs/co2.md: ADEME 2025 for France, Ember 2024 for the rest).
 pub const GRIDS: &[Grid] = &[
     Grid {
         id: "fr",
@@ -155,7 +155,8 @@ struct Params {
 
 fn params(m: Medium) -> Params {
     // raw/stored = 1 / (RAID efficiency × fill): 0.75 × 0.7 central,
-    // 0.83 × 0.85 low, 0.67 × 0.5 high (CO2-FACTORS §2).
+    // 0.83 × 0.85 low, 0.67 × 0.5 high: RAID 6 of 8 drives (6/8) at 70 % full,
+    // from wider arrays kept fuller to small arrays half full (engineering estimate).
     let raw = [1.0 / (0.75 * 0.7), 1.0 / (0.83 * 0.85), 1.0 / (0.67 * 0.5)];
     match m {
         // HDD NAS: 1.0 W per stored TB (0.4–3); 30 kg per drive (20–40) [S3][S7]
@@ -288,7 +289,7 @@ pub fn estimate(bytes: u64, reclaimable: u64, a: &Assumptions) -> Co2Report {
     let total = operational.add(embodied);
     let mut sources = vec![
         format!("grid {:.4} kg/kWh: {}", a.grid.kg_per_kwh, a.grid.source),
-        "model and defaults: footprint CO2-FACTORS §2 (per stored TB: W/TB × 8.76 × PUE × grid + embodied ÷ life)".to_string(),
+        "model and defaults: footprint docs/co2.md (per stored TB: W/TB × 8.76 × PUE × grid + embodied ÷ life)".to_string(),
     ];
     sources.extend(medium_sources(a.medium).iter().map(|s| s.to_string()));
     if let Some(pue) = a
@@ -326,15 +327,15 @@ fn medium_sources(m: Medium) -> &'static [&'static str] {
     match m {
         Medium::Hdd => &[
             "HDD NAS power 1.0 W per stored TB (0.4-3): engineering estimate consistent with Cloud Carbon Footprint 2021-23 [S1] and ScottLogic TCS 2024 [S24]",
-            "PUE on-premises 1.5 (1.0-2.0): CO2-FACTORS §2",
+            "PUE on-premises 1.5 (1.0-2.0): engineering estimate for a machine room (1.0 a cold room, 2.0 an old one)",
             "HDD manufacturing 30 kg per drive (20-40): Boavizta factors.yml from UBA 2021 [S3]; Seagate Decarbonizing Data 2025 [S7]",
-            "RAID 0.75 × fill 0.7 (raw/stored 1.9); drive 20 TB; life 5 years (3-7): CO2-FACTORS §2",
+            "RAID 0.75 × fill 0.7 (raw/stored 1.9); drive 20 TB; life 5 years (3-7): engineering estimates (docs/co2.md)",
         ],
         Medium::Ssd => &[
             "SSD power 1.2 W/TB (0.3-2.5): Cloud Carbon Footprint 2021-23 [S1]",
-            "PUE on-premises 1.5 (1.0-2.0): CO2-FACTORS §2",
+            "PUE on-premises 1.5 (1.0-2.0): engineering estimate for a machine room (1.0 a cold room, 2.0 an old one)",
             "SSD manufacturing 50 kg/TB (3-160): Boavizta 2023 [S3]; Tannu & Nair 2022 [S5]; Seagate via Pure Storage 2025 [S6]",
-            "RAID 0.75 × fill 0.7; life 5 years (3-7): CO2-FACTORS §2",
+            "RAID 0.75 × fill 0.7; life 5 years (3-7): engineering estimates (docs/co2.md)",
         ],
         Medium::Lto => &[
             "LTO offline: no operating power; vault climate not modelled: Seagate Decarbonizing Data 2025 [S7]",
@@ -368,7 +369,7 @@ mod tests {
 
     #[test]
     fn per_tb_figures_match_the_vetted_worked_examples() {
-        // CO2-FACTORS §3: France 0.61 + 0.57 = 1.18 (0.36-6.2); Germany 4.49 + 0.57 = 5.07 (1.6-22).
+        // docs/co2.md worked examples: France 0.61 + 0.57 = 1.18 (0.36-6.2); Germany 4.49 + 0.57 = 5.07 (1.6-22).
         let (op, emb) = per_tb_year(&hdd("fr", 1, 5.0));
         assert!(close(op.central, 0.61, 0.02), "{op:?}");
         assert!(close(emb.central, 0.57, 0.02), "{emb:?}");
@@ -429,7 +430,7 @@ mod tests {
             ..hdd("fr", 1, 5.0)
         };
         let (op, emb) = per_tb_year(&cloud);
-        // 0.3 TB × 5 yr, 3 replicas: ≈ 3.3 kg in Paris (CO2-FACTORS §3).
+        // 0.3 TB × 5 yr, 3 replicas: ≈ 3.3 kg in Paris (docs/co2.md worked example).
         assert!(close((op.central + emb.central) * 1.5, 3.3, 0.1));
         let lto = Assumptions {
             medium: Medium::Lto,

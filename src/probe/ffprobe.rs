@@ -1,7 +1,6 @@
 //! FFmpeg's ffprobe, run as a child process with a timeout.
 //!
-//! Our own wrapper rather than the `ffprobe` crate (0.4), whose gaps DOMAIN.md
-//! §1 lists: no timeout or kill, `-v quiet` (empty error messages), paths
+//! Our own wrapper rather than the `ffprobe` crate (0.4), which has no timeout or kill, `-v quiet` (empty error messages), paths
 //! passed raw (`rec:01.mp4` is read as a protocol, `-x.mov` as an option), and
 //! required fields that make whole files fail to deserialize. Here:
 //! - the path goes through the `file:` protocol, absolute, so no name is misread;

@@ -1,7 +1,7 @@
 //! Stage last: the one [`Report`] value that every renderer draws.
 //!
-//! Field names and order follow CONTRACT.md (`schema_version` 1). Fields that
-//! CONTRACT does not name are additions, documented in docs/REPORT.md.
+//! Field names and order are the JSON schema of docs/REPORT.md
+//! (`schema_version` 1): base fields first, then the additions.
 
 pub mod consolidate;
 pub mod csv;
@@ -50,7 +50,7 @@ impl Default for Tool {
 }
 
 /// What every report document starts with: `schema_version`, `tool`,
-/// `generated_at`, `roots` (CONTRACT's order), for `audit` and `dupes` alike.
+/// `generated_at`, `roots` (the schema's order), for `audit` and `dupes` alike.
 #[derive(Clone, Debug, Serialize)]
 pub struct Header {
     /// JSON schema version.
@@ -89,7 +89,7 @@ pub struct Needs {
     pub file_rows: bool,
 }
 
-/// Which stages ran (an addition to CONTRACT: lets readers tell "none found" from "not looked").
+/// Which stages ran (an addition: lets readers tell "none found" from "not looked").
 #[derive(Clone, Debug, Serialize)]
 pub struct Stages {
     /// Walk and classify.
@@ -146,7 +146,7 @@ pub struct KindTotals {
     pub bytes: u64,
 }
 
-/// Totals per kind, serialized as an object in CONTRACT's kind order.
+/// Totals per kind, serialized as an object in the schema's kind order.
 #[derive(Clone, Debug, Default)]
 pub struct ByKind(pub [KindTotals; 9]);
 

@@ -158,7 +158,8 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
     write_errors(r, style, out)
 }
 
-/// Two significant figures, as CO2-FACTORS §4 recommends.
+/// Two significant figures: the factors are not known better (BoaviztAPI
+/// rounds its results the same way, `utils/roundit.py`).
 pub(crate) fn sig2(v: f64) -> String {
     if v == 0.0 || !v.is_finite() {
         return "0".into();

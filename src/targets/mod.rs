@@ -1,6 +1,6 @@
 //! Delivery targets: reference budgets the project's weight is compared with,
-//! and the rules `footprint check` applies to deliverables. Figures and
-//! sources: DOMAIN.md §4, listed in docs/TARGETS.md.
+//! and the rules `footprint check` applies to deliverables. Each figure
+//! carries its public source, and docs/TARGETS.md lists them.
 
 pub mod runtime;
 
@@ -77,7 +77,7 @@ pub fn builtin() -> Vec<Target> {
             frame_rates: vec![24.0, 25.0, 30.0, 48.0, 50.0, 60.0],
             audio_codecs: s(&["pcm_s24le", "pcm_s24be"]),
             sources: s(&[
-                "Budget 30 MB/s of runtime (54 GB per 30 min), the figure users quote; the DCI picture cap is 250 Mbit/s = 31.25 MB/s (DOMAIN.md §4)",
+                "Budget 30 MB/s of runtime (54 GB per 30 min), the figure users quote; the DCI picture cap is 250 Mbit/s = 31.25 MB/s (Library of Congress FDD fdd000213; ISO 26429-4)",
                 "DCI Digital Cinema System Specification: JPEG 2000, 2K ≤ 2048×1080, 4K ≤ 4096×2160, 24-bit PCM audio; LoC FDD fdd000213; ISO 26429-4",
             ]),
         },
@@ -93,7 +93,7 @@ pub fn builtin() -> Vec<Target> {
             frame_rates: video_rates.clone(),
             audio_codecs: s(&bd_audio),
             sources: s(&[
-                "Blu-ray Disc: video ≤ 40 Mbit/s, AV mux ≤ 48 Mbit/s (54 Mbit/s transfer); digitalfactbook (DOMAIN.md §4)",
+                "Blu-ray Disc: video ≤ 40 Mbit/s, AV mux ≤ 48 Mbit/s (54 Mbit/s transfer); Blu-ray Disc Association format summary (digitalfactbook)",
                 "Budget: 48 Mbit/s × runtime, about 32 GB for 90 min: the 30 GB class of a feature on BD-50",
             ]),
         },
@@ -109,7 +109,7 @@ pub fn builtin() -> Vec<Target> {
             frame_rates: video_rates.clone(),
             audio_codecs: s(&bd_audio),
             sources: s(&[
-                "Ultra HD Blu-ray: HEVC 10-bit, 82 / 108 / 128 Mbit/s for 50 / 66 / 100 GB discs; Wikipedia (archived) (DOMAIN.md §4)",
+                "Ultra HD Blu-ray: HEVC 10-bit, 82 / 108 / 128 Mbit/s for 50 / 66 / 100 GB discs; Wikipedia, Ultra HD Blu-ray (archived)",
             ]),
         },
         Target {
@@ -124,7 +124,7 @@ pub fn builtin() -> Vec<Target> {
             frame_rates: vec![25.0, 29.97],
             audio_codecs: s(&["pcm_s24le", "pcm_s24be"]),
             sources: s(&[
-                "XDCAM HD422: MPEG-2 4:2:2 long-GOP 50 Mbit/s CBR, 1080i25, MXF OP1a, 8 × 24-bit PCM; broadcaster house spec (MediaBank) (DOMAIN.md §4)",
+                "XDCAM HD422: MPEG-2 4:2:2 long-GOP 50 Mbit/s CBR, 1080i25, MXF OP1a, 8 × 24-bit PCM; broadcaster house spec (MediaBank)",
                 "Budget: 50 Mbit/s video + 8 × 1.152 Mbit/s PCM = 59.2 Mbit/s (26.6 GB/h)",
             ]),
         },
@@ -140,7 +140,7 @@ pub fn builtin() -> Vec<Target> {
             frame_rates: vec![23.976, 24.0, 25.0, 29.97, 30.0, 48.0, 50.0, 59.94, 60.0],
             audio_codecs: s(&["aac"]),
             sources: s(&[
-                "YouTube recommended upload encoding: 1080p SDR 8 Mbit/s (12 at 48-60 fps), AAC 384 kbit/s stereo; support.google.com/youtube/answer/1722171 (DOMAIN.md §4)",
+                "YouTube recommended upload encoding: 1080p SDR 8 Mbit/s (12 at 48-60 fps), AAC 384 kbit/s stereo; support.google.com/youtube/answer/1722171",
             ]),
         },
     ]

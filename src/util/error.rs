@@ -7,7 +7,7 @@
 use serde::Serialize;
 use std::path::PathBuf;
 
-/// Exit codes from CONTRACT.md.
+/// Exit codes, as `--help` and the README list them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
     /// The audit completed; per-file problems are in the report.

@@ -1,6 +1,6 @@
 //! Turning paths into report strings.
 //!
-//! Names on real drives are not always UTF-8. CONTRACT.md asks for each invalid
+//! Names on real drives are not always UTF-8. The report writes each invalid
 //! byte to be written as `\xNN` (uppercase hex), as fclones and GNU tools do,
 //! so every name survives into JSON, CSV and HTML without loss or panic.
 

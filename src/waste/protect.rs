@@ -5,7 +5,8 @@
 //! identical one breaks that copy's chain of custody (ASC MHL specification,
 //! "history" and "chain" files), whatever the bytes say.
 //!
-//! The rules follow DOMAIN.md §3. They err on the side of protecting: a
+//! The rules follow the card structures and clip names of ARRI, RED, Sony,
+//! Canon and Blackmagic cameras (docs/RECLAIM.md). They err on the side of protecting: a
 //! false "protected" costs a missed saving, a false "obsolete" costs a shoot.
 
 use crate::classify::Kind;

@@ -31,7 +31,7 @@ fn totals_match_an_independent_walk_and_du() {
     }
     assert_eq!(r["summary"]["files"], files);
     assert_eq!(r["summary"]["bytes"], bytes);
-    // du --apparent-size counts directories too; CONTRACT: bytes = du − directory sizes.
+    // du --apparent-size counts directories too; summary.bytes = du − directory sizes.
     let du = Std::new("du")
         .args(["-s", "--apparent-size", "-B1"])
         .arg(fixtures())

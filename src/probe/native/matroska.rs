@@ -1,6 +1,6 @@
 //! Matroska and WebM: the Segment's `Info` and `Tracks`, read as FFmpeg 5.1's
-//! demuxer reads them. Written here rather than with the `matroska` crate
-//! (DOMAIN.md §1): that crate gives no codec private data, and H.264/HEVC
+//! demuxer reads them. Written here rather than with the `matroska` crate:
+//! that crate gives no codec private data, and H.264/HEVC
 //! profiles and pixel formats come from it.
 //!
 //! Answered: H.264 and HEVC video (from `avcC`/`hvcC` in CodecPrivate, the
