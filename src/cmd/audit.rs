@@ -1,7 +1,7 @@
 //! `footprint audit`: the whole pipeline, one stage call after another, into
 //! one [`Report`] that the chosen renderer draws.
 
-use super::stages::{self, AuditError, Steps, interrupted};
+use super::stages::{self, AuditError, Steps};
 use super::{finish_scan, render, table_style};
 use crate::app::config::{Config, OutputFormat};
 use crate::app::output;
@@ -80,97 +80,42 @@ pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, Au
     let mut problems = Problems::new(walked.errors);
     let files = walked.files;
     let inv = stages::classify(&files, cfg.probe, log, &mut steps, &mut problems)?;
-
-    let probe_files: Vec<usize> = match cfg.probe {
-        true => inv
-            .items
-            .iter()
-            .map(crate::probe::stage::probe_index)
-            .collect(),
-        false => Vec::new(),
-    };
-    let mut cache = crate::cache::Session::start(
-        cfg.cache_dir.as_deref(),
-        &cfg.walk.roots,
-        &files,
-        &probe_files,
-        cfg.hash,
-        log,
-    );
+    let mut cache = open_cache(cfg, &files, &inv, log);
     let probed = stages::probe(cfg, &inv, &files, &mut cache, log, &mut steps)?;
     let dup = match cfg.hash {
         true => stages::hash(cfg, &files, &mut cache, log, &mut steps, &mut problems)?,
         false => Default::default(),
     };
-
-    let (n, of) = steps.advance();
-    let verifying = cfg.verify_mhl || cfg.verify_dcp;
-    let bar = log.phase(
-        n,
-        of,
-        if verifying {
-            "Verifying manifests"
-        } else {
-            "Checking manifests"
-        },
-        Some(0),
-    );
-    // Manifests are read while media items are assembled: neither needs the
-    // other. So is the groundwork of the waste finder.
-    let (((manifests, manifest_errors), (media, kinds, media_errors)), ground) = rayon::join(
-        || {
-            rayon::join(
-                || {
-                    let (mhl, dcp, io) = (cfg.verify_mhl, cfg.verify_dcp, cfg.io_threads);
-                    crate::manifest::check(&files, mhl, dcp, io, &bar)
-                },
-                || crate::probe::stage::media_items(&inv, probed.results, &files),
-            )
-        },
-        || reclaim::Groundwork::new(&files, &inv.kinds),
-    );
-    bar.finish_and_clear();
-    interrupted()?;
-    for e in manifest_errors.into_iter().chain(media_errors) {
-        problems.add(e, log);
-    }
+    let found = stages::inspect(
+        cfg,
+        &files,
+        &inv,
+        probed.results,
+        log,
+        &mut steps,
+        &mut problems,
+    )?;
+    let stages::Inspected {
+        manifests,
+        media,
+        kinds,
+        ground,
+    } = found;
     let mut errors = stages::sorted(problems);
-
-    let roots = &cfg.walk.roots;
-    // Waste, weights and (when the renderer asks) the media array, whose
-    // rendering is most of a JSON report's cost, on whichever core is free.
-    let json = needs.media_json && media.len() <= report::json::MediaJson::MAX_ITEMS;
-    let ((waste, (by_kind, summary_bytes, folders)), media_json) = rayon::join(
-        || {
-            rayon::join(
-                || {
-                    let input = reclaim::Inputs {
-                        files: &files,
-                        kinds: &kinds,
-                        items: &inv.items,
-                        media: &media,
-                        roots,
-                        duplicate_groups: &dup.members,
-                    };
-                    reclaim::assess(&input, ground, cfg.top.max(1) * 2)
-                },
-                || {
-                    let owns = crate::walk::owners(&files);
-                    let (by_kind, bytes) = report::summary::totals(&files, &kinds, &owns);
-                    let top = cfg.top.max(1) * 5;
-                    let folders = report::summary::heaviest_folders(&files, &owns, roots, top);
-                    (by_kind, bytes, folders)
-                },
-            )
-        },
-        || json.then(|| report::json::MediaJson::render(&media)),
+    let weighed = weigh(
+        cfg,
+        &files,
+        &inv,
+        (&media, &kinds),
+        ground,
+        &dup.members,
+        needs,
     );
-
-    let copies = (roots.len() > 1).then(|| {
+    let copies = (cfg.walk.roots.len() > 1).then(|| {
         copies::assess(&copies::Inputs {
             files: &files,
             kinds: &kinds,
-            roots,
+            roots: &cfg.walk.roots,
             groups: cfg.hash.then_some(dup.members.as_slice()),
             errors: &errors,
             excluded: &walked.excluded,
@@ -182,72 +127,199 @@ pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, Au
         errors.extend(c.problems.iter().cloned());
         crate::util::error::sort_errors(&mut errors);
     }
-    let summary = Summary {
-        files: files.len() as u64,
-        bytes: summary_bytes,
-        media_files: media.len() as u64,
-        folders: walked.dirs,
-        image_sequences: media
-            .iter()
-            .filter(|m| m.kind == Kind::ImageSequence)
-            .count() as u64,
-        media_duration_s: media.iter().filter_map(|m| m.duration_s).sum(),
-        duplicate_bytes: dup.groups.iter().map(|g| g.wasted_bytes).sum(),
-        obsolete_bytes: waste.obsolete_bytes,
-        regenerable_bytes: waste.regenerable_bytes,
-        reclaimable_bytes: waste.reclaimable_bytes,
-    };
     let runtime = crate::targets::runtime::programme_runtime(
         cfg.weigh.runtime,
         &files,
         &inv.packages,
         &media,
     );
-    let targets = crate::targets::weigh(&cfg.weigh.targets, runtime, summary.bytes);
+    let other_files = match needs.file_rows {
+        true => report::summary::other_files(&files, &kinds, &inv.items),
+        false => Vec::new(),
+    };
+    let report = assemble(Parts {
+        cfg,
+        files: files.len() as u64,
+        dirs: walked.dirs,
+        probe: probed.status,
+        media,
+        manifests,
+        dup,
+        weighed,
+        copies,
+        runtime,
+        errors,
+        cache: cache.usage.clone(),
+        packages: inv.packages.clone(),
+        other_files,
+    });
+    // Freeing every walked path and item takes milliseconds on big volumes:
+    // done on a pool thread while the report is rendered.
+    rayon::spawn(move || drop((files, inv, kinds)));
+    Ok(report)
+}
+
+/// The cache, opened for the files this run may read.
+fn open_cache(
+    cfg: &Config,
+    files: &[crate::walk::FileEntry],
+    inv: &crate::classify::inventory::Inventory,
+    log: &Progress,
+) -> crate::cache::Session {
+    let probe_files: Vec<usize> = match cfg.probe {
+        true => inv
+            .items
+            .iter()
+            .map(crate::probe::stage::probe_index)
+            .collect(),
+        false => Vec::new(),
+    };
+    let roots = &cfg.walk.roots;
+    crate::cache::Session::start(
+        cfg.cache_dir.as_deref(),
+        roots,
+        files,
+        &probe_files,
+        cfg.hash,
+        log,
+    )
+}
+
+/// What the waste finder and the totals give, and the media array
+/// pre-rendered when the renderer asked for it.
+struct Weighed {
+    waste: reclaim::Waste,
+    by_kind: report::ByKind,
+    bytes: u64,
+    folders: Vec<report::FolderWeight>,
+    media_json: Option<report::json::MediaJson>,
+}
+
+/// Waste, weights and (when the renderer asks) the media array, whose
+/// rendering is most of a JSON report's cost, on whichever core is free.
+fn weigh(
+    cfg: &Config,
+    files: &[crate::walk::FileEntry],
+    inv: &crate::classify::inventory::Inventory,
+    (media, kinds): (&[report::MediaItem], &[Kind]),
+    ground: reclaim::Groundwork,
+    duplicate_groups: &[Vec<usize>],
+    needs: Needs,
+) -> Weighed {
+    let roots = &cfg.walk.roots;
+    let json = needs.media_json && media.len() <= report::json::MediaJson::MAX_ITEMS;
+    let ((waste, (by_kind, bytes, folders)), media_json) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    let input = reclaim::Inputs {
+                        files,
+                        kinds,
+                        items: &inv.items,
+                        media,
+                        roots,
+                        duplicate_groups,
+                    };
+                    reclaim::assess(&input, ground, cfg.top.max(1) * 2)
+                },
+                || {
+                    let owns = crate::walk::owners(files);
+                    let (by_kind, bytes) = report::summary::totals(files, kinds, &owns);
+                    let top = cfg.top.max(1) * 5;
+                    let folders = report::summary::heaviest_folders(files, &owns, roots, top);
+                    (by_kind, bytes, folders)
+                },
+            )
+        },
+        || json.then(|| report::json::MediaJson::render(media)),
+    );
+    Weighed {
+        waste,
+        by_kind,
+        bytes,
+        folders,
+        media_json,
+    }
+}
+
+/// Everything the report is made of.
+struct Parts<'a> {
+    cfg: &'a Config,
+    files: u64,
+    dirs: u64,
+    probe: StageStatus,
+    media: Vec<report::MediaItem>,
+    manifests: Vec<crate::manifest::ManifestReport>,
+    dup: crate::hash::DupOutcome,
+    weighed: Weighed,
+    copies: Option<copies::CopiesOutcome>,
+    runtime: Option<(f64, &'static str)>,
+    errors: Vec<crate::util::error::FileError>,
+    cache: crate::cache::Usage,
+    packages: Vec<std::path::PathBuf>,
+    other_files: Vec<report::FileRow>,
+}
+
+/// The report: summary, targets and CO₂ from the parts, and which stages ran.
+fn assemble(p: Parts) -> Report {
+    let (cfg, media, w) = (p.cfg, p.media, p.weighed);
+    let summary = Summary {
+        files: p.files,
+        bytes: w.bytes,
+        media_files: media.len() as u64,
+        folders: p.dirs,
+        image_sequences: media
+            .iter()
+            .filter(|m| m.kind == Kind::ImageSequence)
+            .count() as u64,
+        media_duration_s: media.iter().filter_map(|m| m.duration_s).sum(),
+        duplicate_bytes: p.dup.groups.iter().map(|g| g.wasted_bytes).sum(),
+        obsolete_bytes: w.waste.obsolete_bytes,
+        regenerable_bytes: w.waste.regenerable_bytes,
+        reclaimable_bytes: w.waste.reclaimable_bytes,
+    };
+    let targets = crate::targets::weigh(&cfg.weigh.targets, p.runtime, summary.bytes);
     let co2 = crate::co2::estimate(summary.bytes, summary.reclaimable_bytes, &cfg.weigh.co2);
     let done_if = |ran: bool| match ran {
         true => StageStatus::Done,
         false => StageStatus::Skipped,
     };
-    let report = Report {
-        header: report::Header::now(roots),
+    Report {
+        header: report::Header::now(&cfg.walk.roots),
         stages: Stages {
             walk: StageStatus::Done,
-            probe: probed.status,
+            probe: p.probe,
             hash: done_if(cfg.hash),
             versions: StageStatus::Done,
             regenerable: StageStatus::Done,
-            targets: done_if(runtime.is_some() && !cfg.weigh.targets.is_empty()),
+            targets: done_if(p.runtime.is_some() && !cfg.weigh.targets.is_empty()),
             co2: StageStatus::Done,
-            copies: done_if(copies.is_some()),
+            copies: done_if(p.copies.is_some()),
             manifests: StageStatus::Done,
         },
         summary,
-        by_kind,
-        other_files: match needs.file_rows {
-            true => report::summary::other_files(&files, &kinds, &inv.items),
-            false => Vec::new(),
-        },
+        by_kind: w.by_kind,
         media,
-        duplicates: dup.groups,
-        versions: waste.versions,
-        regenerable: waste.regenerable,
-        reclaim_top: waste.top,
+        duplicates: p.dup.groups,
+        versions: w.waste.versions,
+        regenerable: w.waste.regenerable,
+        reclaim_top: w.waste.top,
         targets,
         co2: Some(co2),
         roots_folded: cfg.walk.folded.clone(),
-        copies: copies.as_ref().map(|c| c.roots.clone()).unwrap_or_default(),
-        clip_copies: copies.map(|c| c.clips).unwrap_or_default(),
-        manifests,
-        folders,
-        cache: cache.usage.clone(),
-        errors: errors.iter().map(ErrorEntry::from).collect(),
-        candidates: waste.candidates,
-        packages: inv.packages.clone(),
-        media_json,
-    };
-    // Freeing every walked path and item takes milliseconds on big volumes:
-    // done on a pool thread while the report is rendered.
-    rayon::spawn(move || drop((files, inv, kinds)));
-    Ok(report)
+        copies: p
+            .copies
+            .as_ref()
+            .map(|c| c.roots.clone())
+            .unwrap_or_default(),
+        clip_copies: p.copies.map(|c| c.clips).unwrap_or_default(),
+        manifests: p.manifests,
+        folders: w.folders,
+        cache: p.cache,
+        errors: p.errors.iter().map(ErrorEntry::from).collect(),
+        candidates: w.waste.candidates,
+        packages: p.packages,
+        other_files: p.other_files,
+        media_json: w.media_json,
+    }
 }

@@ -137,6 +137,62 @@ pub fn hash(
     Ok(dup)
 }
 
+/// What the manifest stage and the media assembly give, with the waste
+/// finder's groundwork: the three run side by side, neither needs the other.
+pub struct Inspected<'a> {
+    /// ASC MHL histories and packing lists, checked.
+    pub manifests: Vec<crate::manifest::ManifestReport>,
+    /// The media items.
+    pub media: Vec<crate::probe::MediaItem>,
+    /// Kinds, refined by probing (a `.mov` holding only audio is audio).
+    pub kinds: Vec<crate::classify::Kind>,
+    /// Protection, caches and the hard-link ledger.
+    pub ground: crate::waste::reclaim::Groundwork<'a>,
+}
+
+/// Stage 5: manifests checked while media items are assembled and the waste
+/// finder lays its groundwork, on whichever core is free.
+pub fn inspect<'a>(
+    cfg: &Config,
+    files: &'a [FileEntry],
+    inv: &Inventory,
+    probed: crate::probe::stage::Results,
+    log: &Progress,
+    steps: &mut Steps,
+    problems: &mut Problems,
+) -> Result<Inspected<'a>, AuditError> {
+    let (n, of) = steps.advance();
+    let verifying = cfg.verify_mhl || cfg.verify_dcp;
+    let label = match verifying {
+        true => "Verifying manifests",
+        false => "Checking manifests",
+    };
+    let bar = log.phase(n, of, label, Some(0));
+    let (((manifests, manifest_errors), (media, kinds, media_errors)), ground) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    let (mhl, dcp, io) = (cfg.verify_mhl, cfg.verify_dcp, cfg.io_threads);
+                    crate::manifest::check(files, mhl, dcp, io, &bar)
+                },
+                || crate::probe::stage::media_items(inv, probed, files),
+            )
+        },
+        || crate::waste::reclaim::Groundwork::new(files, &inv.kinds),
+    );
+    bar.finish_and_clear();
+    interrupted()?;
+    for e in manifest_errors.into_iter().chain(media_errors) {
+        problems.add(e, log);
+    }
+    Ok(Inspected {
+        manifests,
+        media,
+        kinds,
+        ground,
+    })
+}
+
 /// The problems, in the report's order.
 pub fn sorted(problems: Problems) -> Vec<FileError> {
     let mut list = problems.list;
