@@ -197,3 +197,14 @@ pub fn unprivileged() -> Option<std::process::Command> {
         .env_remove("TERM");
     Some(c)
 }
+
+/// The `copies[]` entry of `root`.
+pub fn copies_of<'a>(r: &'a Value, root: &Path) -> &'a Value {
+    let root = root.to_str().unwrap();
+    r["copies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["root"] == root)
+        .unwrap_or_else(|| panic!("no copies entry for {root}: {}", r["copies"]))
+}

@@ -7,16 +7,6 @@ use std::fs;
 use std::path::Path;
 use std::time::SystemTime;
 
-fn copies_of<'a>(r: &'a Value, root: &Path) -> &'a Value {
-    let root = root.to_str().unwrap();
-    r["copies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["root"] == root)
-        .unwrap_or_else(|| panic!("no copies entry for {root}: {}", r["copies"]))
-}
-
 fn clip<'a>(r: &'a Value, path: &Path) -> &'a Value {
     let path = path.to_str().unwrap();
     r["clip_copies"]

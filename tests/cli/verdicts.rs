@@ -8,16 +8,6 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-fn copies_of<'a>(r: &'a Value, root: &Path) -> &'a Value {
-    let root = root.to_str().unwrap();
-    r["copies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["root"] == root)
-        .unwrap_or_else(|| panic!("no copies entry for {root}: {}", r["copies"]))
-}
-
 /// A card of three clips and a shuttle holding an exact copy.
 fn card_and_copy(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     let card = dir.join("CARD");
