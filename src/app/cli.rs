@@ -65,7 +65,8 @@ pub enum Command {
     /// passes, 1 when anything fails or no deliverable is found, 2 on error.
     #[command(after_long_help = "Examples:
   footprint check deliveries/EP101_bluray --target bluray
-  footprint check --format junit -o check.xml /mnt/out/DCP --target dcp")]
+  footprint check --format junit -o check.xml /mnt/out/DCP --target dcp
+  footprint check --verify /mnt/out/DCP/EP101_FTR --target dcp")]
     Check(CheckArgs),
 
     /// List the delivery targets (built-in and from footprint.toml) with their sources.
@@ -151,6 +152,16 @@ pub struct CheckArgs {
     /// Do not print progress bars or warnings on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Re-hash every asset of a DCP/IMF package (SHA-1, base64) and compare
+    /// it with its packing list. Without it, assets are checked by size.
+    #[arg(long)]
+    pub verify: bool,
+
+    /// Skip paths matching GLOB (repeatable), as `audit --exclude`; the
+    /// config's excludes apply too.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
 }
 
 /// How media are probed (`audit` and `check`).

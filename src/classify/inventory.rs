@@ -279,7 +279,7 @@ fn sniff(f: &FileEntry) -> Result<Option<Signature>, FileError> {
         .map_err(|e| FileError::io(&f.path, "cannot read", &e))
 }
 
-/// Folders holding a DCP or IMF package: an ASSETMAP beside a CPL and a PKL.
+/// Folders holding a DCP or IMF package: an ASSETMAP beside a CPL or a PKL.
 fn package_dirs(files: &[FileEntry]) -> Vec<PathBuf> {
     fn bytes(f: &FileEntry) -> &[u8] {
         crate::util::pathbytes::bytes(&f.path)
@@ -314,7 +314,9 @@ fn package_dirs(files: &[FileEntry]) -> Vec<PathBuf> {
     }
     let mut dirs: Vec<PathBuf> = found
         .into_iter()
-        .filter(|&(_, (cpl, pkl))| cpl && pkl)
+        // Either one: a package whose PKL (or CPL) is broken is still a
+        // package, and `check` must say what is wrong with it.
+        .filter(|&(_, (cpl, pkl))| cpl || pkl)
         .map(|(dir, _)| PathBuf::from(std::ffi::OsStr::from_bytes(dir)))
         .collect();
     dirs.sort();

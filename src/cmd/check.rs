@@ -67,14 +67,19 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
         config: args.config.clone(),
         ..WeighArgs::default()
     };
-    let (weigh, _) = Weigh::resolve(&weigh_args, config_dir)?;
+    let (weigh, config_excludes) = Weigh::resolve(&weigh_args, config_dir)?;
     let target = weigh.targets[0].clone();
     let scan = ScanArgs {
         paths: vec![root.clone()],
         output: None,
         threads: None,
         io_threads: None,
-        exclude: Vec::new(),
+        exclude: args
+            .exclude
+            .iter()
+            .cloned()
+            .chain(config_excludes)
+            .collect(),
         follow_links: false,
         one_file_system: false,
         quiet: args.quiet,
@@ -120,8 +125,12 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
     }
     for p in &report.packages {
         let (m, kind, bytes, duration) = package_item(p, &cfg);
+        // The package as a package first (ASSETMAP, PKL, CPL, essence), then
+        // the target's budget and stream rules.
+        let mut rules = package_rules(p, args.verify, &cfg);
+        rules.extend(check(&target, &m, bytes, duration));
         deliverables.push(Deliverable {
-            rules: check(&target, &m, bytes, duration),
+            rules,
             path: crate::util::pathfmt::display(p),
             kind,
             bytes,
@@ -130,7 +139,8 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
         });
     }
     for d in &mut deliverables {
-        d.passed = d.rules.iter().all(|r| r.status == "pass");
+        // `info` rules (encrypted essence, hashes not verified) say, not judge.
+        d.passed = d.rules.iter().all(|r| r.status != "fail");
     }
     deliverables.sort_by(|a, b| a.path.cmp(&b.path));
     let passed = !deliverables.is_empty() && deliverables.iter().all(|d| d.passed);
@@ -232,6 +242,57 @@ fn package_item(dir: &Path, cfg: &Config) -> (MediaItem, &'static str, u64, Opti
     }
     let d = m.duration_s;
     (m, kind, bytes, d)
+}
+
+/// The package rules of `crate::manifest::package`, as check rules; track
+/// files probed with the run's readers.
+fn package_rules(dir: &Path, verify: bool, cfg: &Config) -> Vec<RuleResult> {
+    let (readers, _) =
+        crate::probe::Readers::locate(cfg.probe_with, cfg.ffprobe.as_deref(), cfg.probe_timeout);
+    let facts = |path: &Path| {
+        let size = path.metadata().ok()?.len();
+        let info = readers.probe(path, size)?.0.ok()?;
+        Some(crate::manifest::package::TrackFacts {
+            fps: info.video.as_ref().and_then(|v| v.fps),
+            duration_s: info.duration_s,
+            picture: info
+                .video
+                .as_ref()
+                .map(|v| (v.codec.clone(), v.width, v.height)),
+            sound: info
+                .audio
+                .iter()
+                .map(|a| (a.codec.clone(), a.sample_rate))
+                .collect(),
+        })
+    };
+    crate::manifest::package::check(dir, verify, &facts)
+        .into_iter()
+        .map(|r| RuleResult {
+            rule: r.rule,
+            status: r.status,
+            measured: r.detail,
+            limit: package_limit(r.rule).to_string(),
+        })
+        .collect()
+}
+
+/// The specification each package rule applies.
+fn package_limit(rule: &str) -> &'static str {
+    match rule {
+        "assetmap" => "SMPTE ST 429-9: every asset mapped to a file in the package",
+        "pkl" | "pkl_assets" => "SMPTE ST 429-8: every asset present with its size",
+        "pkl_hashes" => "SMPTE ST 429-8: every asset's SHA-1 as listed",
+        "cpl" | "cpl_assets" => {
+            "SMPTE ST 429-7 / ST 2067-3: every resource in the PKL and ASSETMAP"
+        }
+        "cpl_durations" => "entry point + duration ≤ intrinsic duration ≤ the track file's",
+        "reel_duration" => "SMPTE ST 429-2: a reel lasts at least 1 s",
+        "edit_rates" => "the CPL's edit rate is the track file's",
+        "picture" => "DCI DCSS: JPEG 2000, DCI container, 24/25/30/48/50/60 fps",
+        "sound" => "DCI DCSS: PCM 24-bit, 48 or 96 kHz",
+        _ => "",
+    }
 }
 
 fn list_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -338,6 +399,12 @@ fn write_junit(r: &CheckReport, w: &mut dyn Write) -> std::io::Result<()> {
             );
             if rule.status == "pass" {
                 writeln!(w, "{head}/>")?;
+            } else if rule.status == "info" {
+                writeln!(
+                    w,
+                    r#"{head}><system-out>{}</system-out></testcase>"#,
+                    xml_escape(&rule.measured)
+                )?;
             } else {
                 writeln!(
                     w,

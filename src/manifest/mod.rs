@@ -5,6 +5,7 @@
 
 pub mod digest;
 pub mod mhl;
+pub mod package;
 pub mod pkl;
 
 use crate::util::error::{ErrorKind, FileError};

@@ -9,6 +9,7 @@ mod consolidate;
 mod fixtures;
 mod muxers;
 mod native;
+mod package;
 mod probe;
 mod robust;
 mod targets;

@@ -1,0 +1,242 @@
+//! `check --target dcp` on DCPs made by others (libdcp's reference packages
+//! in the shared corpus) and on broken copies of them, with ClairMeta's
+//! verdict beside ours: the checker cinema labs use is the anchor.
+
+use crate::common::*;
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// libdcp's reference DCPs, by path (never copied into the project).
+fn reference_dcps() -> Option<PathBuf> {
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/cth103__libdcp/test/ref/DCP");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "the shared corpus is missing beside the clone: {}",
+            dir.display()
+        );
+    }
+    eprintln!("shared corpus not found: package tests skipped");
+    None
+}
+
+/// A Python with ClairMeta (FOOTPRINT_CLAIRMETA_PYTHON, else python3).
+fn clairmeta() -> Option<PathBuf> {
+    let py = std::env::var_os("FOOTPRINT_CLAIRMETA_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("python3"));
+    let ok = std::process::Command::new(&py)
+        .args(["-c", "import clairmeta"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        return Some(py);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("ClairMeta is not installed but CI is set: .ci/run must install it");
+    }
+    eprintln!("ClairMeta not installed: its verdicts are not compared");
+    None
+}
+
+/// ClairMeta's verdict: ok unless a check fails at ERROR level, leaving out
+/// the certificate checks footprint does not make by design (docs/TARGETS.md).
+fn clairmeta_ok(py: &Path, dcp: &Path) -> (bool, Vec<String>) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/clairmeta_verdict.py");
+    let out = std::process::Command::new(py)
+        .arg(script)
+        .arg(dcp)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    let errors: Vec<String> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap().to_string())
+        .collect();
+    let ours: Vec<String> = errors
+        .iter()
+        .filter(|e| !e.starts_with("check_certif_"))
+        .cloned()
+        .collect();
+    (v["exception"].is_null() && ours.is_empty(), errors)
+}
+
+/// footprint's verdict and its failed rules.
+fn footprint_check(dcp: &Path, verify: bool) -> (bool, Vec<String>, Value) {
+    let mut cmd = footprint();
+    cmd.args(["check", "-q", "--format", "json", "--target", "dcp"]);
+    if verify {
+        cmd.arg("--verify");
+    }
+    let out = cmd.arg(dcp).output().unwrap();
+    let r = parse_one_document(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(if r["passed"] == true { 0 } else { 1 })
+    );
+    let failed = r["deliverables"][0]["rules"]
+        .as_array()
+        .map(|rules| {
+            rules
+                .iter()
+                .filter(|x| x["status"] == "fail")
+                .map(|x| x["rule"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    (r["passed"] == true, failed, r)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+fn only(dir: &Path, prefix: &str) -> PathBuf {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(prefix))
+        .unwrap()
+}
+
+#[test]
+fn reference_dcps_and_broken_copies_get_clairmetas_verdict() {
+    let Some(refs) = reference_dcps() else {
+        return;
+    };
+    let py = clairmeta();
+    let t = tempfile::tempdir().unwrap();
+    let base = refs.join("dcp_test1");
+    type Break = fn(&Path);
+    let cases: [(&str, Break, bool, &[&str]); 6] = [
+        ("intact", |_| {}, true, &[]),
+        (
+            "empty ASSETMAP",
+            |d| fs::write(d.join("ASSETMAP.xml"), "<?xml version=\"1.0\"?>\n").unwrap(),
+            false,
+            &["assetmap", "cpl_assets"],
+        ),
+        (
+            "missing sound track file",
+            |d| fs::remove_file(d.join("audio.mxf")).unwrap(),
+            false,
+            &["assetmap", "pkl_assets"],
+        ),
+        (
+            "wrong size in the PKL",
+            |d| {
+                let pkl = only(d, "pkl_");
+                let s = fs::read_to_string(&pkl).unwrap();
+                let at = s.find("<Size>").unwrap() + "<Size>".len();
+                fs::write(&pkl, format!("{}9{}", &s[..at], &s[at..])).unwrap();
+            },
+            false,
+            &["pkl_assets"],
+        ),
+        (
+            "a flipped byte, --verify",
+            |d| {
+                let mut b = fs::read(d.join("video.mxf")).unwrap();
+                let mid = b.len() / 2;
+                b[mid] ^= 1;
+                fs::write(d.join("video.mxf"), b).unwrap();
+            },
+            false,
+            &["pkl_hashes"],
+        ),
+        (
+            "a CPL naming an absent asset",
+            |d| {
+                let cpl = only(d, "cpl_");
+                let s = fs::read_to_string(&cpl).unwrap();
+                let sound = s.find("<MainSound>").unwrap();
+                let id = sound + s[sound..].find("<Id>").unwrap() + "<Id>".len();
+                let end = id + s[id..].find("</Id>").unwrap();
+                let absent = "urn:uuid:00000000-1111-2222-3333-444444444444";
+                fs::write(&cpl, format!("{}{absent}{}", &s[..id], &s[end..])).unwrap();
+            },
+            false,
+            &["cpl_assets"],
+        ),
+    ];
+    for (i, (name, breaks, pass, rules)) in cases.iter().enumerate() {
+        let dcp = t.path().join(format!("case{i}"));
+        copy_dir(&base, &dcp);
+        breaks(&dcp);
+        let verify = name.contains("--verify");
+        let (ours, failed, report) = footprint_check(&dcp, verify);
+        assert_eq!(ours, *pass, "{name}: {report}");
+        for r in *rules {
+            assert!(
+                failed.iter().any(|f| f == r),
+                "{name}: {r} not failed: {failed:?}"
+            );
+        }
+        if let Some(py) = &py {
+            let (theirs, errors) = clairmeta_ok(py, &dcp);
+            assert_eq!(
+                ours, theirs,
+                "{name}: ClairMeta says {errors:?}, footprint {failed:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn libdcps_reference_packages_as_a_lab_would_judge_them() {
+    let Some(refs) = reference_dcps() else {
+        return;
+    };
+    // dcp_test1 (SMPTE) passes; dcp_test8 (Interop) has a reel of 23 frames
+    // at 24 fps, under the 1 s a reel must last.
+    let (ok, failed, r) = footprint_check(&refs.join("dcp_test1"), true);
+    assert!(ok, "{r}");
+    assert!(failed.is_empty());
+    let (ok, failed, _) = footprint_check(&refs.join("dcp_test8"), false);
+    assert!(!ok);
+    assert_eq!(failed, ["reel_duration"]);
+    // dcp_test3 (Interop, signed) passes here; ClairMeta fails it only on
+    // its signing certificates' field encoding, which footprint does not
+    // check by design.
+    let (ok, _, r) = footprint_check(&refs.join("dcp_test3"), true);
+    assert!(ok, "{r}");
+    if let Some(py) = clairmeta() {
+        for d in ["dcp_test1", "dcp_test3", "dcp_test8"] {
+            let (theirs, errors) = clairmeta_ok(&py, &refs.join(d));
+            let (ours, ..) = footprint_check(&refs.join(d), true);
+            assert_eq!(ours, theirs, "{d}: ClairMeta {errors:?}");
+        }
+        let (_, errors) = clairmeta_ok(&py, &refs.join("dcp_test3"));
+        assert!(
+            errors.iter().all(|e| e.starts_with("check_certif_")),
+            "{errors:?}"
+        );
+        assert!(
+            !errors.is_empty(),
+            "ClairMeta no longer flags dcp_test3: update docs/TARGETS.md"
+        );
+    }
+    // The package's rules are named in every format: JUnit too.
+    let out = footprint()
+        .args(["check", "-q", "--format", "junit", "--target", "dcp"])
+        .arg(refs.join("dcp_test8"))
+        .output()
+        .unwrap();
+    let xml = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        xml.contains(r#"name="reel_duration"><failure message="measured cpl_"#),
+        "{xml}"
+    );
+    assert!(xml.contains(r#"name="assetmap"/>"#), "{xml}");
+}
