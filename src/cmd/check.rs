@@ -113,8 +113,9 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
             .iter()
             .any(|p| Path::new(&m.path).starts_with(p));
         if m.kind == crate::classify::Kind::Video && !inside {
+            let stream = stream_format(&target, Path::new(&m.path), &cfg);
             deliverables.push(Deliverable {
-                rules: check(&target, m, m.bytes, m.duration_s),
+                rules: check(&target, m, m.bytes, m.duration_s, stream.as_ref()),
                 path: m.path.clone(),
                 kind: "video",
                 bytes: m.bytes,
@@ -128,7 +129,7 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
         // The package as a package first (ASSETMAP, PKL, CPL, essence), then
         // the target's budget and stream rules.
         let mut rules = package_rules(p, args.verify, &cfg);
-        rules.extend(check(&target, &m, bytes, duration));
+        rules.extend(check(&target, &m, bytes, duration, None));
         deliverables.push(Deliverable {
             rules,
             path: crate::util::pathfmt::display(p),
@@ -244,6 +245,22 @@ fn package_item(dir: &Path, cfg: &Config) -> (MediaItem, &'static str, u64, Opti
     (m, kind, bytes, d)
 }
 
+/// The video stream's level and scan, from ffprobe, for a target that lists
+/// whole formats (Blu-ray); `None` otherwise, or when ffprobe cannot answer
+/// (the `format` rule then fails as unknown).
+fn stream_format(
+    target: &Target,
+    path: &Path,
+    cfg: &Config,
+) -> Option<crate::probe::ffprobe::StreamFormat> {
+    if target.formats.is_empty() {
+        return None;
+    }
+    let ff =
+        crate::probe::ffprobe::Ffprobe::locate(cfg.ffprobe.as_deref(), cfg.probe_timeout).ok()?;
+    ff.stream_format(path).ok()
+}
+
 /// The package rules of `crate::manifest::package`, as check rules; track
 /// files probed with the run's readers.
 fn package_rules(dir: &Path, verify: bool, cfg: &Config) -> Vec<RuleResult> {
@@ -320,7 +337,7 @@ fn write_text(r: &CheckReport, w: &mut dyn Write) -> std::io::Result<()> {
         for rule in &d.rules {
             writeln!(
                 w,
-                "  {:4} {:15} {} (limit {})",
+                "  {:4} {:17} {} (limit {})",
                 rule.status, rule.rule, rule.measured, rule.limit
             )?;
         }

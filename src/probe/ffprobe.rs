@@ -125,6 +125,52 @@ impl Ffprobe {
     }
 }
 
+/// What a delivery format's conformance needs beyond the probe result: the
+/// first video stream's level and scan, as ffprobe reports them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StreamFormat {
+    /// `level` (H.264: 41 for 4.1); `None` when ffprobe says -99 (unknown).
+    pub level: Option<u32>,
+    /// `field_order`: `progressive`, `tt`, `bb`, `tb`, `bt`; `None` if unknown.
+    pub field_order: Option<String>,
+}
+
+impl Ffprobe {
+    /// Asks ffprobe for the first video stream's level and field order.
+    pub fn stream_format(&self, path: &Path) -> Result<StreamFormat, ProbeError> {
+        let mut url = OsString::from("file:");
+        url.push(path.as_os_str());
+        let args = [
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "stream=level,field_order",
+        ];
+        let mut argv: Vec<OsString> = args.iter().map(OsString::from).collect();
+        argv.push(url);
+        let out = self.run(&argv)?;
+        let v: Value = serde_json::from_slice(&out.stdout)
+            .map_err(|e| ProbeError::BadOutput(format!("{e}{}", stderr_suffix(&out.stderr))))?;
+        let s = v.get("streams").and_then(|s| s.get(0));
+        Ok(StreamFormat {
+            level: s
+                .and_then(|s| s.get("level"))
+                .and_then(Value::as_i64)
+                .filter(|l| *l > 0)
+                .map(|l| l as u32),
+            field_order: s
+                .and_then(|s| s.get("field_order"))
+                .and_then(Value::as_str)
+                .filter(|f| *f != "unknown")
+                .map(str::to_string),
+        })
+    }
+}
+
 struct Output {
     status_ok: bool,
     stdout: Vec<u8>,

@@ -38,9 +38,84 @@ pub struct Target {
     /// Allowed audio codecs (ffprobe `codec_name`); empty means any.
     #[serde(default)]
     pub audio_codecs: Vec<String>,
+    /// Allowed audio sample rates in Hz; empty means any.
+    #[serde(default)]
+    pub audio_sample_rates: Vec<u32>,
+    /// The video formats the target allows, each a whole combination of
+    /// codec, profile, level, size, rate and scan; empty means any.
+    #[serde(default)]
+    pub formats: Vec<VideoFormat>,
     /// Where every number comes from.
     #[serde(default)]
     pub sources: Vec<String>,
+}
+
+/// One allowed combination, as a disc format's specification lists them.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct VideoFormat {
+    /// ffprobe `codec_name`.
+    pub codec: String,
+    /// ffprobe `profile` names allowed; empty means any.
+    #[serde(default)]
+    pub profiles: Vec<String>,
+    /// Highest ffprobe `level` (H.264 41 = 4.1); none means any.
+    #[serde(default)]
+    pub max_level: Option<u32>,
+    /// Picture width.
+    pub width: u32,
+    /// Picture height.
+    pub height: u32,
+    /// Frames per second (an interlaced format: frames, not fields).
+    pub fps: f64,
+    /// `progressive` or `interlaced`.
+    pub scan: String,
+}
+
+/// Blu-ray's video formats (BD-ROM Audio Visual Application Format 2.x, as
+/// summarised in the Blu-ray Disc Association's white paper): 1080 lines at
+/// 23.976/24p or 25/29.97i, 720 lines at 23.976/24/50/59.94p, SD at 25i and
+/// 29.97i; H.264 High or Main up to level 4.1, VC-1 Advanced, MPEG-2 Main.
+fn bluray_formats() -> Vec<VideoFormat> {
+    let p = "progressive";
+    let i = "interlaced";
+    let grid: [(u32, u32, f64, &str); 15] = [
+        (1920, 1080, 23.976, p),
+        (1920, 1080, 24.0, p),
+        (1920, 1080, 25.0, i),
+        (1920, 1080, 29.97, i),
+        (1440, 1080, 23.976, p),
+        (1440, 1080, 24.0, p),
+        (1440, 1080, 25.0, i),
+        (1440, 1080, 29.97, i),
+        (1280, 720, 23.976, p),
+        (1280, 720, 24.0, p),
+        (1280, 720, 50.0, p),
+        (1280, 720, 59.94, p),
+        (720, 576, 25.0, i),
+        (720, 480, 29.97, i),
+        (720, 480, 23.976, p),
+    ];
+    let codecs: [(&str, &[&str], Option<u32>); 3] = [
+        ("h264", &["High", "Main"], Some(41)),
+        ("vc1", &["Advanced"], None),
+        ("mpeg2video", &["Main"], None),
+    ];
+    let mut out = Vec::new();
+    for (codec, profiles, max_level) in codecs {
+        for (width, height, fps, scan) in grid {
+            out.push(VideoFormat {
+                codec: codec.into(),
+                profiles: s(profiles),
+                max_level,
+                width,
+                height,
+                fps,
+                scan: scan.into(),
+            });
+        }
+    }
+    out
 }
 
 const MBIT: u64 = 1_000_000;
@@ -76,6 +151,8 @@ pub fn builtin() -> Vec<Target> {
             max_height: Some(2160),
             frame_rates: vec![24.0, 25.0, 30.0, 48.0, 50.0, 60.0],
             audio_codecs: s(&["pcm_s24le", "pcm_s24be"]),
+            audio_sample_rates: Vec::new(),
+            formats: Vec::new(),
             sources: s(&[
                 "Budget 30 MB/s of runtime (54 GB per 30 min), the figure users quote; the DCI picture cap is 250 Mbit/s = 31.25 MB/s (Library of Congress FDD fdd000213; ISO 26429-4)",
                 "DCI Digital Cinema System Specification: JPEG 2000, 2K ≤ 2048×1080, 4K ≤ 4096×2160, 24-bit PCM audio; LoC FDD fdd000213; ISO 26429-4",
@@ -92,6 +169,8 @@ pub fn builtin() -> Vec<Target> {
             max_height: Some(1080),
             frame_rates: video_rates.clone(),
             audio_codecs: s(&bd_audio),
+            audio_sample_rates: vec![48_000, 96_000, 192_000],
+            formats: bluray_formats(),
             sources: s(&[
                 "Blu-ray Disc: video ≤ 40 Mbit/s, AV mux ≤ 48 Mbit/s (54 Mbit/s transfer); Blu-ray Disc Association format summary (digitalfactbook)",
                 "Budget: 48 Mbit/s × runtime, about 32 GB for 90 min: the 30 GB class of a feature on BD-50",
@@ -108,6 +187,8 @@ pub fn builtin() -> Vec<Target> {
             max_height: Some(2160),
             frame_rates: video_rates.clone(),
             audio_codecs: s(&bd_audio),
+            audio_sample_rates: Vec::new(),
+            formats: Vec::new(),
             sources: s(&[
                 "Ultra HD Blu-ray: HEVC 10-bit, 82 / 108 / 128 Mbit/s for 50 / 66 / 100 GB discs; Wikipedia, Ultra HD Blu-ray (archived)",
             ]),
@@ -123,6 +204,8 @@ pub fn builtin() -> Vec<Target> {
             max_height: Some(1080),
             frame_rates: vec![25.0, 29.97],
             audio_codecs: s(&["pcm_s24le", "pcm_s24be"]),
+            audio_sample_rates: Vec::new(),
+            formats: Vec::new(),
             sources: s(&[
                 "XDCAM HD422: MPEG-2 4:2:2 long-GOP 50 Mbit/s CBR, 1080i25, MXF OP1a, 8 × 24-bit PCM; broadcaster house spec (MediaBank)",
                 "Budget: 50 Mbit/s video + 8 × 1.152 Mbit/s PCM = 59.2 Mbit/s (26.6 GB/h)",
@@ -139,6 +222,8 @@ pub fn builtin() -> Vec<Target> {
             max_height: Some(1080),
             frame_rates: vec![23.976, 24.0, 25.0, 29.97, 30.0, 48.0, 50.0, 59.94, 60.0],
             audio_codecs: s(&["aac"]),
+            audio_sample_rates: Vec::new(),
+            formats: Vec::new(),
             sources: s(&[
                 "YouTube recommended upload encoding: 1080p SDR 8 Mbit/s (12 at 48-60 fps), AAC 384 kbit/s stereo; support.google.com/youtube/answer/1722171",
             ]),
@@ -212,7 +297,16 @@ fn mbps(b: u64) -> String {
 
 /// Applies `t`'s rules to one deliverable. `bytes` and `duration_s` are the
 /// deliverable's own (a DCP package: all its files, the CPL runtime).
-pub fn check(t: &Target, m: &MediaItem, bytes: u64, duration_s: Option<f64>) -> Vec<RuleResult> {
+///
+/// `stream` is the video stream's level and scan, from ffprobe; targets with
+/// `formats` need it (unknown values never match a format).
+pub fn check(
+    t: &Target,
+    m: &MediaItem,
+    bytes: u64,
+    duration_s: Option<f64>,
+    stream: Option<&crate::probe::ffprobe::StreamFormat>,
+) -> Vec<RuleResult> {
     let mut out = Vec::new();
     let mut push = |rule, ok: bool, measured: String, limit: String| {
         out.push(RuleResult {
@@ -330,7 +424,87 @@ pub fn check(t: &Target, m: &MediaItem, bytes: u64, duration_s: Option<f64>) -> 
             t.audio_codecs.join(" | "),
         );
     }
+    if !t.audio_sample_rates.is_empty() {
+        let rates: Vec<String> = m.audio.iter().map(|a| a.sample_rate.to_string()).collect();
+        let ok = m
+            .audio
+            .iter()
+            .all(|a| t.audio_sample_rates.contains(&a.sample_rate));
+        let allowed: Vec<String> = t
+            .audio_sample_rates
+            .iter()
+            .map(|r| format!("{r} Hz"))
+            .collect();
+        push(
+            "audio_sample_rate",
+            ok,
+            if rates.is_empty() {
+                "no audio".into()
+            } else {
+                format!("{} Hz", rates.join(", "))
+            },
+            allowed.join(" | "),
+        );
+    }
+    if !t.formats.is_empty() {
+        let (ok, measured) = format_match(&t.formats, v, stream);
+        push(
+            "format",
+            ok,
+            measured,
+            format!(
+                "one of the target's {} video formats (docs/TARGETS.md)",
+                t.formats.len()
+            ),
+        );
+    }
     out
+}
+
+/// Whether the video is one of `formats`, and what it is, in words
+/// (`h264 High L4.1 1920x1080 23.976p`).
+fn format_match(
+    formats: &[VideoFormat],
+    v: &crate::probe::VideoInfo,
+    stream: Option<&crate::probe::ffprobe::StreamFormat>,
+) -> (bool, String) {
+    let level = stream.and_then(|s| s.level);
+    let scan = match stream.and_then(|s| s.field_order.as_deref()) {
+        Some("progressive") => Some("progressive"),
+        Some(_) => Some("interlaced"),
+        None => None,
+    };
+    let profile = v.profile.as_deref().unwrap_or("?");
+    let shown_level = level.map_or("level ?".to_string(), |l| {
+        if v.codec == "h264" {
+            format!("L{}.{}", l / 10, l % 10)
+        } else {
+            format!("level {l}")
+        }
+    });
+    let fps = v.fps.unwrap_or(0.0);
+    let shown_scan = match scan {
+        Some("progressive") => "p",
+        Some(_) => "i",
+        None => " (scan unknown)",
+    };
+    let measured = format!(
+        "{} {profile} {shown_level} {}x{} {fps:.3}{shown_scan}",
+        v.codec, v.width, v.height
+    );
+    let ok = formats.iter().any(|f| {
+        f.codec == v.codec
+            && (f.profiles.is_empty()
+                || f.profiles
+                    .iter()
+                    .any(|p| Some(p.as_str()) == v.profile.as_deref()))
+            && f.max_level
+                .is_none_or(|max| level.is_some_and(|l| l <= max))
+            && (f.width, f.height) == (v.width, v.height)
+            && (f.fps - fps).abs() < 0.01
+            && scan == Some(f.scan.as_str())
+    });
+    (ok, measured)
 }
 
 /// The project weighed against one delivery target.

@@ -84,17 +84,45 @@ fn check_passes_a_compliant_file_and_fails_a_heavy_one() {
 }
 
 #[test]
-fn check_accepts_the_fixture_dcp() {
+fn check_rejects_the_toy_fixture_dcp_as_a_lab_would() {
+    // The bundled DCP is a 0.5 s, 256x108 toy: its package is consistent,
+    // its streams are DCP streams, but no cinema would take it.
     let dcp = fixtures().join("dcp");
-    let (code, r) = check(&[dcp.to_str().unwrap(), "--target", "dcp"]);
-    if !has("ffprobe") {
-        assert_eq!(code, 1, "without ffprobe the probe rule fails");
-        return;
-    }
-    assert_eq!(code, 0, "{r}");
+    let (code, r) = check(&[dcp.to_str().unwrap(), "--target", "dcp", "--verify"]);
+    assert_eq!(code, 1, "{r}");
     let d = &r["deliverables"][0];
     assert_eq!(d["kind"], "dcp");
     assert!(d["path"].as_str().unwrap().ends_with("DEMO_FTR"));
+    let failed: Vec<&str> = d["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["status"] == "fail")
+        .map(|x| x["rule"].as_str().unwrap())
+        .collect();
+    if !has("ffprobe") {
+        assert!(failed.contains(&"reel_duration"), "{d}");
+        return;
+    }
+    assert_eq!(failed, ["reel_duration", "picture"], "{d}");
+    assert!(
+        rule(d, "picture")["measured"]
+            .as_str()
+            .unwrap()
+            .contains("256x108 is not a DCI container")
+    );
+    for ok in [
+        "assetmap",
+        "pkl",
+        "pkl_assets",
+        "pkl_hashes",
+        "cpl",
+        "cpl_assets",
+        "edit_rates",
+        "sound",
+    ] {
+        assert_eq!(rule(d, ok)["status"], "pass", "{ok}: {d}");
+    }
     assert_eq!(rule(d, "video_codec")["measured"], "jpeg2000");
     assert_eq!(rule(d, "audio_codec")["status"], "pass");
     // The package's bytes are all its files.
@@ -207,5 +235,121 @@ fn the_ci_examples_in_the_docs_parse() {
     for line in lines {
         let cli = footprint::app::cli::Cli::try_parse_from(line.split_whitespace());
         assert!(cli.is_ok(), "{line}: {}", cli.err().unwrap());
+    }
+}
+
+#[test]
+fn bluray_formats_are_whole_combinations_of_codec_profile_level_size_rate_and_scan() {
+    if !has("ffmpeg") || !has("ffprobe") {
+        eprintln!("ffmpeg not installed: Blu-ray formats not exercised");
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let out = |name: &str| d.join(name).to_str().unwrap().to_string();
+    let tone = ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"];
+    // 1080p23.976 High@4.1, 12 Mbit/s, AC-3, in a BDAV M2TS: a Blu-ray format.
+    let feature = out("feature.m2ts");
+    let mut args = vec![
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=1920x1080:rate=24000/1001",
+    ];
+    args.extend(tone);
+    args.extend([
+        "-t",
+        "1",
+        "-c:v",
+        "libx264",
+        "-profile:v",
+        "high",
+        "-level",
+        "4.1",
+        "-b:v",
+        "12M",
+        "-maxrate",
+        "12M",
+        "-bufsize",
+        "12M",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "ac3",
+        "-f",
+        "mpegts",
+        "-mpegts_m2ts_mode",
+        "1",
+        &feature,
+    ]);
+    ffmpeg(&args);
+    // 1080p25 Constrained Baseline: neither the profile nor 25p is Blu-ray.
+    let baseline = out("baseline25.mp4");
+    let mut args = vec!["-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25"];
+    args.extend(tone);
+    args.extend([
+        "-t",
+        "1",
+        "-c:v",
+        "libx264",
+        "-profile:v",
+        "baseline",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "ac3",
+        &baseline,
+    ]);
+    ffmpeg(&args);
+    // 1080p25 High: the right profile, but 25 frames a second at 1080 lines
+    // must be interlaced on a Blu-ray.
+    let p25 = out("high25p.mp4");
+    let mut args = vec!["-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25"];
+    args.extend(tone);
+    args.extend([
+        "-t",
+        "1",
+        "-c:v",
+        "libx264",
+        "-profile:v",
+        "high",
+        "-level",
+        "4.1",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "ac3",
+        &p25,
+    ]);
+    ffmpeg(&args);
+
+    let (code, r) = check(&[&feature, "--target", "bluray"]);
+    assert_eq!(code, 0, "{r}");
+    let f = &r["deliverables"][0];
+    assert_eq!(rule(f, "format")["status"], "pass");
+    assert_eq!(
+        rule(f, "format")["measured"],
+        "h264 High L4.1 1920x1080 23.976p"
+    );
+    assert_eq!(rule(f, "audio_sample_rate")["measured"], "48000 Hz");
+
+    for (file, why) in [(&baseline, "Constrained Baseline"), (&p25, "25.000p")] {
+        let (code, r) = check(&[file, "--target", "bluray"]);
+        assert_eq!(code, 1, "{r}");
+        let f = &r["deliverables"][0];
+        let format = rule(f, "format");
+        assert_eq!(format["status"], "fail", "{f}");
+        assert!(
+            format["measured"].as_str().unwrap().contains(why),
+            "{format}"
+        );
+        // Everything else about them is fine: the format rule alone fails.
+        let failed: Vec<&Value> = f["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["status"] == "fail")
+            .collect();
+        assert_eq!(failed.len(), 1, "{f}");
     }
 }

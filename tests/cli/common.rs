@@ -118,9 +118,10 @@ pub fn ffmpeg(args: &[&str]) {
 #[rustfmt::skip]
 pub fn compliant_h264(path: &Path) {
     ffmpeg(&[
-        "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25",
+        "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=24000/1001",
         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-        "-t", "1", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "8M",
+        "-t", "1", "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high",
+        "-level", "4.1", "-b:v", "8M",
         "-maxrate", "8M", "-bufsize", "8M", "-pix_fmt", "yuv420p",
         "-c:a", "ac3", "-ac", "2", "-b:a", "192k",
         path.to_str().unwrap(),
