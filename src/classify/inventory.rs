@@ -34,6 +34,9 @@ pub struct Item {
     pub signature: Option<Signature>,
     /// Set when the file (or first frame) could not be read: it is then not probed.
     pub unreadable: Option<FileError>,
+    /// For a track file of a DCP/IMF package: the package (an index into
+    /// `Inventory::packages`). Its file keeps the kind `dcp`.
+    pub package: Option<usize>,
 }
 
 impl Item {
@@ -167,6 +170,7 @@ pub fn build(files: &[FileEntry], read_heads: bool) -> Inventory {
                 kind,
                 signature: sig,
                 unreadable,
+                package: None,
             });
         } else {
             errors.extend(unreadable);
@@ -185,7 +189,22 @@ pub fn build(files: &[FileEntry], read_heads: bool) -> Inventory {
             kind: Kind::ImageSequence,
             signature,
             unreadable,
+            package: None,
         });
+    }
+    // The track files of DCP/IMF packages are media too (picture, sound):
+    // items marked with their package, probed like any MXF.
+    for (i, f) in files.iter().enumerate() {
+        if first[i] == First::Dcp && crate::util::pathbytes::has_ext(&f.path, "mxf") {
+            let package = packages.iter().position(|d| f.path.starts_with(d));
+            items.push(Item {
+                clip: Clip::File(i),
+                kind: Kind::Video,
+                signature: None,
+                unreadable: None,
+                package,
+            });
+        }
     }
     let mut items = join_spanned(items, files, &mut errors);
     // Borrowed keys: only a sequence's pattern has to be built.

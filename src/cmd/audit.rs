@@ -101,6 +101,9 @@ pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, Au
         kinds,
         ground,
     } = found;
+    for e in package_problems(cfg, &inv.packages, &media) {
+        problems.add(e, log);
+    }
     let mut errors = stages::sorted(problems);
     let weighed = weigh(
         cfg,
@@ -157,6 +160,37 @@ pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, Au
     // done on a pool thread while the report is rendered.
     rayon::spawn(move || drop((files, inv, kinds)));
     Ok(report)
+}
+
+/// Each DCP/IMF package checked as a package, its track files' facts taken
+/// from their media items (nothing is probed twice).
+fn package_problems(
+    cfg: &Config,
+    packages: &[std::path::PathBuf],
+    media: &[report::MediaItem],
+) -> Vec<crate::util::error::FileError> {
+    use crate::manifest::package::{TrackFacts, problems};
+    let facts = |path: &std::path::Path| {
+        let shown = crate::util::pathfmt::display(path);
+        let m = media.iter().find(|m| m.path == shown)?;
+        Some(TrackFacts {
+            fps: m.video.as_ref().and_then(|v| v.fps),
+            duration_s: m.duration_s,
+            picture: m
+                .video
+                .as_ref()
+                .map(|v| (v.codec.clone(), v.width, v.height)),
+            sound: m
+                .audio
+                .iter()
+                .map(|a| (a.codec.clone(), a.sample_rate))
+                .collect(),
+        })
+    };
+    packages
+        .iter()
+        .flat_map(|p| problems(p, cfg.verify_dcp, &facts))
+        .collect()
 }
 
 /// The cache, opened for the files this run may read.
@@ -272,7 +306,12 @@ fn assemble(p: Parts) -> Report {
             .iter()
             .filter(|m| m.kind == Kind::ImageSequence)
             .count() as u64,
-        media_duration_s: media.iter().filter_map(|m| m.duration_s).sum(),
+        // A package's sound runs beside its picture: counted once.
+        media_duration_s: media
+            .iter()
+            .filter(|m| !(m.package.is_some() && m.kind == Kind::Audio))
+            .filter_map(|m| m.duration_s)
+            .sum(),
         duplicate_bytes: p.dup.groups.iter().map(|g| g.wasted_bytes).sum(),
         obsolete_bytes: w.waste.obsolete_bytes,
         regenerable_bytes: w.waste.regenerable_bytes,

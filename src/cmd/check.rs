@@ -203,6 +203,7 @@ fn package_item(dir: &Path, cfg: &Config) -> (MediaItem, &'static str, u64, Opti
         timecode: None,
         sequence: None,
         segments: None,
+        package: None,
         probe: ProbeStatus {
             source: "none",
             error: None,

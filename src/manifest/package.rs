@@ -372,6 +372,35 @@ fn file_name(p: &Path) -> String {
     crate::util::pathfmt::file_name(p)
 }
 
+/// A package's problems for an audit, one per failed rule, named after the
+/// package folder: what makes it broken (ASSETMAP, CPL, durations, edit
+/// rates), not what a delivery spec asks of it (reel length, DCI sizes,
+/// sound format: `check --target dcp` judges those). The packing-list rules
+/// are left out too: the manifest stage reports those file by file.
+pub fn problems(
+    dir: &Path,
+    verify: bool,
+    facts: &dyn Fn(&Path) -> Option<TrackFacts>,
+) -> Vec<crate::util::error::FileError> {
+    check(dir, verify, facts)
+        .into_iter()
+        .filter(|r| {
+            r.status == "fail"
+                && matches!(
+                    r.rule,
+                    "assetmap" | "cpl" | "cpl_assets" | "cpl_durations" | "edit_rates"
+                )
+        })
+        .map(|r| {
+            crate::util::error::FileError::new(
+                dir,
+                crate::util::error::ErrorKind::Package,
+                format!("{}: {}", r.rule, r.detail),
+            )
+        })
+        .collect()
+}
+
 /// The CPL rules: each CPL parses, is in a packing list, names only assets
 /// the package holds, with durations and edit rates that add up.
 fn check_cpls(

@@ -62,6 +62,9 @@ pub struct MediaItem {
     /// first, `bytes` all of them (addition).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<u64>,
+    /// The DCP/IMF package folder a track file belongs to (addition).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
     /// Probe status.
     pub probe: ProbeStatus,
 }

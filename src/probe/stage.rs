@@ -186,8 +186,11 @@ pub fn media_item(
                 (None, false) => Kind::Audio,
                 (None, true) => kind,
             };
-            for i in item.file_indices() {
-                kinds[i] = kind;
+            // A package's track files stay `dcp` in the totals by kind.
+            if item.package.is_none() {
+                for i in item.file_indices() {
+                    kinds[i] = kind;
+                }
             }
         }
     }
@@ -204,6 +207,7 @@ pub fn media_item(
         timecode: info_ref.and_then(|i| i.timecode.clone()),
         sequence: None,
         segments: None,
+        package: None,
         probe: ProbeStatus {
             source: if info.is_some() { source } else { "none" },
             error,
@@ -280,7 +284,8 @@ pub fn media_items(
     let mut kinds = inv.kinds.clone();
     let mut errors = Vec::new();
     for (item, result) in inv.items.iter().zip(probed) {
-        let m = media_item(item, result, files, &mut kinds);
+        let mut m = media_item(item, result, files, &mut kinds);
+        m.package = item.package.map(|p| pathfmt::display(&inv.packages[p]));
         if let Some(seq) = m.sequence.as_ref().filter(|s| s.missing_count > 0) {
             errors.push(FileError::new(
                 &m.path,

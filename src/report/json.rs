@@ -263,6 +263,7 @@ mod tests {
                 fps_source: "assumed",
             }),
             segments: None,
+            package: None,
             probe: ProbeStatus {
                 source: "native",
                 error: Some("bad \"box\"\n  \"media\": []".into()),

@@ -199,12 +199,16 @@ fn every_probed_file_matches_ffprobe() {
             assert_eq!(m["video"]["width"], v["width"]);
             assert_eq!(m["video"]["height"], v["height"]);
             assert_eq!(m["video"]["pix_fmt"], v["pix_fmt"]);
-            let (n, d) = v["avg_frame_rate"]
-                .as_str()
-                .unwrap()
-                .split_once('/')
+            // avg_frame_rate, else r_frame_rate when the average is 0/0 (a
+            // DCP's picture MXF states no average), as docs/PROBE.md says.
+            let rate = |key: &str| {
+                let (n, d) = v[key].as_str().unwrap().split_once('/').unwrap();
+                let (n, d) = (n.parse::<f64>().unwrap(), d.parse::<f64>().unwrap());
+                (d > 0.0 && n > 0.0).then_some(n / d)
+            };
+            let fps = rate("avg_frame_rate")
+                .or_else(|| rate("r_frame_rate"))
                 .unwrap();
-            let fps = n.parse::<f64>().unwrap() / d.parse::<f64>().unwrap();
             assert!((m["video"]["fps"].as_f64().unwrap() - fps).abs() < 1e-9);
             let dur: f64 = ff["format"]["duration"].as_str().unwrap().parse().unwrap();
             assert!((m["duration_s"].as_f64().unwrap() - dur).abs() < 1e-6);

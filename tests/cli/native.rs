@@ -420,9 +420,10 @@ fn the_fixture_report_is_the_same_whichever_reader_answers() {
         f["probe"]["source"] = Value::Null;
         assert_eq!(a, f);
     }
-    // The WAV, 2 ProRes MOVs, 5 H.264 MP4s, 3 MXFs (one named .mp4) and the
-    // 4 EXR/DPX sequences; Matroska and PNG go to ffprobe.
-    assert_eq!(native, 15);
+    // The WAV, 2 ProRes MOVs, 5 H.264 MP4s, 3 MXFs (one named .mp4), the
+    // DCP's JPEG 2000 picture MXF and the 4 EXR/DPX sequences; Matroska and
+    // PNG go to ffprobe.
+    assert_eq!(native, 16);
     assert_eq!(auto["summary"], ff["summary"]);
     // Native only: ffprobe is never looked for, and nothing else changes for
     // the formats footprint reads.

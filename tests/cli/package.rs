@@ -12,7 +12,7 @@ fn reference_dcps() -> Option<PathBuf> {
     let dir =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/cth103__libdcp/test/ref/DCP");
     if dir.is_dir() {
-        return Some(dir);
+        return Some(dir.canonicalize().unwrap());
     }
     if std::env::var_os("CI").is_some() {
         panic!(
@@ -239,4 +239,79 @@ fn libdcps_reference_packages_as_a_lab_would_judge_them() {
         "{xml}"
     );
     assert!(xml.contains(r#"name="assetmap"/>"#), "{xml}");
+}
+
+#[test]
+fn an_audit_lists_a_packages_track_files_as_media_and_its_breakage_as_problems() {
+    let Some(refs) = reference_dcps() else {
+        return;
+    };
+    let dcp = refs.join("dcp_test1");
+    let r = audit_json(&[dcp.to_str().unwrap()]);
+    let media = r["media"].as_array().unwrap();
+    assert_eq!(media.len(), 2, "{media:?}");
+    let picture = media
+        .iter()
+        .find(|m| m["path"].as_str().unwrap().ends_with("video.mxf"))
+        .unwrap();
+    assert_eq!(picture["package"], dcp.to_str().unwrap());
+    assert_eq!(picture["kind"], "video");
+    if has("ffprobe") {
+        assert_eq!(picture["video"]["codec"], "jpeg2000");
+        assert_eq!(picture["video"]["width"], 1998);
+        let sound = media
+            .iter()
+            .find(|m| m["path"].as_str().unwrap().ends_with("audio.mxf"))
+            .unwrap();
+        assert_eq!(sound["kind"], "audio");
+        assert_eq!(sound["audio"][0]["codec"], "pcm_s24le");
+        // Picture and sound run side by side: the running time counts once.
+        let secs = r["summary"]["media_duration_s"].as_f64().unwrap();
+        assert!(
+            (secs - picture["duration_s"].as_f64().unwrap()).abs() < 0.05,
+            "{secs}"
+        );
+    }
+    // The files still weigh as the package they are.
+    assert_eq!(r["by_kind"]["dcp"]["files"], 6);
+    assert_eq!(r["by_kind"]["video"]["files"], 0);
+    assert!(
+        r["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        r["errors"]
+    );
+
+    // A CPL naming an absent asset: a `package` problem, and the gate trips.
+    let t = tempfile::tempdir().unwrap();
+    let broken = t.path().join("DCP");
+    copy_dir(&dcp, &broken);
+    let cpl = only(&broken, "cpl_");
+    let s = fs::read_to_string(&cpl).unwrap();
+    let sound = s.find("<MainSound>").unwrap();
+    let id = sound + s[sound..].find("<Id>").unwrap() + "<Id>".len();
+    let end = id + s[id..].find("</Id>").unwrap();
+    fs::write(
+        &cpl,
+        format!(
+            "{}urn:uuid:00000000-1111-2222-3333-444444444444{}",
+            &s[..id],
+            &s[end..]
+        ),
+    )
+    .unwrap();
+    let out = footprint()
+        .args(["audit", "--format", "json", "--fail-on", "packages"])
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let r = parse_one_document(&out.stdout);
+    let p = errors_of(&r, "package");
+    assert_eq!(p.len(), 1, "{}", r["errors"]);
+    assert_eq!(p[0]["path"], broken.to_str().unwrap());
+    assert!(
+        p[0]["error"].as_str().unwrap().starts_with("cpl_assets: "),
+        "{}",
+        p[0]
+    );
 }
