@@ -287,10 +287,8 @@ fn package_rules(dir: &Path, verify: bool, cfg: &Config) -> Vec<RuleResult> {
     crate::manifest::package::check(dir, verify, &facts)
         .into_iter()
         .map(|r| RuleResult {
-            rule: r.rule,
             status: r.status,
-            measured: r.detail,
-            limit: package_limit(r.rule).to_string(),
+            ..RuleResult::text(r.rule, true, r.detail, package_limit(r.rule).to_string())
         })
         .collect()
 }
@@ -339,7 +337,7 @@ fn write_text(r: &CheckReport, w: &mut dyn Write) -> std::io::Result<()> {
             writeln!(
                 w,
                 "  {:4} {:17} {} (limit {})",
-                rule.status, rule.rule, rule.measured, rule.limit
+                rule.status, rule.rule, rule.shown_measured, rule.shown_limit
             )?;
         }
     }
@@ -421,13 +419,16 @@ fn write_junit(r: &CheckReport, w: &mut dyn Write) -> std::io::Result<()> {
                 writeln!(
                     w,
                     r#"{head}><system-out>{}</system-out></testcase>"#,
-                    xml_escape(&rule.measured)
+                    xml_escape(&rule.shown_measured)
                 )?;
             } else {
                 writeln!(
                     w,
                     r#"{head}><failure message="{}"/></testcase>"#,
-                    xml_escape(&format!("measured {}, limit {}", rule.measured, rule.limit))
+                    xml_escape(&format!(
+                        "measured {}, limit {}",
+                        rule.shown_measured, rule.shown_limit
+                    ))
                 )?;
             }
         }

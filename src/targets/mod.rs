@@ -281,14 +281,64 @@ pub fn find<'a>(all: &'a [Target], id: &str) -> Result<&'a Target, String> {
 #[derive(Clone, Debug, Serialize)]
 pub struct RuleResult {
     /// Rule id: `size_budget`, `video_bit_rate`, `total_bit_rate`, `video_codec`,
-    /// `resolution`, `frame_rate`, `audio_codec`, `probe`.
+    /// `resolution`, `frame_rate`, `audio_codec`, `audio_sample_rate`,
+    /// `format`, `probe`, and the package rules.
     pub rule: &'static str,
-    /// `pass` or `fail`.
+    /// `pass`, `fail`, or `info`.
     pub status: &'static str,
-    /// What was measured.
-    pub measured: String,
-    /// The limit.
-    pub limit: String,
+    /// What was measured: a number in `unit` when the rule measures one
+    /// (`null` when it could not be measured), else text.
+    pub measured: Measure,
+    /// The limit: a number (or a list of allowed numbers) in `unit`, else text.
+    pub limit: Measure,
+    /// `bytes`, `bit/s`, `fps` or `Hz` for numeric rules; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<&'static str>,
+    /// The measured value as people read it (`11.64 Mbit/s (total)`).
+    #[serde(skip)]
+    pub shown_measured: String,
+    /// The limit as people read it.
+    #[serde(skip)]
+    pub shown_limit: String,
+}
+
+impl Measure {
+    /// An unknown budget (no running time) is stated as its rate instead.
+    fn or_rate(self, rate: u64) -> Measure {
+        match self {
+            Measure::Unknown => Measure::Number(rate as f64),
+            m => m,
+        }
+    }
+}
+
+/// A rule's value in the JSON document.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Measure {
+    /// A quantity in the rule's unit.
+    Number(f64),
+    /// Allowed quantities.
+    List(Vec<f64>),
+    /// A name or a description.
+    Text(String),
+    /// Not measured (unknown running time, no stream rate).
+    Unknown,
+}
+
+impl RuleResult {
+    /// A rule judged on text (codec names, sizes, package rules).
+    pub fn text(rule: &'static str, ok: bool, measured: String, limit: String) -> Self {
+        RuleResult {
+            rule,
+            status: if ok { "pass" } else { "fail" },
+            measured: Measure::Text(measured.clone()),
+            limit: Measure::Text(limit.clone()),
+            unit: None,
+            shown_measured: measured,
+            shown_limit: limit,
+        }
+    }
 }
 
 fn mbps(b: u64) -> String {
@@ -307,14 +357,9 @@ pub fn check(
     duration_s: Option<f64>,
     stream: Option<&crate::probe::ffprobe::StreamFormat>,
 ) -> Vec<RuleResult> {
-    let mut out = Vec::new();
+    let mut out: Vec<RuleResult> = Vec::new();
     let mut push = |rule, ok: bool, measured: String, limit: String| {
-        out.push(RuleResult {
-            rule,
-            status: if ok { "pass" } else { "fail" },
-            measured,
-            limit,
-        })
+        out.push(RuleResult::text(rule, ok, measured, limit));
     };
     let Some(v) = &m.video else {
         let why = m
@@ -331,9 +376,10 @@ pub fn check(
             push(
                 "size_budget",
                 bytes <= budget,
-                format!("{bytes} bytes"),
+                crate::util::units::Bytes(bytes).to_string(),
                 format!(
-                    "{budget} bytes ({} for {:.1} s)",
+                    "{} ({} for {:.1} s)",
+                    crate::util::units::Bytes(budget),
                     mbps(t.budget_bit_rate),
                     d
                 ),
@@ -457,6 +503,41 @@ pub fn check(
                 t.formats.len()
             ),
         );
+    }
+    // The JSON carries numbers with a unit where the rule measures one.
+    let num = |x: Option<u64>| x.map_or(Measure::Unknown, |x| Measure::Number(x as f64));
+    let video_rate = v.bit_rate.or(total);
+    for r in &mut out {
+        let (measured, limit, unit) = match r.rule {
+            "size_budget" => (
+                if duration_s.is_some_and(|d| d > 0.0) {
+                    num(Some(bytes))
+                } else {
+                    Measure::Unknown
+                },
+                num(duration_s.filter(|d| *d > 0.0).map(|d| t.budget_bytes(d)))
+                    .or_rate(t.budget_bit_rate),
+                if duration_s.is_some_and(|d| d > 0.0) {
+                    "bytes"
+                } else {
+                    "bit/s"
+                },
+            ),
+            "video_bit_rate" => (num(video_rate), num(t.max_video_bit_rate), "bit/s"),
+            "total_bit_rate" => (num(total), num(t.max_total_bit_rate), "bit/s"),
+            "frame_rate" => (
+                v.fps.map_or(Measure::Unknown, Measure::Number),
+                Measure::List(t.frame_rates.clone()),
+                "fps",
+            ),
+            "audio_sample_rate" => (
+                Measure::List(m.audio.iter().map(|a| f64::from(a.sample_rate)).collect()),
+                Measure::List(t.audio_sample_rates.iter().map(|&r| f64::from(r)).collect()),
+                "Hz",
+            ),
+            _ => continue,
+        };
+        (r.measured, r.limit, r.unit) = (measured, limit, Some(unit));
     }
     out
 }

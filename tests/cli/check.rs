@@ -331,7 +331,36 @@ fn bluray_formats_are_whole_combinations_of_codec_profile_level_size_rate_and_sc
         rule(f, "format")["measured"],
         "h264 High L4.1 1920x1080 23.976p"
     );
-    assert_eq!(rule(f, "audio_sample_rate")["measured"], "48000 Hz");
+    // Numbers with a unit in JSON, for CI scripts; human units in the table.
+    let sr = rule(f, "audio_sample_rate");
+    assert_eq!(sr["measured"], serde_json::json!([48000.0]));
+    assert_eq!(sr["limit"], serde_json::json!([48000.0, 96000.0, 192000.0]));
+    assert_eq!(sr["unit"], "Hz");
+    let size = rule(f, "size_budget");
+    assert_eq!(size["unit"], "bytes");
+    assert_eq!(
+        size["measured"].as_f64().unwrap(),
+        f["bytes"].as_f64().unwrap()
+    );
+    let budget = size["limit"].as_f64().unwrap();
+    let expected = 48e6 / 8.0 * f["duration_s"].as_f64().unwrap();
+    assert!((budget - expected).abs() <= 1.0, "{budget} vs {expected}");
+    let rate = rule(f, "video_bit_rate");
+    assert_eq!(rate["unit"], "bit/s");
+    assert_eq!(rate["limit"].as_f64(), Some(40e6));
+    assert!(rate["measured"].as_f64().unwrap() > 1e6);
+    assert_eq!(
+        rule(f, "frame_rate")["measured"].as_f64(),
+        Some(24000.0 / 1001.0)
+    );
+    assert!(rule(f, "video_codec").get("unit").is_none());
+    let table = footprint()
+        .args(["check", "-q", "--target", "bluray", &feature])
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.contains(" MB (limit "), "{table}");
+    assert!(table.contains("Mbit/s for 1.0 s"), "{table}");
 
     for (file, why) in [(&baseline, "Constrained Baseline"), (&p25, "25.000p")] {
         let (code, r) = check(&[file, "--target", "bluray"]);
