@@ -173,19 +173,7 @@ fn package_problems(
     let facts = |path: &std::path::Path| {
         let shown = crate::util::pathfmt::display(path);
         let m = media.iter().find(|m| m.path == shown)?;
-        Some(TrackFacts {
-            fps: m.video.as_ref().and_then(|v| v.fps),
-            duration_s: m.duration_s,
-            picture: m
-                .video
-                .as_ref()
-                .map(|v| (v.codec.clone(), v.width, v.height)),
-            sound: m
-                .audio
-                .iter()
-                .map(|a| (a.codec.clone(), a.sample_rate))
-                .collect(),
-        })
+        Some(TrackFacts::of(m.video.as_ref(), &m.audio, m.duration_s))
     };
     packages
         .iter()

@@ -270,19 +270,11 @@ fn package_rules(dir: &Path, verify: bool, cfg: &Config) -> Vec<RuleResult> {
     let facts = |path: &Path| {
         let size = path.metadata().ok()?.len();
         let info = readers.probe(path, size)?.0.ok()?;
-        Some(crate::manifest::package::TrackFacts {
-            fps: info.video.as_ref().and_then(|v| v.fps),
-            duration_s: info.duration_s,
-            picture: info
-                .video
-                .as_ref()
-                .map(|v| (v.codec.clone(), v.width, v.height)),
-            sound: info
-                .audio
-                .iter()
-                .map(|a| (a.codec.clone(), a.sample_rate))
-                .collect(),
-        })
+        Some(crate::manifest::package::TrackFacts::of(
+            info.video.as_ref(),
+            &info.audio,
+            info.duration_s,
+        ))
     };
     crate::manifest::package::check(dir, verify, &facts)
         .into_iter()

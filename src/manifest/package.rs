@@ -38,6 +38,25 @@ pub struct TrackFacts {
     pub sound: Vec<(String, u32)>,
 }
 
+impl TrackFacts {
+    /// The facts of a probed track file.
+    pub fn of(
+        video: Option<&crate::probe::VideoInfo>,
+        audio: &[crate::probe::AudioInfo],
+        duration_s: Option<f64>,
+    ) -> Self {
+        TrackFacts {
+            fps: video.and_then(|v| v.fps),
+            duration_s,
+            picture: video.map(|v| (v.codec.clone(), v.width, v.height)),
+            sound: audio
+                .iter()
+                .map(|a| (a.codec.clone(), a.sample_rate))
+                .collect(),
+        }
+    }
+}
+
 /// DCI container sizes (DCI Digital Cinema System Specification, §4.3.1:
 /// 2K and 4K containers, flat and scope).
 const DCI_SIZES: [(u32, u32); 6] = [

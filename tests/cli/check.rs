@@ -245,83 +245,36 @@ fn bluray_formats_are_whole_combinations_of_codec_profile_level_size_rate_and_sc
         return;
     }
     let t = tempfile::tempdir().unwrap();
-    let d = t.path();
-    let out = |name: &str| d.join(name).to_str().unwrap().to_string();
-    let tone = ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"];
+    // One second of 1080-line H.264 with AC-3 at 48 kHz, at `rate`, with
+    // these encoder and muxer options.
+    let clip = |name: &str, rate: &str, opts: &[&str]| -> String {
+        let path = t.path().join(name).to_str().unwrap().to_string();
+        let src = format!("testsrc2=size=1920x1080:rate={rate}");
+        let mut args = vec!["-f", "lavfi", "-i", &src];
+        args.extend(["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"]);
+        args.extend([
+            "-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "ac3",
+        ]);
+        args.extend(opts);
+        args.push(&path);
+        ffmpeg(&args);
+        path
+    };
+    let high41 = ["-profile:v", "high", "-level", "4.1"];
     // 1080p23.976 High@4.1, 12 Mbit/s, AC-3, in a BDAV M2TS: a Blu-ray format.
-    let feature = out("feature.m2ts");
-    let mut args = vec![
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc2=size=1920x1080:rate=24000/1001",
+    let m2ts = [
+        "-b:v", "12M", "-maxrate", "12M", "-bufsize", "12M", "-f", "mpegts",
     ];
-    args.extend(tone);
-    args.extend([
-        "-t",
-        "1",
-        "-c:v",
-        "libx264",
-        "-profile:v",
-        "high",
-        "-level",
-        "4.1",
-        "-b:v",
-        "12M",
-        "-maxrate",
-        "12M",
-        "-bufsize",
-        "12M",
-        "-pix_fmt",
-        "yuv420p",
-        "-c:a",
-        "ac3",
-        "-f",
-        "mpegts",
-        "-mpegts_m2ts_mode",
-        "1",
-        &feature,
-    ]);
-    ffmpeg(&args);
+    let feature = clip(
+        "feature.m2ts",
+        "24000/1001",
+        &[&high41[..], &m2ts[..], &["-mpegts_m2ts_mode", "1"]].concat(),
+    );
     // 1080p25 Constrained Baseline: neither the profile nor 25p is Blu-ray.
-    let baseline = out("baseline25.mp4");
-    let mut args = vec!["-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25"];
-    args.extend(tone);
-    args.extend([
-        "-t",
-        "1",
-        "-c:v",
-        "libx264",
-        "-profile:v",
-        "baseline",
-        "-pix_fmt",
-        "yuv420p",
-        "-c:a",
-        "ac3",
-        &baseline,
-    ]);
-    ffmpeg(&args);
+    let baseline = clip("baseline25.mp4", "25", &["-profile:v", "baseline"]);
     // 1080p25 High: the right profile, but 25 frames a second at 1080 lines
     // must be interlaced on a Blu-ray.
-    let p25 = out("high25p.mp4");
-    let mut args = vec!["-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25"];
-    args.extend(tone);
-    args.extend([
-        "-t",
-        "1",
-        "-c:v",
-        "libx264",
-        "-profile:v",
-        "high",
-        "-level",
-        "4.1",
-        "-pix_fmt",
-        "yuv420p",
-        "-c:a",
-        "ac3",
-        &p25,
-    ]);
-    ffmpeg(&args);
+    let p25 = clip("high25p.mp4", "25", &high41);
 
     let (code, r) = check(&[&feature, "--target", "bluray"]);
     assert_eq!(code, 0, "{r}");
