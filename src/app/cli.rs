@@ -130,8 +130,12 @@ pub struct CheckArgs {
     pub path: PathBuf,
 
     /// Target to check against (`footprint targets` lists them).
+    ///
+    /// Optional when footprint.toml gives targets per path
+    /// (`[[check.rule]] path = "EP1*/**/*.mov"`, `target = "broadcast-hd"`):
+    /// then it is the target of deliverables no rule matches.
     #[arg(long, value_name = "ID")]
-    pub target: String,
+    pub target: Option<String>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Table)]

@@ -6,7 +6,7 @@ use crate::report::export::ExportFormat;
 use crate::targets::{self, Target};
 use crate::walk::{Excludes, WalkConfig};
 use crate::{co2, targets::runtime};
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use std::io::IsTerminal;
 use std::path::Path;
 use std::path::PathBuf;
@@ -93,6 +93,8 @@ pub struct Weigh {
     pub co2: crate::co2::Assumptions,
     /// The config file used, if any.
     pub config_path: Option<PathBuf>,
+    /// `[[check.rule]]`: a target per path glob, first match wins.
+    pub check_rules: Vec<(globset::GlobMatcher, Target)>,
 }
 
 impl Weigh {
@@ -166,6 +168,14 @@ impl Weigh {
             years,
             pue: file.co2.pue,
         };
+        let mut check_rules = Vec::new();
+        for r in &file.check.rule {
+            let glob = globset::Glob::new(&r.path)
+                .with_context(|| format!("[[check.rule]] path '{}'", r.path))?;
+            let t = targets::find(&all_targets, &r.target)
+                .map_err(|e| anyhow::anyhow!("[[check.rule]] for '{}': {e}", r.path))?;
+            check_rules.push((glob.compile_matcher(), t.clone()));
+        }
         Ok((
             Weigh {
                 runtime,
@@ -173,6 +183,7 @@ impl Weigh {
                 all_targets,
                 co2,
                 config_path,
+                check_rules,
             },
             file.exclude,
         ))
@@ -300,6 +311,7 @@ impl Config {
                     pue: None,
                 },
                 config_path: None,
+                check_rules: Vec::new(),
             },
         })
     }

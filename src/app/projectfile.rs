@@ -27,6 +27,29 @@ pub struct ProjectFile {
     /// Custom delivery targets.
     #[serde(default, rename = "target")]
     pub custom_targets: Vec<Target>,
+    /// `[[check.rule]]`: a target per path for `footprint check`.
+    #[serde(default)]
+    pub check: CheckSection,
+}
+
+/// `[check]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSection {
+    /// Rules, first match wins.
+    #[serde(default)]
+    pub rule: Vec<CheckRule>,
+}
+
+/// `[[check.rule]]`: deliverables whose path (relative to the checked
+/// folder) matches `path` are checked against `target`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRule {
+    /// A glob, as `--exclude` reads one with a `/` (`EP1*/**/*.mov`).
+    pub path: String,
+    /// A target id (built-in or `[[target]]`).
+    pub target: String,
 }
 
 /// `[co2]`.
@@ -93,6 +116,10 @@ pub fn parse(text: &str) -> Result<ProjectFile, String> {
     }
     for t in &file.custom_targets {
         t.validate().map_err(|e| format!("[[target]]: {e}"))?;
+    }
+    for r in &file.check.rule {
+        globset::Glob::new(&r.path)
+            .map_err(|e| format!("[[check.rule]] path '{}': {e}", r.path))?;
     }
     Ok(file)
 }

@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 pub struct Deliverable {
     /// File, or package folder.
     pub path: String,
+    /// The target it was checked against: `--target`, or its `[[check.rule]]`.
+    pub target: String,
     /// `video`, `dcp` or `imf`.
     pub kind: &'static str,
     /// Its bytes (a package: all its files).
@@ -41,8 +43,8 @@ pub struct CheckReport {
     pub generated_at: String,
     /// The checked path.
     pub path: String,
-    /// The target.
-    pub target: Target,
+    /// The `--target` (null when only `[[check.rule]]`s give targets).
+    pub target: Option<Target>,
     /// True when every deliverable passed (and there was at least one).
     pub passed: bool,
     /// Deliverables, sorted by path.
@@ -63,12 +65,27 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
         root.parent()
     };
     let weigh_args = WeighArgs {
-        targets: vec![args.target.clone()],
+        // `--target`, else a placeholder never used (rules give each path's).
+        targets: vec![args.target.clone().unwrap_or_else(|| "dcp".into())],
         config: args.config.clone(),
         ..WeighArgs::default()
     };
     let (weigh, config_excludes) = Weigh::resolve(&weigh_args, config_dir)?;
-    let target = weigh.targets[0].clone();
+    if args.target.is_none() && weigh.check_rules.is_empty() {
+        bail!("give --target ID, or targets per path in footprint.toml ([[check.rule]])");
+    }
+    let default_target = args.target.as_ref().map(|_| weigh.targets[0].clone());
+    // The target of a deliverable: the first `[[check.rule]]` its path
+    // (relative to the checked folder) matches, else `--target`.
+    let target_for = |path: &Path| -> Option<Target> {
+        let rel = path.strip_prefix(&root).unwrap_or(path);
+        weigh
+            .check_rules
+            .iter()
+            .find(|(glob, _)| glob.is_match(rel))
+            .map(|(_, t)| t.clone())
+            .or_else(|| default_target.clone())
+    };
     let scan = ScanArgs {
         paths: vec![root.clone()],
         output: None,
@@ -113,8 +130,13 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
             .iter()
             .any(|p| Path::new(&m.path).starts_with(p));
         if m.kind == crate::classify::Kind::Video && !inside {
+            let Some(target) = target_for(Path::new(&m.path)) else {
+                deliverables.push(untargeted(&m.path, "video", m.bytes, m.duration_s));
+                continue;
+            };
             let stream = stream_format(&target, Path::new(&m.path), &cfg);
             deliverables.push(Deliverable {
+                target: target.id.clone(),
                 rules: check(&target, m, m.bytes, m.duration_s, stream.as_ref()),
                 path: m.path.clone(),
                 kind: "video",
@@ -126,11 +148,17 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
     }
     for p in &report.packages {
         let (m, kind, bytes, duration) = package_item(p, &cfg);
+        let shown = crate::util::pathfmt::display(p);
+        let Some(target) = target_for(p) else {
+            deliverables.push(untargeted(&shown, kind, bytes, duration));
+            continue;
+        };
         // The package as a package first (ASSETMAP, PKL, CPL, essence), then
         // the target's budget and stream rules.
         let mut rules = package_rules(p, args.verify, &cfg);
         rules.extend(check(&target, &m, bytes, duration, None));
         deliverables.push(Deliverable {
+            target: target.id.clone(),
             rules,
             path: crate::util::pathfmt::display(p),
             kind,
@@ -150,7 +178,7 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
         tool: Tool::default(),
         generated_at: crate::util::timefmt::rfc3339(std::time::SystemTime::now()),
         path: crate::util::pathfmt::display(&root),
-        target,
+        target: default_target.clone(),
         passed,
         deliverables,
         errors: report.errors,
@@ -244,6 +272,41 @@ fn package_item(dir: &Path, cfg: &Config) -> (MediaItem, &'static str, u64, Opti
     }
     let d = m.duration_s;
     (m, kind, bytes, d)
+}
+
+/// "bluray (Blu-ray (BD-25/50, 1080p))", and the per-path targets used.
+fn against(r: &CheckReport) -> String {
+    let mut used: Vec<&str> = r.deliverables.iter().map(|d| d.target.as_str()).collect();
+    used.sort_unstable();
+    used.dedup();
+    used.retain(|t| !t.is_empty() && r.target.as_ref().is_none_or(|d| d.id != *t));
+    let mut out = match &r.target {
+        Some(t) => format!("{} ({})", t.id, t.name),
+        None => String::new(),
+    };
+    if !used.is_empty() {
+        let sep = if out.is_empty() { "" } else { "; " };
+        out = format!("{out}{sep}per path: {}", used.join(", "));
+    }
+    out
+}
+
+/// A deliverable no `[[check.rule]]` matches, without `--target`: it fails.
+fn untargeted(path: &str, kind: &'static str, bytes: u64, duration_s: Option<f64>) -> Deliverable {
+    Deliverable {
+        path: path.to_string(),
+        target: String::new(),
+        kind,
+        bytes,
+        duration_s,
+        passed: false,
+        rules: vec![RuleResult::text(
+            "target",
+            false,
+            "no [[check.rule]] matches this path".into(),
+            "a target: --target, or a [[check.rule]] in footprint.toml".into(),
+        )],
+    }
 }
 
 /// The video stream's level and scan, from ffprobe, for a target that lists
@@ -343,12 +406,11 @@ fn write_text(r: &CheckReport, w: &mut dyn Write) -> std::io::Result<()> {
     let failed = r.deliverables.iter().filter(|d| !d.passed).count();
     writeln!(
         w,
-        "{}: {} deliverable(s), {} failed, against {} ({}).",
+        "{}: {} deliverable(s), {} failed, against {}.",
         if r.passed { "PASSED" } else { "FAILED" },
         r.deliverables.len(),
         failed,
-        r.target.id,
-        r.target.name
+        against(r)
     )
 }
 
@@ -389,7 +451,12 @@ fn write_junit(r: &CheckReport, w: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         w,
         r#"  <testsuite name="{}" tests="{tests}" failures="{failures}">"#,
-        xml_escape(&format!("footprint check --target {}", r.target.id))
+        xml_escape(&match &r.target {
+            Some(t) if r.deliverables.iter().all(|d| d.target == t.id) => {
+                format!("footprint check --target {}", t.id)
+            }
+            _ => format!("footprint check against {}", against(r)),
+        })
     )?;
     if r.deliverables.is_empty() {
         writeln!(

@@ -335,3 +335,62 @@ fn bluray_formats_are_whole_combinations_of_codec_profile_level_size_rate_and_sc
         assert_eq!(failed.len(), 1, "{f}");
     }
 }
+
+#[test]
+fn footprint_toml_gives_a_target_per_path() {
+    if !has("ffmpeg") {
+        eprintln!("ffmpeg not installed: per-path targets not exercised");
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path();
+    fs::create_dir_all(root.join("disc")).unwrap();
+    fs::create_dir_all(root.join("web")).unwrap();
+    fs::create_dir_all(root.join("extras")).unwrap();
+    compliant_h264(&root.join("disc/feature.m2ts"));
+    compliant_h264(&root.join("web/feature.m2ts"));
+    compliant_h264(&root.join("extras/teaser.m2ts"));
+    fs::write(
+        root.join("footprint.toml"),
+        "[[check.rule]]\npath = \"web/**\"\ntarget = \"web-1080p\"\n\n[[check.rule]]\npath = \"disc/*.m2ts\"\ntarget = \"bluray\"\n",
+    )
+    .unwrap();
+    let target_of = |r: &Value, name: &str| -> String {
+        let d = r["deliverables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["path"].as_str().unwrap().ends_with(name))
+            .unwrap();
+        d["target"].as_str().unwrap().to_string()
+    };
+    // With --target: the rules win where they match, --target elsewhere.
+    let (_, r) = check(&[root.to_str().unwrap(), "--target", "dcp"]);
+    assert_eq!(target_of(&r, "disc/feature.m2ts"), "bluray");
+    assert_eq!(target_of(&r, "web/feature.m2ts"), "web-1080p");
+    assert_eq!(target_of(&r, "extras/teaser.m2ts"), "dcp");
+    assert_eq!(r["target"]["id"], "dcp");
+    // Without --target, a path no rule matches fails on its own `target` rule.
+    let (code, r) = check(&[root.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(r["target"], Value::Null);
+    let extras = r["deliverables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"].as_str().unwrap().ends_with("teaser.m2ts"))
+        .unwrap();
+    assert_eq!(rule(extras, "target")["status"], "fail");
+    let disc = r["deliverables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"].as_str().unwrap().ends_with("disc/feature.m2ts"))
+        .unwrap();
+    assert_eq!(disc["passed"], true, "{disc}");
+    // Neither --target nor rules: a usage error.
+    fs::remove_file(root.join("footprint.toml")).unwrap();
+    let out = footprint().arg("check").arg(root).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[[check.rule]]"));
+}
