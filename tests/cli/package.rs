@@ -315,3 +315,119 @@ fn an_audit_lists_a_packages_track_files_as_media_and_its_breakage_as_problems()
         p[0]
     );
 }
+
+/// An IMP in the shape Netflix Photon validates: an ASSETMAP, a PKL and an
+/// ST 2067-3 CPL whose segment's MainImageSequence names a JPEG 2000 track
+/// file (the fixture's picture MXF: 12 frames at 24 fps).
+fn make_imp(dir: &Path, track_file_id: &str, intrinsic: u32) {
+    fs::create_dir_all(dir).unwrap();
+    fs::copy(
+        fixtures().join("dcp/DEMO_FTR/j2c_picture.mxf"),
+        dir.join("IMG_0001.mxf"),
+    )
+    .unwrap();
+    let mxf = "urn:uuid:4f1d6a10-0000-4000-8000-000000000004";
+    let cpl = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<CompositionPlaylist xmlns="http://www.smpte-ra.org/schemas/2067-3/2016" xmlns:cc="http://www.smpte-ra.org/schemas/2067-2/2016">
+  <Id>urn:uuid:4f1d6a10-0000-4000-8000-000000000003</Id>
+  <ContentTitle>footprint test IMP</ContentTitle>
+  <EditRate>24 1</EditRate>
+  <SegmentList><Segment><Id>urn:uuid:4f1d6a10-0000-4000-8000-000000000010</Id><SequenceList>
+    <cc:MainImageSequence><Id>urn:uuid:4f1d6a10-0000-4000-8000-000000000011</Id>
+      <TrackId>urn:uuid:4f1d6a10-0000-4000-8000-000000000012</TrackId><ResourceList>
+        <Resource><Id>urn:uuid:4f1d6a10-0000-4000-8000-000000000013</Id><EditRate>24 1</EditRate>
+          <IntrinsicDuration>{intrinsic}</IntrinsicDuration><EntryPoint>0</EntryPoint>
+          <SourceDuration>12</SourceDuration><TrackFileId>{track_file_id}</TrackFileId></Resource>
+      </ResourceList></cc:MainImageSequence>
+  </SequenceList></Segment></SegmentList>
+</CompositionPlaylist>
+"#
+    );
+    fs::write(dir.join("CPL_IMP.xml"), cpl).unwrap();
+    let sha1 = |p: &Path| {
+        footprint::manifest::digest::file(p, footprint::manifest::digest::Format::Sha1Base64)
+            .unwrap()
+    };
+    let size = |p: &Path| fs::metadata(p).unwrap().len();
+    let (c, m) = (dir.join("CPL_IMP.xml"), dir.join("IMG_0001.mxf"));
+    let pkl = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<PackingList xmlns="http://www.smpte-ra.org/schemas/2067-2/2016/PKL">
+  <Id>urn:uuid:4f1d6a10-0000-4000-8000-000000000002</Id>
+  <AssetList>
+    <Asset><Id>urn:uuid:4f1d6a10-0000-4000-8000-000000000003</Id><Hash>{}</Hash><Size>{}</Size><Type>text/xml</Type></Asset>
+    <Asset><Id>{mxf}</Id><Hash>{}</Hash><Size>{}</Size><Type>application/mxf</Type></Asset>
+  </AssetList>
+</PackingList>
+"#,
+        sha1(&c),
+        size(&c),
+        sha1(&m),
+        size(&m)
+    );
+    fs::write(dir.join("PKL_IMP.xml"), pkl).unwrap();
+    let map = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<AssetMap xmlns="http://www.smpte-ra.org/schemas/429-9/2007/AM">
+  <Id>urn:uuid:4f1d6a10-0000-4000-8000-000000000001</Id>
+  <AssetList>
+    <Asset><Id>urn:uuid:4f1d6a10-0000-4000-8000-000000000002</Id><PackingList>true</PackingList><ChunkList><Chunk><Path>PKL_IMP.xml</Path></Chunk></ChunkList></Asset>
+    <Asset><Id>urn:uuid:4f1d6a10-0000-4000-8000-000000000003</Id><ChunkList><Chunk><Path>CPL_IMP.xml</Path></Chunk></ChunkList></Asset>
+    <Asset><Id>{mxf}</Id><ChunkList><Chunk><Path>IMG_0001.mxf</Path></Chunk></ChunkList></Asset>
+  </AssetList>
+</AssetMap>
+"#
+    );
+    fs::write(dir.join("ASSETMAP.xml"), map).unwrap();
+}
+
+#[test]
+fn imps_are_checked_by_their_segments() {
+    let t = tempfile::tempdir().unwrap();
+    let good = t.path().join("IMP_OK");
+    make_imp(&good, "urn:uuid:4f1d6a10-0000-4000-8000-000000000004", 12);
+    let (ok, failed, r) = footprint_check(&good, true);
+    let d = &r["deliverables"][0];
+    assert_eq!(d["kind"], "imf", "{r}");
+    for rule in [
+        "assetmap",
+        "pkl",
+        "pkl_assets",
+        "pkl_hashes",
+        "cpl",
+        "cpl_assets",
+        "cpl_durations",
+    ] {
+        let x = d["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["rule"] == rule)
+            .unwrap();
+        assert_eq!(x["status"], "pass", "{rule}: {x}");
+    }
+    // An IMP's picture need not be in a DCI container; no reel rule applies.
+    assert!(
+        !failed
+            .iter()
+            .any(|f| f == "picture" || f == "reel_duration"),
+        "{failed:?}"
+    );
+    if has("ffprobe") {
+        assert!(ok, "{r}");
+    }
+
+    // A segment naming a track file the package lacks, and one asking for
+    // more frames than the track file holds.
+    let absent = t.path().join("IMP_ABSENT");
+    make_imp(&absent, "urn:uuid:00000000-1111-2222-3333-444444444444", 12);
+    let (ok, failed, _) = footprint_check(&absent, false);
+    assert!(!ok);
+    assert!(failed.contains(&"cpl_assets".to_string()), "{failed:?}");
+    let long = t.path().join("IMP_LONG");
+    make_imp(&long, "urn:uuid:4f1d6a10-0000-4000-8000-000000000004", 48);
+    let (ok, failed, _) = footprint_check(&long, false);
+    assert!(!ok);
+    assert_eq!(failed, ["cpl_durations"]);
+}
