@@ -72,6 +72,32 @@ pub struct VideoFormat {
     pub scan: String,
 }
 
+/// Every combination of one codec's profiles and level with `sizes` × `rates`.
+fn formats(
+    codec: &str,
+    profiles: &[&str],
+    max_level: Option<u32>,
+    sizes: &[(u32, u32)],
+    rates: &[f64],
+    scan: &str,
+) -> Vec<VideoFormat> {
+    let mut out = Vec::new();
+    for &(width, height) in sizes {
+        for &fps in rates {
+            out.push(VideoFormat {
+                codec: codec.into(),
+                profiles: s(profiles),
+                max_level,
+                width,
+                height,
+                fps,
+                scan: scan.into(),
+            });
+        }
+    }
+    out
+}
+
 /// Blu-ray's video formats (BD-ROM Audio Visual Application Format 2.x, as
 /// summarised in the Blu-ray Disc Association's white paper): 1080 lines at
 /// 23.976/24p or 25/29.97i, 720 lines at 23.976/24/50/59.94p, SD at 25i and
@@ -187,9 +213,17 @@ pub fn builtin() -> Vec<Target> {
             max_height: Some(2160),
             frame_rates: video_rates.clone(),
             audio_codecs: s(&bd_audio),
-            audio_sample_rates: Vec::new(),
-            formats: Vec::new(),
+            audio_sample_rates: vec![48_000, 96_000, 192_000],
+            formats: formats(
+                "hevc",
+                &["Main 10"],
+                Some(153),
+                &[(3840, 2160), (1920, 1080)],
+                &[23.976, 24.0, 25.0, 29.97, 50.0, 59.94],
+                "progressive",
+            ),
             sources: s(&[
+                "Format: HEVC Main 10 up to level 5.1, 3840×2160 or 1920×1080 progressive at 23.976 to 59.94 frames a second (Blu-ray Disc Association, Ultra HD Blu-ray format, as Wikipedia summarises it)",
                 "Ultra HD Blu-ray: HEVC 10-bit, 82 / 108 / 128 Mbit/s for 50 / 66 / 100 GB discs; Wikipedia, Ultra HD Blu-ray (archived)",
             ]),
         },
@@ -204,10 +238,18 @@ pub fn builtin() -> Vec<Target> {
             max_height: Some(1080),
             frame_rates: vec![25.0, 29.97],
             audio_codecs: s(&["pcm_s24le", "pcm_s24be"]),
-            audio_sample_rates: Vec::new(),
-            formats: Vec::new(),
+            audio_sample_rates: vec![48_000],
+            formats: formats(
+                "mpeg2video",
+                &["4:2:2"],
+                None,
+                &[(1920, 1080)],
+                &[25.0, 29.97],
+                "interlaced",
+            ),
             sources: s(&[
                 "XDCAM HD422: MPEG-2 4:2:2 long-GOP 50 Mbit/s CBR, 1080i25, MXF OP1a, 8 × 24-bit PCM; broadcaster house spec (MediaBank)",
+                "Format: MPEG-2 4:2:2 profile, 1920×1080 interlaced at 25 (or 29.97) frames a second, 48 kHz PCM (SMPTE RDD 9, the XDCAM HD422 MXF profile)",
                 "Budget: 50 Mbit/s video + 8 × 1.152 Mbit/s PCM = 59.2 Mbit/s (26.6 GB/h)",
             ]),
         },
@@ -222,10 +264,18 @@ pub fn builtin() -> Vec<Target> {
             max_height: Some(1080),
             frame_rates: vec![23.976, 24.0, 25.0, 29.97, 30.0, 48.0, 50.0, 59.94, 60.0],
             audio_codecs: s(&["aac"]),
-            audio_sample_rates: Vec::new(),
-            formats: Vec::new(),
+            audio_sample_rates: vec![48_000, 96_000],
+            formats: formats(
+                "h264",
+                &["High", "Main"],
+                None,
+                &[(1920, 1080)],
+                &[23.976, 24.0, 25.0, 29.97, 30.0, 48.0, 50.0, 59.94, 60.0],
+                "progressive",
+            ),
             sources: s(&[
                 "YouTube recommended upload encoding: 1080p SDR 8 Mbit/s (12 at 48-60 fps), AAC 384 kbit/s stereo; support.google.com/youtube/answer/1722171",
+                "Format: progressive scan (no interlacing), H.264 High profile, audio at 48 or 96 kHz; same page",
             ]),
         },
     ]
@@ -553,6 +603,10 @@ fn format_match(
     let scan = match stream.and_then(|s| s.field_order.as_deref()) {
         Some("progressive") => Some("progressive"),
         Some(_) => Some("interlaced"),
+        // HEVC codes frames only (ITU-T H.265 has no field-coding tools;
+        // fields would be flagged in SEI), and ffprobe leaves its field
+        // order unknown: a frame is a frame.
+        None if v.codec == "hevc" => Some("progressive"),
         None => None,
     };
     let profile = v.profile.as_deref().unwrap_or("?");

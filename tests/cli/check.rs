@@ -394,3 +394,119 @@ fn footprint_toml_gives_a_target_per_path() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("[[check.rule]]"));
 }
+
+#[test]
+fn uhd_broadcast_and_web_targets_check_their_formats() {
+    if !has("ffmpeg") || !has("ffprobe") {
+        eprintln!("ffmpeg not installed: formats not exercised");
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let make = |name: &str, src: &str, opts: &[&str]| -> String {
+        let path = t.path().join(name).to_str().unwrap().to_string();
+        let mut args = vec![
+            "-f",
+            "lavfi",
+            "-i",
+            src,
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=sample_rate=48000",
+        ];
+        args.extend(opts);
+        args.push(&path);
+        ffmpeg(&args);
+        path
+    };
+    // XDCAM HD422: MPEG-2 4:2:2, 1080i25, 50 Mbit/s CBR, 24-bit PCM, MXF.
+    let xdcam = make(
+        "xdcam.mxf",
+        "testsrc2=size=1920x1080:rate=25",
+        &[
+            "-t",
+            "1",
+            "-c:v",
+            "mpeg2video",
+            "-profile:v",
+            "0",
+            "-pix_fmt",
+            "yuv422p",
+            "-flags",
+            "+ildct+ilme",
+            "-top",
+            "1",
+            "-b:v",
+            "50M",
+            "-minrate",
+            "50M",
+            "-maxrate",
+            "50M",
+            "-bufsize",
+            "17825792",
+            "-c:a",
+            "pcm_s24le",
+        ],
+    );
+    // UHD Blu-ray: HEVC Main 10, 2160p23.976.
+    let uhd = make(
+        "uhd.m2ts",
+        "testsrc2=size=3840x2160:rate=24000/1001",
+        &[
+            "-t",
+            "0.5",
+            "-c:v",
+            "libx265",
+            "-preset",
+            "ultrafast",
+            "-profile:v",
+            "main10",
+            "-pix_fmt",
+            "yuv420p10le",
+            "-x265-params",
+            "log-level=error",
+            "-c:a",
+            "ac3",
+            "-f",
+            "mpegts",
+            "-mpegts_m2ts_mode",
+            "1",
+        ],
+    );
+    // Web: H.264 High 1080p25, AAC.
+    let web = make(
+        "web.mp4",
+        "testsrc2=size=1920x1080:rate=25",
+        &[
+            "-t",
+            "1",
+            "-c:v",
+            "libx264",
+            "-profile:v",
+            "high",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+        ],
+    );
+    let verdict = |file: &str, target: &str| -> (i32, String) {
+        let (code, r) = check(&[file, "--target", target]);
+        let d = &r["deliverables"][0];
+        (
+            code,
+            rule(d, "format")["measured"].as_str().unwrap().to_string(),
+        )
+    };
+    assert_eq!(
+        verdict(&xdcam, "broadcast-hd"),
+        (0, "mpeg2video 4:2:2 level 2 1920x1080 25.000i".into())
+    );
+    assert_eq!(verdict(&uhd, "uhd-bluray").0, 0);
+    assert_eq!(verdict(&web, "web-1080p").0, 0);
+    // Each is wrong for the others: interlaced MPEG-2 is no web upload,
+    // 1080p25 H.264 no broadcast master, a UHD stream no HD Blu-ray.
+    assert_eq!(verdict(&xdcam, "web-1080p").0, 1);
+    assert_eq!(verdict(&web, "broadcast-hd").0, 1);
+    assert_eq!(verdict(&uhd, "bluray").0, 1);
+}
