@@ -431,3 +431,36 @@ fn imps_are_checked_by_their_segments() {
     assert!(!ok);
     assert_eq!(failed, ["cpl_durations"]);
 }
+
+#[test]
+fn encrypted_track_files_are_named_not_failed() {
+    let Some(refs) = reference_dcps() else {
+        return;
+    };
+    let t = tempfile::tempdir().unwrap();
+    let dcp = t.path().join("ENC");
+    copy_dir(&refs.join("dcp_test1"), &dcp);
+    // A KeyId on the picture: its essence is encrypted (SMPTE ST 429-6).
+    let cpl = only(&dcp, "cpl_");
+    let s = fs::read_to_string(&cpl).unwrap();
+    let at = s.find("</MainPicture>").unwrap();
+    let key = "<KeyId>urn:uuid:11111111-2222-3333-4444-555555555555</KeyId>";
+    fs::write(&cpl, format!("{}{key}{}", &s[..at], &s[at..])).unwrap();
+    let (ok, failed, r) = footprint_check(&dcp, false);
+    let d = &r["deliverables"][0];
+    let enc = d["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["rule"] == "encryption")
+        .unwrap_or_else(|| panic!("no encryption rule: {d}"));
+    assert_eq!(enc["status"], "info");
+    assert_eq!(
+        enc["measured"],
+        "1 encrypted track file(s): essence not checked"
+    );
+    // The CPL's size changed, so its PKL entry no longer matches: that is
+    // the only failure; nothing is failed for being encrypted.
+    assert_eq!(failed, ["pkl_assets"], "{d}");
+    assert!(!ok);
+}
