@@ -190,6 +190,8 @@ fn quicktime_and_mp4_variants_match_ffprobe_field_for_field() {
         ("dnxhr_hqx.mov", vec!["-f", "lavfi", "-i", &v3], vec!["-t", "0.2", "-c:v", "dnxhd", "-profile:v", "dnxhr_hqx", "-pix_fmt", "yuv422p10le"]),
         ("dnxhr_444.mov", vec!["-f", "lavfi", "-i", &v3], vec!["-t", "0.1", "-c:v", "dnxhd", "-profile:v", "dnxhr_444", "-pix_fmt", "yuv444p10le"]),
         ("dnxhd_36.mov", vec!["-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25"], vec!["-t", "0.2", "-c:v", "dnxhd", "-b:v", "36M", "-pix_fmt", "yuv422p"]),
+        // Thin raster (CID 1259): 1440 wide, as the CID table says.
+        ("dnxhd_1440.mov", vec!["-f", "lavfi", "-i", "testsrc2=size=1440x1080:rate=25"], vec!["-t", "0.2", "-c:v", "dnxhd", "-b:v", "84M", "-pix_fmt", "yuv422p"]),
         ("h264_aac.mp4", vec!["-f", "lavfi", "-i", &v2, "-f", "lavfi", "-i", tone], vec!["-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "2"]),
         ("h264_faststart.mp4", vec!["-f", "lavfi", "-i", &v2, "-f", "lavfi", "-i", tone], vec!["-t", "1", "-c:v", "libx264", "-c:a", "aac", "-ac", "6", "-movflags", "+faststart"]),
         ("h264_baseline.mp4", vec!["-f", "lavfi", "-i", &v1], vec!["-t", "0.5", "-c:v", "libx264", "-profile:v", "baseline", "-pix_fmt", "yuv420p"]),

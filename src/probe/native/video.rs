@@ -64,9 +64,16 @@ pub fn dnxhd(frame: &[u8]) -> Option<Picture> {
         return None; // interlaced: FFmpeg's height depends on field order; ffprobe answers
     }
     let height = u32::from(be16(frame, 0x18)?);
-    let width = u32::from(be16(frame, 0x1a)?);
-    let depth = u8_at(frame, 0x21)? >> 5;
     let cid = be32(frame, 0x28)?;
+    // Thin-raster CIDs store the full raster's width in the header; FFmpeg's
+    // decoder (libavcodec/dnxhddec.c, dnxhd_decode_header) reports the CID
+    // table's width instead, as the picture is shown.
+    let width = match cid {
+        1244 | 1259 | 1260 => 1440,
+        1258 => 960,
+        _ => u32::from(be16(frame, 0x1a)?),
+    };
+    let depth = u8_at(frame, 0x21)? >> 5;
     let is_444 = (u8_at(frame, 0x2C)? >> 6) & 1 == 1;
     let act = u8_at(frame, 0x2C)? & 7 != 0;
     let pix_fmt = match (is_444, depth, act) {
@@ -422,4 +429,30 @@ fn jp2_boxes(b: &[u8]) -> Option<Vec<([u8; 4], &[u8])>> {
         at = end;
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A DNxHD frame header: prefix, progressive, height, width, 8-bit, CID.
+    fn dnxhd_header(width: u16, height: u16, cid: u32) -> Vec<u8> {
+        let mut h = vec![0u8; 0x30];
+        h[..5].copy_from_slice(&[0, 0, 2, 0x80, 1]);
+        h[0x18..0x1a].copy_from_slice(&height.to_be_bytes());
+        h[0x1a..0x1c].copy_from_slice(&width.to_be_bytes());
+        h[0x21] = 1 << 5;
+        h[0x28..0x2c].copy_from_slice(&cid.to_be_bytes());
+        h
+    }
+
+    #[test]
+    fn thin_raster_dnxhd_reports_the_cid_tables_width() {
+        let p = dnxhd(&dnxhd_header(1920, 1080, 1260)).unwrap();
+        assert_eq!((p.width, p.height), (1440, 1080));
+        let p = dnxhd(&dnxhd_header(1280, 720, 1258)).unwrap();
+        assert_eq!((p.width, p.height), (960, 720));
+        let p = dnxhd(&dnxhd_header(1920, 1080, 1238)).unwrap();
+        assert_eq!((p.width, p.height), (1920, 1080));
+    }
 }
