@@ -204,7 +204,7 @@ pub struct TargetsArgs {
 pub enum ListFormat {
     /// Aligned text (default).
     Table,
-    /// One JSON array.
+    /// One JSON document: an array for `targets`, an object for `cache`.
     Json,
 }
 
@@ -243,7 +243,7 @@ pub struct ScanArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Worker threads for classifying and probing. Default: number of CPUs.
+    /// Worker threads (in `audit`: classifying and probing). Default: number of CPUs.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
@@ -287,7 +287,7 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
 
-    /// Do not read or write the cache: hash and probe every file afresh.
+    /// Do not read or write the cache: hash (and, in `audit`, probe) every file afresh.
     #[arg(long)]
     pub no_cache: bool,
 

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-/// Parses `90m`, `1h32m`, `1h 32m 10s`, `01:32:00`, `92:00`, `5520s` or `5520` into seconds.
+/// Parses `90m`, `1h32m`, `1h 32m 10s`, `01:32:00`, `92:00` or `5520s` into seconds; a
+/// bare number is an error with a hint.
 pub fn parse_duration(spec: &str) -> Result<f64, String> {
     let s = spec.trim();
     let bad = || format!("invalid duration '{spec}': use e.g. 90m, 1h32m, 01:32:00 or 5520s");
@@ -24,8 +25,11 @@ pub fn parse_duration(spec: &str) -> Result<f64, String> {
             total = total * 60.0 + v;
         }
         total
-    } else if let Ok(v) = s.parse::<f64>() {
-        v
+    } else if s.parse::<f64>().is_ok() {
+        // A bare number is ambiguous (52 minutes? seconds?): never guessed.
+        return Err(format!(
+            "duration '{spec}' has no unit: write {s}m for minutes, {s}s for seconds, or 00:{s}:00"
+        ));
     } else {
         let mut total = 0.0;
         let mut num = String::new();
@@ -261,14 +265,17 @@ mod tests {
             ("01:32:00", 5520.0),
             ("92:00", 5520.0),
             ("5520s", 5520.0),
-            ("5520", 5520.0),
             ("1.5h", 5400.0),
         ] {
             assert_eq!(parse_duration(s).unwrap(), v, "{s}");
         }
-        for s in ["", "abc", "90x", "0", "-5m", "1:2:3:4", "h", "12m30"] {
+        for s in ["", "abc", "90x", "0", "-5m", "1:2:3:4", "h", "12m30", "52", "5520"] {
             assert!(parse_duration(s).is_err(), "{s}");
         }
+        assert_eq!(
+            parse_duration("52").unwrap_err(),
+            "duration '52' has no unit: write 52m for minutes, 52s for seconds, or 00:52:00"
+        );
     }
 
     const SMPTE: &str = r#"<?xml version="1.0"?>

@@ -128,6 +128,14 @@ fn unknown_target_and_bad_runtime_are_usage_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("soon"));
+    // A bare number is never guessed: minutes and seconds are both plausible.
+    let out = footprint()
+        .args(["audit", "--runtime", "52", fx.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("write 52m for minutes, 52s for seconds, or 00:52:00"), "{err}");
 }
 
 #[test]
