@@ -68,6 +68,15 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
     } else {
         format!("{} roots", r.header.roots.len())
     };
+    if s.files == 0 && r.errors.is_empty() {
+        // Nothing to weigh: one sentence, not empty tables and "0 kg".
+        return writeln!(
+            out,
+            "Nothing to audit: {} holds no regular file ({}).",
+            roots,
+            count(s.folders, "folder", "folders")
+        );
+    }
     writeln!(out, "{}", super::headline(r))?;
     writeln!(
         out,
@@ -173,23 +182,37 @@ fn count(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The unit a mass of `kg` reads best in: t, kg, g or mg.
+/// The unit a mass of `kg` reads best in: t, kg or g.
 fn mass_unit(kg: f64) -> (f64, &'static str) {
     match kg.abs() {
         m if m >= 1000.0 => (1e-3, "t"),
         m if m >= 1.0 || m == 0.0 => (1.0, "kg"),
-        m if m >= 1e-3 => (1e3, "g"),
-        _ => (1e6, "mg"),
+        _ => (1e3, "g"),
     }
 }
 
+/// Below a gram the estimate says nothing a person can use (the factors
+/// are not known to a milligram): it reads "< 1 g".
+const DISPLAY_FLOOR_KG: f64 = 1e-3;
+
 pub(crate) fn mass(kg: f64) -> String {
+    if kg > 0.0 && kg < DISPLAY_FLOOR_KG {
+        return "< 1 g".into();
+    }
     let (k, unit) = mass_unit(kg);
     format!("{} {unit}", sig2(kg * k))
 }
 
-/// "central unit (low–high)", all in the central value's unit.
+/// "central unit (low–high)", all in the central value's unit; "< 1 g"
+/// (with the high end when that reaches a gram) below display precision.
 pub(crate) fn mass_range(x: &crate::co2::Range) -> String {
+    if x.central > 0.0 && x.central < DISPLAY_FLOOR_KG {
+        return if x.high >= DISPLAY_FLOOR_KG {
+            format!("< 1 g (up to {})", mass(x.high))
+        } else {
+            "< 1 g".into()
+        };
+    }
     let (k, unit) = mass_unit(x.central);
     format!(
         "{} {unit} ({}–{})",
@@ -399,7 +422,20 @@ mod tests {
         assert_eq!(mass(22.81), "23 kg");
         assert_eq!(mass(1234.0), "1.2 t");
         assert_eq!(mass(0.0123), "12 g");
-        assert_eq!(mass(0.000_012_4), "12 mg");
+        assert_eq!(mass(0.000_012_4), "< 1 g");
+        assert_eq!(mass(0.0012), "1.2 g");
+        let tiny = crate::co2::Range {
+            central: 0.000_012,
+            low: 0.000_003_8,
+            high: 0.000_068,
+        };
+        assert_eq!(mass_range(&tiny), "< 1 g");
+        let some = crate::co2::Range {
+            central: 0.0004,
+            low: 0.0001,
+            high: 0.0021,
+        };
+        assert_eq!(mass_range(&some), "< 1 g (up to 2.1 g)");
         assert_eq!(mass(0.0), "0 kg");
         let r = crate::co2::Range {
             central: 1.18,

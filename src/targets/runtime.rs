@@ -269,7 +269,9 @@ mod tests {
         ] {
             assert_eq!(parse_duration(s).unwrap(), v, "{s}");
         }
-        for s in ["", "abc", "90x", "0", "-5m", "1:2:3:4", "h", "12m30", "52", "5520"] {
+        for s in [
+            "", "abc", "90x", "0", "-5m", "1:2:3:4", "h", "12m30", "52", "5520",
+        ] {
             assert!(parse_duration(s).is_err(), "{s}");
         }
         assert_eq!(

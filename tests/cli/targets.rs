@@ -135,7 +135,10 @@ fn unknown_target_and_bad_runtime_are_usage_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("write 52m for minutes, 52s for seconds, or 00:52:00"), "{err}");
+    assert!(
+        err.contains("write 52m for minutes, 52s for seconds, or 00:52:00"),
+        "{err}"
+    );
 }
 
 #[test]

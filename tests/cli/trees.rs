@@ -544,3 +544,22 @@ fn an_audit_leaves_access_times_alone() {
         assert_eq!(atime, old, "{} was touched", p.display());
     }
 }
+
+#[test]
+fn an_empty_audit_says_so_in_one_sentence() {
+    let t = tempfile::tempdir().unwrap();
+    let out = footprint()
+        .args(["audit", "-q"])
+        .arg(t.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text.trim_end(),
+        format!(
+            "Nothing to audit: {} holds no regular file (1 folder).",
+            t.path().canonicalize().unwrap().display()
+        )
+    );
+}
