@@ -391,7 +391,8 @@ pub struct WeighArgs {
     /// Programme runtime for target budgets: 90m, 1h32m, 01:32:00, 5520s.
     ///
     /// Default: `runtime` in footprint.toml, else a DCP or IMF CPL found in the
-    /// roots (sum of its reels), else the longest video.
+    /// roots (sum of its reels). Without one, no target is weighed: the report
+    /// says how much video there is instead (rushes are not a programme).
     #[arg(long, value_name = "DURATION")]
     pub runtime: Option<String>,
 

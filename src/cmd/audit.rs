@@ -130,12 +130,8 @@ pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, Au
         errors.extend(c.problems.iter().cloned());
         crate::util::error::sort_errors(&mut errors);
     }
-    let runtime = crate::targets::runtime::programme_runtime(
-        cfg.weigh.runtime,
-        &files,
-        &inv.packages,
-        &media,
-    );
+    let runtime =
+        crate::targets::runtime::programme_runtime(cfg.weigh.runtime, &files, &inv.packages);
     let other_files = match needs.file_rows {
         true => report::summary::other_files(&files, &kinds, &inv.items),
         false => Vec::new(),

@@ -283,7 +283,30 @@ pub fn headline(r: &Report) -> String {
         .map(|t| format!("{} {}", times(t.ratio), target_label(&t.id)))
         .collect();
     if against.is_empty() {
-        format!("This project weighs {}.", Bytes(r.summary.bytes))
+        // No programme runtime: say what the media are, never weigh rushes
+        // against a disc by their longest clip.
+        let video: Vec<&MediaItem> = r
+            .media
+            .iter()
+            .filter(|m| m.kind == Kind::Video && m.package.is_none())
+            .collect();
+        let secs: f64 = video.iter().filter_map(|m| m.duration_s).sum();
+        if secs > 0.0 {
+            let bytes: u64 = video.iter().map(|m| m.bytes).sum();
+            format!(
+                "This project weighs {}: {} of video in {}, {} per hour.",
+                Bytes(r.summary.bytes),
+                crate::util::units::format_duration(secs),
+                if video.len() == 1 {
+                    "1 clip".to_string()
+                } else {
+                    format!("{} clips", video.len())
+                },
+                Bytes((bytes as f64 / secs * 3600.0) as u64)
+            )
+        } else {
+            format!("This project weighs {}.", Bytes(r.summary.bytes))
+        }
     } else {
         format!(
             "This project weighs {}: {}.",

@@ -109,11 +109,16 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
             format_duration(t.runtime_s),
             match t.runtime_source {
                 "cpl" => "from the package's CPL",
-                "longest-video" => "the longest video; set --runtime",
                 "config" => "from footprint.toml",
                 _ => "from --runtime",
             },
             budgets.join(", ")
+        )?;
+    }
+    if r.targets.is_empty() && s.media_files > 0 {
+        writeln!(
+            out,
+            "No programme runtime (no --runtime, footprint.toml runtime or DCP/IMF CPL): give --runtime 52m to weigh it against its deliveries."
         )?;
     }
     if r.stages.probe == StageStatus::Done || s.media_files > 0 {

@@ -214,18 +214,20 @@ pub fn read_cpl(path: &Path) -> Result<CplRuntime, String> {
 }
 
 /// The runtime budgets scale with: options or config, else the longest DCP
-/// CPL in the roots, else the longest video.
+/// or IMF CPL in the roots; else none (the report then says what the media
+/// are instead of weighing them against a delivery).
 pub fn programme_runtime(
     given: Option<(f64, &'static str)>,
     files: &[crate::walk::FileEntry],
     packages: &[std::path::PathBuf],
-    media: &[crate::probe::MediaItem],
 ) -> Option<(f64, &'static str)> {
+    // Rushes have no programme runtime: weighing a folder of 3-second clips
+    // against a Blu-ray by its longest clip says nothing (never guessed).
     if let Some(r) = given {
         return Some(r);
     }
     if packages.is_empty() {
-        return longest_video(media);
+        return None;
     }
     let cpl = files
         .iter()
@@ -236,20 +238,7 @@ pub fn programme_runtime(
         .filter_map(|f| read_cpl(&f.path).ok())
         .map(|c| c.seconds)
         .fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.max(s))));
-    if let Some(s) = cpl {
-        return Some((s, "cpl"));
-    }
-    longest_video(media)
-}
-
-fn longest_video(media: &[crate::probe::MediaItem]) -> Option<(f64, &'static str)> {
-    media
-        .iter()
-        .filter(|m| m.kind == crate::classify::Kind::Video)
-        .filter_map(|m| m.duration_s)
-        .filter(|d| d.is_finite() && *d > 0.0)
-        .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.max(d))))
-        .map(|d| (d, "longest-video"))
+    cpl.map(|s| (s, "cpl"))
 }
 
 #[cfg(test)]

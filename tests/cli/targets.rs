@@ -84,28 +84,45 @@ fn runtime_defaults_to_the_dcp_composition_playlist() {
 }
 
 #[test]
-fn runtime_falls_back_to_the_longest_video() {
+fn rushes_without_a_runtime_are_described_not_weighed_against_a_disc() {
     if !has("ffmpeg") {
-        eprintln!("ffmpeg not installed: longest-video runtime not checked");
+        eprintln!("ffmpeg not installed: runtime rules not checked");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    compliant_h264(&dir.path().join("episode.mp4"));
+    compliant_h264(&dir.path().join("A001C001.mp4"));
+    compliant_h264(&dir.path().join("A001C002.mp4"));
+    let root = dir.path().to_str().unwrap();
+    // No --runtime, no config, no CPL: no target is weighed.
+    let r = audit_json(&["--no-hash", root]);
+    assert!(r["targets"].as_array().unwrap().is_empty());
+    assert_eq!(r["stages"]["targets"], "skipped");
+    let out = footprint()
+        .args(["audit", "-q", "--no-hash", root])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.contains(" of video in 2 clips, ") && first.ends_with(" per hour."),
+        "{first}"
+    );
+    assert!(!first.contains("Blu-ray"), "{first}");
+    assert!(text.contains("give --runtime 52m"), "{text}");
+    // With a runtime, the budgets scale with it.
     let r = audit_json(&[
         "--no-hash",
+        "--runtime",
+        "52m",
         "--target",
         "web-1080p",
-        dir.path().to_str().unwrap(),
+        root,
     ]);
     let t = target(&r, "web-1080p");
-    assert_eq!(t["runtime_source"], "longest-video");
-    let d = media(&r, "episode.mp4")["duration_s"].as_f64().unwrap();
-    assert!(close(t["runtime_s"].as_f64().unwrap(), d, 1e-9));
+    assert_eq!(t["runtime_source"], "--runtime");
+    assert_eq!(t["runtime_s"], 3120.0);
     // 8.384 Mbit/s = 1.048 MB per second.
-    assert_eq!(
-        t["budget_bytes"].as_f64().unwrap(),
-        (1_048_000.0 * d).round()
-    );
+    assert_eq!(t["budget_bytes"].as_f64().unwrap(), 1_048_000.0 * 3120.0);
 }
 
 #[test]
