@@ -626,6 +626,61 @@ mod tests {
     use super::*;
 
     #[test]
+    fn essence_rules_name_what_is_not_dcp() {
+        let cpl = Cpl {
+            name: "cpl.xml".into(),
+            id: "c".into(),
+            refs: Vec::new(),
+            imf: false,
+        };
+        let r = |kind: &str| Reference {
+            kind: kind.into(),
+            id: "x".into(),
+            edit_rate: Some((24, 1)),
+            intrinsic: Some(24),
+            entry: 0,
+            duration: Some(24),
+            encrypted: false,
+            reel: 1,
+        };
+        let (mut picture, mut sound) = (Vec::new(), Vec::new());
+        let dci = TrackFacts {
+            fps: Some(24.0),
+            duration_s: Some(1.0),
+            picture: Some(("jpeg2000".into(), 2048, 858)),
+            sound: vec![("pcm_s24le".into(), 48_000)],
+        };
+        essence(&cpl, &r("MainPicture"), &dci, &mut picture, &mut sound);
+        essence(&cpl, &r("MainSound"), &dci, &mut picture, &mut sound);
+        assert!(
+            picture.is_empty() && sound.is_empty(),
+            "{picture:?} {sound:?}"
+        );
+        let off = TrackFacts {
+            fps: Some(23.976),
+            picture: Some(("h264".into(), 1920, 1080)),
+            sound: vec![("pcm_s16le".into(), 48_000), ("pcm_s24le".into(), 44_100)],
+            ..dci
+        };
+        essence(&cpl, &r("MainPicture"), &off, &mut picture, &mut sound);
+        essence(&cpl, &r("MainSound"), &off, &mut picture, &mut sound);
+        assert_eq!(
+            picture,
+            [
+                "cpl.xml: MainPicture is h264, not JPEG 2000",
+                "cpl.xml: 23.976 fps is not a DCP rate (24, 25, 30, 48, 50, 60)"
+            ]
+        );
+        assert_eq!(
+            sound,
+            [
+                "cpl.xml: sound is pcm_s16le, not 24-bit PCM",
+                "cpl.xml: sound at 44100 Hz, not 48 or 96 kHz"
+            ]
+        );
+    }
+
+    #[test]
     fn cpl_references_of_dcp_reels_and_imf_segments() {
         let dcp = r#"<CompositionPlaylist><Id>urn:uuid:C1</Id><EditRate>24 1</EditRate>
           <ReelList><Reel><AssetList>

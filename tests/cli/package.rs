@@ -464,3 +464,57 @@ fn encrypted_track_files_are_named_not_failed() {
     assert_eq!(failed, ["pkl_assets"], "{d}");
     assert!(!ok);
 }
+
+#[test]
+fn each_package_rule_fails_on_its_own_breakage() {
+    let Some(refs) = reference_dcps() else {
+        return;
+    };
+    let t = tempfile::tempdir().unwrap();
+    let variant = |name: &str, breaks: &dyn Fn(&Path)| -> Vec<String> {
+        let dcp = t.path().join(name);
+        copy_dir(&refs.join("dcp_test1"), &dcp);
+        breaks(&dcp);
+        footprint_check(&dcp, false).1
+    };
+    let edit_cpl = |d: &Path, from: &str, to: &str| {
+        let cpl = only(d, "cpl_");
+        let s = fs::read_to_string(&cpl).unwrap();
+        assert!(s.contains(from), "{from}");
+        fs::write(&cpl, s.replacen(from, to, 1)).unwrap();
+    };
+    // The CPL says 25 fps where the picture track file runs at 24. (Its
+    // size changes too, so the PKL's size check fails beside it.)
+    let failed = variant("rate", &|d| {
+        let cpl = only(d, "cpl_");
+        let s = fs::read_to_string(&cpl).unwrap();
+        let pic = s.find("<MainPicture>").unwrap();
+        let rate = pic + s[pic..].find("<EditRate>24 1</EditRate>").unwrap();
+        let s = format!(
+            "{}<EditRate>25 1</EditRate>{}",
+            &s[..rate],
+            &s[rate + "<EditRate>24 1</EditRate>".len()..]
+        );
+        fs::write(&cpl, s).unwrap();
+    });
+    if has("ffprobe") {
+        assert!(failed.contains(&"edit_rates".to_string()), "{failed:?}");
+    }
+    // No packing list at all.
+    let failed = variant("nopkl", &|d| fs::remove_file(only(d, "pkl_")).unwrap());
+    assert!(failed.contains(&"pkl".to_string()), "{failed:?}");
+    // A CPL that is not XML any more.
+    let failed = variant("badcpl", &|d| {
+        fs::write(only(d, "cpl_"), "<CompositionPlaylist>").unwrap()
+    });
+    assert!(failed.contains(&"cpl".to_string()), "{failed:?}");
+    // A reel whose entry point leaves fewer frames than its duration asks.
+    let failed = variant("entry", &|d| {
+        edit_cpl(
+            d,
+            "<EntryPoint>0</EntryPoint>",
+            "<EntryPoint>20</EntryPoint>",
+        )
+    });
+    assert!(failed.contains(&"cpl_durations".to_string()), "{failed:?}");
+}
