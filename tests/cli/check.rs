@@ -510,3 +510,32 @@ fn uhd_broadcast_and_web_targets_check_their_formats() {
     assert_eq!(verdict(&web, "broadcast-hd").0, 1);
     assert_eq!(verdict(&uhd, "bluray").0, 1);
 }
+
+#[test]
+fn every_help_example_parses() {
+    use clap::{CommandFactory, Parser};
+    let cli = footprint::app::cli::Cli::command();
+    let mut examples = Vec::new();
+    for sub in cli.get_subcommands() {
+        let help = sub
+            .get_after_long_help()
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        for line in help.lines() {
+            // `footprint cache prune      # forget …`: the command before the comment.
+            let cmd = line.split('#').next().unwrap().trim();
+            if cmd.starts_with("footprint ") {
+                examples.push(cmd.to_string());
+            }
+        }
+    }
+    assert!(examples.len() >= 12, "{examples:?}");
+    for line in &examples {
+        let words: Vec<String> = line
+            .split_whitespace()
+            .map(|w| w.trim_matches('\'').to_string())
+            .collect();
+        let parsed = footprint::app::cli::Cli::try_parse_from(&words);
+        assert!(parsed.is_ok(), "{line}: {}", parsed.err().unwrap());
+    }
+}
