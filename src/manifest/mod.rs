@@ -4,6 +4,7 @@
 //! re-hashing with the manifest's own format. Nothing is ever written.
 
 pub mod digest;
+mod essence;
 pub mod mhl;
 pub mod package;
 pub mod pkl;

@@ -57,21 +57,6 @@ impl TrackFacts {
     }
 }
 
-/// DCI container sizes (DCI Digital Cinema System Specification, §4.3.1:
-/// 2K and 4K containers, flat and scope).
-const DCI_SIZES: [(u32, u32); 6] = [
-    (1998, 1080),
-    (2048, 858),
-    (2048, 1080),
-    (3996, 2160),
-    (4096, 1716),
-    (4096, 2160),
-];
-
-/// Frame rates a DCP may carry (SMPTE ST 428-21 and ST 429-2 with the HFR
-/// rates of ISDCF's recommendations).
-const DCP_RATES: [f64; 6] = [24.0, 25.0, 30.0, 48.0, 50.0, 60.0];
-
 /// One track-file reference of a CPL reel or segment.
 #[derive(Clone, Debug)]
 struct Reference {
@@ -504,7 +489,11 @@ fn check_cpls(
                 continue;
             }
             if let Some(f) = facts(&path) {
-                essence(c, r, &f, &mut picture, &mut sound);
+                let composition = super::essence::Composition {
+                    name: &c.name,
+                    imf: c.imf,
+                };
+                super::essence::essence(composition, &r.kind, &f, &mut picture, &mut sound);
                 if let Some(fps) = f.fps
                     && (fps - n as f64 / d as f64).abs() > 0.01
                 {
@@ -575,110 +564,9 @@ fn check_cpls(
     }
 }
 
-/// The essence rules for one referenced track file.
-fn essence(
-    c: &Cpl,
-    r: &Reference,
-    f: &TrackFacts,
-    picture: &mut Vec<String>,
-    sound: &mut Vec<String>,
-) {
-    let is_picture = r.kind.contains("Picture") || r.kind == "MainImageSequence";
-    let is_sound = r.kind == "MainSound" || r.kind == "MainAudioSequence";
-    if is_picture {
-        match &f.picture {
-            Some((codec, ..)) if codec != "jpeg2000" => {
-                picture.push(format!("{}: {} is {codec}, not JPEG 2000", c.name, r.kind));
-            }
-            Some((_, w, h)) if !c.imf && !DCI_SIZES.contains(&(*w, *h)) => picture.push(format!(
-                "{}: {w}x{h} is not a DCI container (1998x1080, 2048x858, 2048x1080, 3996x2160, 4096x1716, 4096x2160)",
-                c.name
-            )),
-            None => picture.push(format!("{}: {} has no picture stream", c.name, r.kind)),
-            _ => {}
-        }
-        if let Some(fps) = f.fps
-            && !c.imf
-            && !DCP_RATES.iter().any(|r| (r - fps).abs() < 0.01)
-        {
-            picture.push(format!(
-                "{}: {fps:.3} fps is not a DCP rate (24, 25, 30, 48, 50, 60)",
-                c.name
-            ));
-        }
-    }
-    if is_sound {
-        if f.sound.is_empty() {
-            sound.push(format!("{}: {} has no sound stream", c.name, r.kind));
-        }
-        for (codec, rate) in &f.sound {
-            if !matches!(codec.as_str(), "pcm_s24le" | "pcm_s24be") {
-                sound.push(format!("{}: sound is {codec}, not 24-bit PCM", c.name));
-            } else if !matches!(rate, 48_000 | 96_000) {
-                sound.push(format!("{}: sound at {rate} Hz, not 48 or 96 kHz", c.name));
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn essence_rules_name_what_is_not_dcp() {
-        let cpl = Cpl {
-            name: "cpl.xml".into(),
-            id: "c".into(),
-            refs: Vec::new(),
-            imf: false,
-        };
-        let r = |kind: &str| Reference {
-            kind: kind.into(),
-            id: "x".into(),
-            edit_rate: Some((24, 1)),
-            intrinsic: Some(24),
-            entry: 0,
-            duration: Some(24),
-            encrypted: false,
-            reel: 1,
-        };
-        let (mut picture, mut sound) = (Vec::new(), Vec::new());
-        let dci = TrackFacts {
-            fps: Some(24.0),
-            duration_s: Some(1.0),
-            picture: Some(("jpeg2000".into(), 2048, 858)),
-            sound: vec![("pcm_s24le".into(), 48_000)],
-        };
-        essence(&cpl, &r("MainPicture"), &dci, &mut picture, &mut sound);
-        essence(&cpl, &r("MainSound"), &dci, &mut picture, &mut sound);
-        assert!(
-            picture.is_empty() && sound.is_empty(),
-            "{picture:?} {sound:?}"
-        );
-        let off = TrackFacts {
-            fps: Some(23.976),
-            picture: Some(("h264".into(), 1920, 1080)),
-            sound: vec![("pcm_s16le".into(), 48_000), ("pcm_s24le".into(), 44_100)],
-            ..dci
-        };
-        essence(&cpl, &r("MainPicture"), &off, &mut picture, &mut sound);
-        essence(&cpl, &r("MainSound"), &off, &mut picture, &mut sound);
-        assert_eq!(
-            picture,
-            [
-                "cpl.xml: MainPicture is h264, not JPEG 2000",
-                "cpl.xml: 23.976 fps is not a DCP rate (24, 25, 30, 48, 50, 60)"
-            ]
-        );
-        assert_eq!(
-            sound,
-            [
-                "cpl.xml: sound is pcm_s16le, not 24-bit PCM",
-                "cpl.xml: sound at 44100 Hz, not 48 or 96 kHz"
-            ]
-        );
-    }
 
     #[test]
     fn cpl_references_of_dcp_reels_and_imf_segments() {
