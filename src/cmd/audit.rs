@@ -165,12 +165,8 @@ fn package_problems(
     packages: &[std::path::PathBuf],
     media: &[report::MediaItem],
 ) -> Vec<crate::util::error::FileError> {
-    use crate::manifest::package::{TrackFacts, problems};
-    let facts = |path: &std::path::Path| {
-        let shown = crate::util::pathfmt::display(path);
-        let m = media.iter().find(|m| m.path == shown)?;
-        Some(TrackFacts::of(m.video.as_ref(), &m.audio, m.duration_s))
-    };
+    use crate::manifest::package::{media_facts, problems};
+    let facts = media_facts(media);
     packages
         .iter()
         .flat_map(|p| problems(p, cfg.verify_dcp, &facts))

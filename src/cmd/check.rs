@@ -124,6 +124,9 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
         }
     };
     let mut deliverables = Vec::new();
+    let ffprobe = std::cell::OnceCell::new();
+    // Package track files were probed as media items: their facts are reused.
+    let facts = crate::manifest::package::media_facts(&report.media);
     for m in &report.media {
         let inside = report
             .packages
@@ -134,7 +137,7 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
                 deliverables.push(untargeted(&m.path, "video", m.bytes, m.duration_s));
                 continue;
             };
-            let stream = stream_format(&target, Path::new(&m.path), &cfg);
+            let stream = stream_format(&target, Path::new(&m.path), &cfg, &ffprobe);
             deliverables.push(Deliverable {
                 target: target.id.clone(),
                 rules: check(&target, m, m.bytes, m.duration_s, stream.as_ref()),
@@ -155,7 +158,7 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
         };
         // The package as a package first (ASSETMAP, PKL, CPL, essence), then
         // the target's budget and stream rules.
-        let mut rules = package_rules(p, args.verify, &cfg);
+        let mut rules = package_rules(p, args.verify, &facts);
         rules.extend(check(&target, &m, bytes, duration, None));
         deliverables.push(Deliverable {
             target: target.id.clone(),
@@ -316,30 +319,26 @@ fn stream_format(
     target: &Target,
     path: &Path,
     cfg: &Config,
+    ffprobe: &std::cell::OnceCell<Option<crate::probe::ffprobe::Ffprobe>>,
 ) -> Option<crate::probe::ffprobe::StreamFormat> {
     if target.formats.is_empty() {
         return None;
     }
-    let ff =
-        crate::probe::ffprobe::Ffprobe::locate(cfg.ffprobe.as_deref(), cfg.probe_timeout).ok()?;
-    ff.stream_format(path).ok()
+    // Located once per run, on the first deliverable that needs it.
+    let ff = ffprobe.get_or_init(|| {
+        crate::probe::ffprobe::Ffprobe::locate(cfg.ffprobe.as_deref(), cfg.probe_timeout).ok()
+    });
+    ff.as_ref()?.stream_format(path).ok()
 }
 
 /// The package rules of `crate::manifest::package`, as check rules; track
 /// files probed with the run's readers.
-fn package_rules(dir: &Path, verify: bool, cfg: &Config) -> Vec<RuleResult> {
-    let (readers, _) =
-        crate::probe::Readers::locate(cfg.probe_with, cfg.ffprobe.as_deref(), cfg.probe_timeout);
-    let facts = |path: &Path| {
-        let size = path.metadata().ok()?.len();
-        let info = readers.probe(path, size)?.0.ok()?;
-        Some(crate::manifest::package::TrackFacts::of(
-            info.video.as_ref(),
-            &info.audio,
-            info.duration_s,
-        ))
-    };
-    crate::manifest::package::check(dir, verify, &facts)
+fn package_rules(
+    dir: &Path,
+    verify: bool,
+    facts: &dyn Fn(&Path) -> Option<crate::manifest::package::TrackFacts>,
+) -> Vec<RuleResult> {
+    crate::manifest::package::check(dir, verify, facts)
         .into_iter()
         .map(|r| RuleResult {
             status: r.status,

@@ -57,6 +57,21 @@ impl TrackFacts {
     }
 }
 
+/// The facts of every package track file among `media` (items whose
+/// `package` is set), by path: what the probe stage already read, so a
+/// package check probes nothing twice.
+pub fn media_facts(media: &[crate::probe::MediaItem]) -> impl Fn(&Path) -> Option<TrackFacts> + '_ {
+    let by_path: HashMap<&str, &crate::probe::MediaItem> = media
+        .iter()
+        .filter(|m| m.package.is_some())
+        .map(|m| (m.path.as_str(), m))
+        .collect();
+    move |path: &Path| {
+        let m = by_path.get(crate::util::pathfmt::display(path).as_str())?;
+        Some(TrackFacts::of(m.video.as_ref(), &m.audio, m.duration_s))
+    }
+}
+
 /// One track-file reference of a CPL reel or segment.
 #[derive(Clone, Debug)]
 struct Reference {
@@ -276,21 +291,27 @@ pub fn check(
             format!("{} assets, every file present", map.len()),
         );
     }
-    // Packing lists: the XML files whose root is PackingList.
-    let mut xml: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    xml.retain(|p| crate::classify::extension(p).as_deref() == Some("xml"));
-    xml.sort();
-    let root_of = |p: &Path| {
-        crate::util::fsutil::read_head(p, 4096)
-            .ok()
-            .and_then(|h| crate::classify::inventory::root_element(&String::from_utf8_lossy(&h)))
-    };
-    let pkls: Vec<&PathBuf> = xml
-        .iter()
-        .filter(|p| root_of(p).as_deref() == Some("PackingList"))
+    // The package's XML files by root element, each read once.
+    let mut xml: Vec<(PathBuf, Option<String>)> = std::fs::read_dir(dir)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| crate::classify::extension(p).as_deref() == Some("xml"))
+        .map(|p| {
+            let root = crate::util::fsutil::read_head(&p, 4096).ok().and_then(|h| {
+                crate::classify::inventory::root_element(&String::from_utf8_lossy(&h))
+            });
+            (p, root)
+        })
         .collect();
+    xml.sort();
+    let with_root = |name: &'static str| {
+        xml.iter()
+            .filter(move |(_, r)| r.as_deref() == Some(name))
+            .map(|(p, _)| p)
+    };
+    // Packing lists: the XML files whose root is PackingList.
+    let pkls: Vec<&PathBuf> = with_root("PackingList").collect();
     let mut pkl_assets: BTreeMap<String, (PathBuf, super::pkl::Asset)> = BTreeMap::new();
     let mut bad = Vec::new();
     for p in &pkls {
@@ -368,7 +389,8 @@ pub fn check(
             "not verified: --verify re-hashes every asset".into(),
         );
     }
-    check_cpls(dir, &xml, &root_of, &map, &pkl_assets, facts, &mut rules);
+    let cpl_files: Vec<&PathBuf> = with_root("CompositionPlaylist").collect();
+    check_cpls(dir, &cpl_files, &map, &pkl_assets, facts, &mut rules);
     rules.out
 }
 
@@ -409,8 +431,7 @@ pub fn problems(
 /// the package holds, with durations and edit rates that add up.
 fn check_cpls(
     dir: &Path,
-    xml: &[PathBuf],
-    root_of: &dyn Fn(&Path) -> Option<String>,
+    cpl_files: &[&PathBuf],
     map: &HashMap<String, String>,
     pkl_assets: &BTreeMap<String, (PathBuf, super::pkl::Asset)>,
     facts: &dyn Fn(&Path) -> Option<TrackFacts>,
@@ -418,10 +439,7 @@ fn check_cpls(
 ) {
     let mut cpls = Vec::new();
     let mut bad = Vec::new();
-    for p in xml
-        .iter()
-        .filter(|p| root_of(p).as_deref() == Some("CompositionPlaylist"))
-    {
+    for p in cpl_files {
         match read_xml(p).and_then(|x| parse_cpl(&file_name(p), &x)) {
             Ok(c) if c.refs.is_empty() => bad.push(format!("{}: names no track file", c.name)),
             Ok(c) => cpls.push(c),

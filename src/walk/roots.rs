@@ -138,20 +138,18 @@ fn fold(candidates: Vec<Candidate>) -> Roots {
     let mut into: Vec<Option<(usize, Overlap)>> = (0..candidates.len())
         .map(|i| covering(&candidates[i], &candidates, i))
         .collect();
-    // Follow chains (C inside B inside A) to the outermost walked root.
+    // Follow chains (C inside B inside A) to the outermost walked root,
+    // keeping how the first link overlaps; bounded, should aliases loop.
     for i in 0..into.len() {
-        let mut cur = into[i];
-        let mut hops = 0;
-        while let Some((j, _)) = cur {
-            match into[j] {
-                Some(next) if hops < into.len() => {
-                    cur = Some((next.0, cur.map_or(next.1, |c| c.1)));
-                    hops += 1;
+        if let Some((mut j, overlap)) = into[i] {
+            for _ in 0..into.len() {
+                match into[j] {
+                    Some((next, _)) => j = next,
+                    None => break,
                 }
-                _ => break,
             }
+            into[i] = Some((j, overlap));
         }
-        into[i] = cur;
     }
     for (i, c) in candidates.iter().enumerate() {
         match into[i] {

@@ -126,13 +126,6 @@ const CHECKSUM_EXT: &[&str] = &[
     "mhl", "md5", "sha1", "sha256", "sha512", "xxhash", "xxh64", "xxh3", "xxh128", "c4", "sfv",
 ];
 
-/// True for a file of a chain of custody: anything in an `ascmhl/` folder
-/// (generations and `ascmhl_chain.xml`), an `.mhl` anywhere, and checksum lists.
-pub fn is_custody(path: &Path) -> bool {
-    let b = pathbytes::bytes(path);
-    is_custody_name(pathbytes::name(b)) || in_mhl_history(pathbytes::parent(b))
-}
-
 /// `ascmhl_chain.xml`, an `.mhl` or a checksum list, by name.
 fn is_custody_name(name: &[u8]) -> bool {
     name.eq_ignore_ascii_case(b"ascmhl_chain.xml")
@@ -207,6 +200,13 @@ impl Protection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// True for a file of a chain of custody: anything in an `ascmhl/` folder
+    /// (generations and `ascmhl_chain.xml`), an `.mhl` anywhere, and checksum lists.
+    fn is_custody(path: &Path) -> bool {
+        let b = pathbytes::bytes(path);
+        is_custody_name(pathbytes::name(b)) || in_mhl_history(pathbytes::parent(b))
+    }
 
     #[test]
     fn chain_of_custody_files_are_recognised() {
