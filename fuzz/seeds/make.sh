@@ -23,3 +23,22 @@ $FF -f lavfi -i testsrc2=size=64x36:rate=24000/1001 $A -t 0.5 -c:v libx264 -g 4 
 $FF -f lavfi -i testsrc2=size=64x36:rate=25 -t 0.08 -c:v prores -profile:v 3 mxf/prores_hq.mxf
 $FF -f lavfi -i sine=sample_rate=48000 -t 0.01 -c:a pcm_s24be -ac 2 -write_id3v2 1 aiff/s24_id3.aiff
 $FF -f lavfi -i sine=sample_rate=48000 -t 0.01 -c:a pcm_f32be -af aformat=channel_layouts=quad aiff/f32_chan.aifc
+# Elementary streams, transport streams, Ogg, AVI and stills (issue 22's readers).
+mkdir -p elementary annexb ts ogg avi still
+$FF -f lavfi -i sine=sample_rate=48000 -t 0.1 -c:a libmp3lame -b:a 64k elementary/tone.mp3
+$FF -f lavfi -i sine=sample_rate=48000 -t 0.1 -c:a aac -f adts elementary/tone.aac
+$FF -f lavfi -i sine=sample_rate=48000 -t 0.1 -c:a ac3 -ac 6 elementary/tone51.ac3
+$FF -f lavfi -i sine=sample_rate=48000 -t 0.1 -c:a eac3 -ac 2 elementary/tone.eac3
+$FF -f lavfi -i sine=sample_rate=48000 -t 0.1 -c:a flac elementary/tone.flac
+$FF -f lavfi -i testsrc2=size=64x36:rate=25 -t 0.12 -c:v libx264 -bsf:v h264_mp4toannexb -f h264 annexb/clip.h264
+$FF -f lavfi -i testsrc2=size=64x36:rate=25 -t 0.12 -c:v libx265 -x265-params log-level=error -f hevc annexb/clip.hevc
+$FF -f lavfi -i testsrc2=size=64x36:rate=25 -t 0.12 -c:v libvpx-vp9 -f ivf annexb/clip.ivf
+$FF -f lavfi -i testsrc2=size=64x36:rate=25 -t 0.12 -c:v mpeg2video annexb/clip.m2v
+$FF -f lavfi -i testsrc2=size=64x36:rate=25 $A -t 0.12 -c:v libx264 -c:a aac -ac 2 ts/h264_aac.ts
+$FF -f lavfi -i testsrc2=size=64x36:rate=25 $A -t 0.12 -c:v mpeg2video -c:a ac3 -mpegts_m2ts_mode 1 ts/mpeg2_ac3.m2ts
+$FF $A -c:a libopus ogg/opus.ogg
+$FF -f lavfi -i testsrc2=size=64x36:rate=25 $A -t 0.12 -c:v libtheora -c:a libvorbis ogg/theora_vorbis.ogv
+$FF -f lavfi -i testsrc2=size=64x36:rate=25 $A -t 0.12 -c:v mpeg4 -c:a libmp3lame avi/mpeg4_mp3.avi
+$FF -f lavfi -i testsrc2=size=64x36 -frames:v 1 still/frame.jpg
+$FF -f lavfi -i testsrc2=size=64x36 -frames:v 1 still/frame.png
+$FF -f lavfi -i testsrc2=size=64x36 -frames:v 1 -c:v jpeg2000 still/frame.j2c

@@ -202,11 +202,14 @@ pub fn sniff(b: &[u8]) -> Option<Signature> {
 const VIDEO_EXT: &[&str] = &[
     "mov", "mp4", "m4v", "mxf", "mkv", "webm", "avi", "mts", "m2ts", "ts", "mpg", "mpeg", "m2v",
     "vob", "dv", "flv", "wmv", "3gp", "r3d", "braw", "crm", "mcf", "y4m", "h264", "h265", "hevc",
-    "264", "265", "ogv", "ari_clip",
+    "264", "265", "ogv", "ari_clip", "hvc", "avc", "266", "vvc", "ivf", "obu", "av1", "m1v", "cmp",
+    "mp4v", "cmfv", "f4v", "asf", "rm", "rmvb", "nut", "m2t", "mod", "tod",
 ];
 const AUDIO_EXT: &[&str] = &[
     "wav", "bwf", "rf64", "aif", "aiff", "aifc", "caf", "flac", "mp3", "m4a", "aac", "ac3", "ec3",
-    "eac3", "opus", "ogg", "oga", "wma", "mka", "dts", "w64",
+    "eac3", "opus", "ogg", "oga", "wma", "mka", "dts", "w64", "adts", "amr", "awb", "dtshd", "mp2",
+    "mpa", "m1a", "m2a", "mlp", "thd", "truehd", "dsf", "dff", "ape", "wv", "mpc", "tta", "tak",
+    "spx", "au", "snd", "iamf", "cmfa", "m4b",
 ];
 /// Still formats; numbered files with these extensions may form image sequences.
 pub const IMAGE_EXT: &[&str] = &[

@@ -9,7 +9,7 @@
 //!   Ctrl-C (a wrapper script's own children die with it, so pipes close);
 //! - JSON is read leniently: a missing field is `None`, never a failure.
 
-use super::{AudioInfo, ProbeError, ProbeInfo, Prober, VideoInfo, parse_rate};
+use super::{AudioInfo, ProbeError, ProbeInfo, Prober, VideoInfo};
 use serde_json::Value;
 use std::ffi::OsString;
 use std::io::Read;
@@ -306,18 +306,23 @@ pub fn from_json(v: &Value) -> ProbeInfo {
         .iter()
         .filter(|s| s.get("codec_type").and_then(Value::as_str) == Some("video"))
         .find(|s| !is_cover(s))
-        .map(|s| VideoInfo {
-            codec: str_field(s, "codec_name")
-                .or_else(|| raw_codec(s))
-                .unwrap_or_else(|| "unknown".into()),
-            profile: str_field(s, "profile"),
-            width: num_field(s, "width").unwrap_or(0.0) as u32,
-            height: num_field(s, "height").unwrap_or(0.0) as u32,
-            fps: str_field(s, "avg_frame_rate")
-                .and_then(|r| parse_rate(&r))
-                .or_else(|| str_field(s, "r_frame_rate").and_then(|r| parse_rate(&r))),
-            pix_fmt: str_field(s, "pix_fmt"),
-            bit_rate: num_field(s, "bit_rate").map(|b| b as u64),
+        .map(|s| {
+            VideoInfo {
+                codec: str_field(s, "codec_name")
+                    .or_else(|| raw_codec(s))
+                    .unwrap_or_else(|| "unknown".into()),
+                profile: str_field(s, "profile"),
+                width: num_field(s, "width").unwrap_or(0.0) as u32,
+                height: num_field(s, "height").unwrap_or(0.0) as u32,
+                pix_fmt: str_field(s, "pix_fmt"),
+                bit_rate: num_field(s, "bit_rate").map(|b| b as u64),
+                ..VideoInfo::default()
+            }
+            .with_rate(super::rate::from_ffprobe(
+                str_field(s, "r_frame_rate").as_deref(),
+                str_field(s, "avg_frame_rate").as_deref(),
+                str_field(s, "time_base").as_deref(),
+            ))
         });
     let audio = streams
         .iter()
@@ -348,6 +353,7 @@ pub fn from_json(v: &Value) -> ProbeInfo {
         video,
         audio,
         timecode,
+        streams_unsure: false,
     }
 }
 

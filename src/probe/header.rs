@@ -49,16 +49,18 @@ pub fn probe_info(head: &[u8], size: u64) -> Option<crate::probe::ProbeInfo> {
     }
     Some(crate::probe::ProbeInfo {
         container: Some(format!("{}_pipe", h.format)),
-        video: Some(crate::probe::VideoInfo {
-            codec: h.format.to_string(),
-            profile: None,
-            width: h.width,
-            height: h.height,
-            // The image pipe's default rate: ffprobe ignores the header's.
-            fps: Some(25.0),
-            pix_fmt: Some(h.pix_fmt?.to_string()),
-            bit_rate: None,
-        }),
+        video: Some(
+            crate::probe::VideoInfo {
+                codec: h.format.to_string(),
+                profile: None,
+                width: h.width,
+                height: h.height,
+                // The image pipe's default rate: ffprobe ignores the header's.
+                pix_fmt: Some(h.pix_fmt?.to_string()),
+                ..Default::default()
+            }
+            .with_rate(crate::probe::rate::Rate::constant(25, 1)),
+        ),
         ..Default::default()
     })
 }

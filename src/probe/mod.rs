@@ -13,6 +13,7 @@ pub use memo::CachedProbe;
 pub mod ffprobe;
 pub mod header;
 pub mod native;
+pub mod rate;
 pub mod stage;
 
 use serde::{Deserialize, Serialize};
@@ -30,13 +31,35 @@ pub struct VideoInfo {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// Frames per second (`avg_frame_rate`, else `r_frame_rate`).
+    /// Nominal frames per second: the exact rate of a constant-rate stream,
+    /// the average of a variable-rate one ([`rate`]).
     pub fps: Option<f64>,
+    /// `cfr` or `vfr`, when the reader could tell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fps_mode: Option<rate::FpsMode>,
+    /// The frame rate as an exact fraction (`"30000/1001"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fps_rational: Option<String>,
     /// Pixel format (`yuv422p10le`…).
     pub pix_fmt: Option<String>,
     /// Stream bit rate, bits per second, when the container states it (addition).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bit_rate: Option<u64>,
+}
+
+impl VideoInfo {
+    /// Sets `fps`, `fps_mode` and `fps_rational` from one rate (or clears them).
+    pub fn set_rate(&mut self, rate: Option<rate::Rate>) {
+        self.fps = rate.map(rate::Rate::fps);
+        self.fps_mode = rate.map(|r| r.mode);
+        self.fps_rational = rate.map(rate::Rate::rational);
+    }
+
+    /// This stream with its rate set.
+    pub fn with_rate(mut self, rate: Option<rate::Rate>) -> Self {
+        self.set_rate(rate);
+        self
+    }
 }
 
 /// Audio stream facts.
@@ -68,6 +91,11 @@ pub struct ProbeInfo {
     pub audio: Vec<AudioInfo>,
     /// Start timecode, when the file carries one.
     pub timecode: Option<String>,
+    /// A native reader knew the length but not every stream field (AAC
+    /// whose SBR only decoding shows): ffprobe answers the streams, this
+    /// answer the duration. Never stored or reported.
+    #[serde(skip)]
+    pub streams_unsure: bool,
 }
 
 /// Why a probe failed. Callers branch on it: `Missing` disables probing for the run.
@@ -145,12 +173,25 @@ impl Readers {
         path: &Path,
         size: u64,
     ) -> Option<(Result<ProbeInfo, ProbeError>, &'static str)> {
-        if self.with != ProbeWith::Ffprobe
-            && let Some(info) = native::probe(path, size)
-        {
-            return Some((Ok(info), "native"));
+        let native = (self.with != ProbeWith::Ffprobe)
+            .then(|| native::probe(path, size))
+            .flatten();
+        match native {
+            Some(info) if !info.streams_unsure => Some((Ok(info), "native")),
+            // The streams from ffprobe (it decodes), the length counted
+            // natively (ffprobe estimates it from the bit rate there).
+            Some(info) => self.ff.as_ref().map(|ff| {
+                let answer = ff.probe(path).map(|mut f| {
+                    if info.duration_s.is_some() {
+                        f.duration_s = info.duration_s;
+                        f.bit_rate = info.bit_rate;
+                    }
+                    f
+                });
+                (answer, "ffprobe")
+            }),
+            None => self.ff.as_ref().map(|ff| (ff.probe(path), "ffprobe")),
         }
-        self.ff.as_ref().map(|ff| (ff.probe(path), "ffprobe"))
     }
 }
 
@@ -160,33 +201,4 @@ pub trait Prober: Sync {
     fn probe(&self, path: &Path) -> Result<ProbeInfo, ProbeError>;
     /// The `probe.source` this prober reports (`ffprobe`, `native`).
     fn source(&self) -> &'static str;
-}
-
-/// Parses `"24000/1001"` or `"25"` into frames per second; `0/0` is `None`.
-pub fn parse_rate(s: &str) -> Option<f64> {
-    let v = match s.split_once('/') {
-        Some((n, d)) => {
-            let (n, d): (f64, f64) = (n.trim().parse().ok()?, d.trim().parse().ok()?);
-            if d == 0.0 {
-                return None;
-            }
-            n / d
-        }
-        None => s.trim().parse().ok()?,
-    };
-    (v.is_finite() && v > 0.0).then_some(v)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_frame_rates() {
-        assert!((parse_rate("24000/1001").unwrap() - 23.976).abs() < 1e-3);
-        assert_eq!(parse_rate("25/1"), Some(25.0));
-        assert_eq!(parse_rate("30"), Some(30.0));
-        assert_eq!(parse_rate("0/0"), None);
-        assert_eq!(parse_rate("x"), None);
-    }
 }

@@ -222,7 +222,7 @@ pub fn media_item(
                 m.duration_s = None;
                 m.bit_rate = None;
                 if let Some(v) = m.video.as_mut() {
-                    v.fps = None;
+                    v.set_rate(None);
                 }
             }
         }
@@ -248,7 +248,7 @@ pub fn media_item(
             m.duration_s = Some(duration);
             m.bit_rate = None;
             if let Some(v) = m.video.as_mut() {
-                v.fps = Some(fps);
+                v.set_rate(super::rate::Rate::from_fps(fps));
             }
             m.sequence = Some(SequenceInfo {
                 first: s.first(),

@@ -12,6 +12,7 @@ mod native;
 mod package;
 mod probe;
 mod robust;
+mod streams;
 mod targets;
 mod trees;
 mod verdicts;

@@ -7,11 +7,13 @@ use std::time::Duration;
 fn tree_with_one_clip() -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();
     std::fs::create_dir(t.path().join("media")).unwrap();
-    std::fs::copy(
-        fixtures().join("media/exports/archive_ffv1.mkv"),
-        t.path().join("media/clip.mkv"),
-    )
-    .unwrap();
+    // An ASF header: a format no native reader reads, so ffprobe is asked.
+    let mut asf = vec![
+        0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11, 0xA6, 0xD9, 0x00, 0xAA, 0x00, 0x62, 0xCE,
+        0x6C,
+    ];
+    asf.resize(4096, 0);
+    std::fs::write(t.path().join("media/clip.wmv"), asf).unwrap();
     t
 }
 

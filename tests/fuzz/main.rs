@@ -156,6 +156,52 @@ fn targets() -> Vec<Target> {
             seeds: dir_seeds("fuzz/seeds/matroska"),
         },
         Target {
+            name: "elementary",
+            run: |b| {
+                use footprint::probe::native::elementary;
+                let _ = elementary::looks_like(b);
+                let _ = elementary::probe(b);
+            },
+            seeds: dir_seeds("fuzz/seeds/elementary"),
+        },
+        Target {
+            name: "annexb",
+            run: |b| {
+                use footprint::probe::native::annexb;
+                let _ = annexb::looks_like(b);
+                let _ = annexb::probe(b);
+            },
+            seeds: dir_seeds("fuzz/seeds/annexb"),
+        },
+        Target {
+            name: "ts",
+            run: |b| {
+                let _ = footprint::probe::native::ts::probe(b);
+            },
+            seeds: dir_seeds("fuzz/seeds/ts"),
+        },
+        Target {
+            name: "ogg",
+            run: |b| {
+                let _ = footprint::probe::native::ogg::probe(b);
+            },
+            seeds: dir_seeds("fuzz/seeds/ogg"),
+        },
+        Target {
+            name: "avi",
+            run: |b| {
+                let _ = footprint::probe::native::avi::probe(b);
+            },
+            seeds: dir_seeds("fuzz/seeds/avi"),
+        },
+        Target {
+            name: "still",
+            run: |b| {
+                let _ = footprint::probe::native::still::probe(b);
+            },
+            seeds: dir_seeds("fuzz/seeds/still"),
+        },
+        Target {
             name: "tiff",
             run: |b| {
                 let _ = footprint::probe::native::tiff::parse(b);

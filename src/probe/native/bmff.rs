@@ -10,8 +10,9 @@
 //! and ffprobe answers.
 
 use super::Source;
-use super::bytes::{be16, be32, be64, gcd, u8_at};
+use super::bytes::{be16, be32, be64, u8_at};
 use super::video::{self, Picture};
+use crate::probe::rate::Rate;
 use crate::probe::{AudioInfo, ProbeInfo, VideoInfo};
 
 /// The largest `moov` read (a 3-hour 4K file's tables are a few MiB).
@@ -69,14 +70,15 @@ const MOOF_CAP: u64 = 16 << 20;
 
 /// Finds `moov` among the top-level boxes and reads it, with the position
 /// and body length of every movie fragment (`moof`).
-fn read_moov<S: Source + ?Sized>(src: &S) -> Option<(Vec<u8>, Vec<Moof>)> {
+fn read_moov<S: Source + ?Sized>(src: &S) -> Option<(Vec<u8>, Vec<Moof>, bool)> {
     let size = src.size();
     let mut at = 0u64;
     let mut moov = None;
     let mut moofs = Vec::new();
+    let mut sidx = false;
     for _ in 0..TOP_CAP + FRAGMENTS_CAP * 2 {
         if at >= size {
-            return moov.map(|m| (m, moofs));
+            return moov.map(|m| (m, moofs, sidx));
         }
         let h = src.read(at, 16.min(size - at))?;
         let kind = h.get(4..8)?;
@@ -98,9 +100,7 @@ fn read_moov<S: Source + ?Sized>(src: &S) -> Option<(Vec<u8>, Vec<Moof>)> {
                 len: len - header,
             }),
             b"moov" | b"moof" => return None, // a second movie, or too many fragments
-            // A segment index lets FFmpeg stop reading fragments early, and
-            // its stream bit rates then count only the fragments it read.
-            b"sidx" => return None,
+            b"sidx" => sidx = true,
             _ => {}
         }
         at += len;
@@ -115,6 +115,47 @@ struct Moof {
     len: u64,
 }
 
+/// Whether every sample lasts the same time. The last sample may differ: a
+/// muxer closing a stream gives it whatever time is left.
+#[derive(Default, Clone, Copy, Debug)]
+struct Uniform {
+    delta: Option<u64>,
+    /// A sample of another duration was seen, so far only as the last one.
+    odd_last: bool,
+    mixed: bool,
+}
+
+impl Uniform {
+    fn push(&mut self, delta: u64, count: u64) {
+        if count == 0 {
+            return;
+        }
+        if self.odd_last {
+            self.mixed = true;
+        }
+        match self.delta {
+            None => self.delta = Some(delta),
+            Some(d) if d == delta => {}
+            Some(_) if count == 1 => self.odd_last = true,
+            Some(_) => self.mixed = true,
+        }
+    }
+
+    /// Adds the samples of later fragments.
+    fn merge(&mut self, o: Uniform) {
+        if let Some(d) = o.delta {
+            self.push(d, 2);
+        }
+        self.mixed |= o.mixed;
+        self.odd_last |= o.odd_last;
+    }
+
+    /// The common sample duration of a constant-rate track.
+    fn constant(&self) -> Option<u64> {
+        self.delta.filter(|_| !self.mixed)
+    }
+}
+
 /// Per-track sums over every fragment: (samples, duration, bytes, first sample offset).
 #[derive(Default, Clone, Copy)]
 struct Fragmented {
@@ -122,6 +163,10 @@ struct Fragmented {
     first_pts: Option<i64>,
     samples: u64,
     duration: u64,
+    uniform: Uniform,
+    default_duration: u64,
+    /// Where the first fragment's `tfdt` puts the track's start.
+    base: u64,
     bytes: u64,
     first_offset: Option<u64>,
     first_size: Option<u64>,
@@ -147,6 +192,11 @@ fn fragments<S: Source + ?Sized>(
         .map(|(_, b)| Some((be32(b, 4)?, be32(b, 12)?, be32(b, 16)?)))
         .collect::<Option<_>>()?;
     let mut out = vec![Fragmented::default(); ids.len()];
+    for (slot, id) in ids.iter().enumerate() {
+        if let Some(d) = defaults.iter().find(|d| d.0 == *id) {
+            out[slot].default_duration = u64::from(d.1);
+        }
+    }
     for m in moofs {
         if m.len > MOOF_CAP {
             return None;
@@ -184,7 +234,13 @@ fn fragments<S: Source + ?Sized>(
                 } else {
                     u64::from(be32(tfdt, 4)?)
                 };
-                if start != starts[slot] + sums.duration {
+                // A segment cut from the middle of a stream starts late: its
+                // first `tfdt` is where its timeline begins.
+                // Later, a `tfdt` that does not continue the track is a gap
+                // or an overlap, whose length readers count differently: decline.
+                if sums.samples == 0 && sums.base == 0 {
+                    sums.base = start.saturating_sub(starts[slot]);
+                } else if start != starts[slot] + sums.base + sums.duration {
                     return None;
                 }
             }
@@ -192,13 +248,15 @@ fn fragments<S: Source + ?Sized>(
                 let tflags = be32(trun, 0)? & 0xFF_FFFF;
                 let count = be32(trun, 4)? as usize;
                 let mut q = 8;
+                // Without a data offset, the samples start at the base.
+                let mut data_at = Some(base);
                 if tflags & 1 != 0 {
                     let offset = i64::from(be32(trun, q)? as i32);
-                    sums.first_offset = sums
-                        .first_offset
-                        .or_else(|| u64::try_from(i64::try_from(base).ok()? + offset).ok());
+                    data_at = u64::try_from(i64::try_from(base).ok()? + offset).ok();
+                    sums.first_offset = sums.first_offset.or(data_at);
                     q += 4;
                 }
+                let bytes_before = sums.bytes;
                 if tflags & 4 != 0 {
                     q += 4;
                 }
@@ -227,15 +285,24 @@ fn fragments<S: Source + ?Sized>(
                         let off = i64::from(raw as i32);
                         q += 4;
                         if sums.samples < 1000 {
-                            let dts = i64::try_from(starts[slot] + sums.duration).ok()?;
+                            let dts =
+                                i64::try_from(starts[slot] + sums.base + sums.duration).ok()?;
                             let pts = dts + off;
                             sums.first_pts = Some(sums.first_pts.map_or(pts, |p| p.min(pts)));
                         }
                     }
                     sums.first_size = sums.first_size.or(Some(u64::from(z)));
                     sums.samples += 1;
+                    sums.uniform.push(u64::from(d), 1);
                     sums.duration = sums.duration.checked_add(u64::from(d))?;
                     sums.bytes = sums.bytes.checked_add(u64::from(z))?;
+                }
+                // Samples past the end of the file: truncated, or its media
+                // data stripped (test files keep only the boxes).
+                if let Some(at) = data_at
+                    && at.saturating_add(sums.bytes - bytes_before) > src.size()
+                {
+                    return None;
                 }
             }
         }
@@ -246,7 +313,10 @@ fn fragments<S: Source + ?Sized>(
 /// What one `trak` says, as far as a probe needs.
 struct Track<'a> {
     id: u32,
-    edits: bool,
+    /// The `mdhd` duration as stated.
+    stated_duration: u64,
+    /// The media time the edit list's first non-empty edit starts at.
+    media_time: i64,
     /// Sample durations and composition offsets, read only for fragmented
     /// files (where B-frames make a track start after zero).
     stts: Option<&'a [u8]>,
@@ -260,6 +330,9 @@ struct Track<'a> {
     entry: &'a [u8],
     frames: u64,
     frames_duration: u64,
+    uniform: Uniform,
+    /// The `trex` default sample duration (an init segment's only rate).
+    default_duration: u64,
     data_size: u64,
     first_size: u64,
     first_chunk: Option<u64>,
@@ -278,7 +351,25 @@ fn timescale_duration(b: &[u8]) -> Option<(u32, u64)> {
 fn track(trak: &[u8]) -> Option<Track<'_>> {
     let tkhd = child(trak, b"tkhd")?;
     let id = be32(tkhd, if u8_at(tkhd, 0)? == 1 { 20 } else { 12 })?;
-    let edits = child(trak, b"edts").is_some();
+    let mut media_time = 0i64;
+    if let Some(elst) = child(trak, b"edts").and_then(|e| child(e, b"elst")) {
+        let v1 = u8_at(elst, 0)? == 1;
+        let step = if v1 { 20 } else { 12 };
+        for i in 0..(be32(elst, 4)? as usize).min(1000) {
+            let at = 8 + i * step;
+            let time = if v1 {
+                be64(elst, at + 8)? as i64
+            } else {
+                i64::from(be32(elst, at + 4)? as i32)
+            };
+            // An empty edit (-1) delays the track; the first real one says
+            // where its presentation begins.
+            if time != -1 {
+                media_time = time;
+                break;
+            }
+        }
+    }
     let mdia = child(trak, b"mdia")?;
     let (timescale, duration) = timescale_duration(child(mdia, b"mdhd")?)?;
     let handler: [u8; 4] = child(mdia, b"hdlr")?.get(8..12)?.try_into().ok()?;
@@ -289,27 +380,22 @@ fn track(trak: &[u8]) -> Option<Track<'_>> {
     }
     let (fourcc, entry) = children(stsd.get(8..)?)?.into_iter().next()?;
     let (mut frames, mut frames_duration) = (0u64, 0u64);
+    let mut uniform = Uniform::default();
     let stts = child(stbl, b"stts");
     if let Some(stts) = stts {
         let n = be32(stts, 4)? as usize;
         for i in 0..n {
             let count = u64::from(be32(stts, 8 + i * 8)?);
             let delta = u64::from(be32(stts, 12 + i * 8)?);
+            uniform.push(delta, count);
             frames = frames.checked_add(count)?;
             frames_duration = frames_duration.checked_add(count.checked_mul(delta)?)?;
         }
     }
     let ctts = child(stbl, b"ctts");
-    let stsz = child(stbl, b"stsz")?;
-    let (fixed, count) = (u64::from(be32(stsz, 4)?), be32(stsz, 8)? as usize);
-    let (data_size, first_size) = if fixed != 0 {
-        (fixed.checked_mul(count as u64)?, fixed)
-    } else {
-        let mut sum = 0u64;
-        for i in 0..count {
-            sum += u64::from(be32(stsz, 12 + i * 4)?);
-        }
-        (sum, u64::from(be32(stsz, 12).unwrap_or(0)))
+    let (data_size, first_size, count) = match child(stbl, b"stsz") {
+        Some(stsz) => sample_sizes(stsz)?,
+        None => compact_sample_sizes(child(stbl, b"stz2")?)?,
     };
     let (first_chunk, last_chunk) = match (child(stbl, b"stco"), child(stbl, b"co64")) {
         (Some(b), _) if be32(b, 4)? > 0 => {
@@ -324,7 +410,8 @@ fn track(trak: &[u8]) -> Option<Track<'_>> {
     };
     Some(Track {
         id,
-        edits,
+        media_time,
+        stated_duration: duration,
         stts,
         ctts,
         rounded_rate: false,
@@ -342,11 +429,47 @@ fn track(trak: &[u8]) -> Option<Track<'_>> {
         entry,
         frames,
         frames_duration,
+        uniform,
+        default_duration: 0,
         data_size,
         first_size: if count > 0 { first_size } else { 0 },
         first_chunk,
         last_chunk,
     })
+}
+
+/// An `stsz` box: (total bytes, first sample's bytes, samples).
+fn sample_sizes(stsz: &[u8]) -> Option<(u64, u64, usize)> {
+    let (fixed, count) = (u64::from(be32(stsz, 4)?), be32(stsz, 8)? as usize);
+    if fixed != 0 {
+        return Some((fixed.checked_mul(count as u64)?, fixed, count));
+    }
+    let mut sum = 0u64;
+    for i in 0..count {
+        sum += u64::from(be32(stsz, 12 + i * 4)?);
+    }
+    Some((sum, u64::from(be32(stsz, 12).unwrap_or(0)), count))
+}
+
+/// An `stz2` box (compact sample sizes of 4, 8 or 16 bits).
+fn compact_sample_sizes(stz2: &[u8]) -> Option<(u64, u64, usize)> {
+    let bits = usize::from(u8_at(stz2, 7)?);
+    let count = be32(stz2, 8)? as usize;
+    let size = |i: usize| -> Option<u64> {
+        Some(match bits {
+            4 => u64::from(
+                u8_at(stz2, 12 + i / 2)? >> (if i.is_multiple_of(2) { 4 } else { 0 }) & 0xF,
+            ),
+            8 => u64::from(u8_at(stz2, 12 + i)?),
+            16 => u64::from(be16(stz2, 12 + i * 2)?),
+            _ => return None,
+        })
+    };
+    let mut sum = 0u64;
+    for i in 0..count {
+        sum += size(i)?;
+    }
+    Some((sum, if count > 0 { size(0)? } else { 0 }, count))
 }
 
 /// The earliest decode time + composition offset over the samples of an
@@ -394,46 +517,81 @@ fn rescale_us(duration: u64, scale: u32) -> Option<u64> {
     u64::try_from(us).ok().filter(|us| *us > 0)
 }
 
+/// The start of a track's first sample (its frame header).
+fn first_sample<S: Source + ?Sized>(src: &S, t: &Track) -> Option<Vec<u8>> {
+    let at = t.first_chunk?;
+    let len = t
+        .first_size
+        .min(FRAME_HEAD)
+        .min(src.size().checked_sub(at)?);
+    src.read(at, len)
+}
+
 /// The picture of a video track, from its codec configuration or first frame.
 fn picture<S: Source + ?Sized>(src: &S, t: &Track) -> Option<Picture> {
-    let frame = || {
-        let at = t.first_chunk?;
-        let len = t
-            .first_size
-            .min(FRAME_HEAD)
-            .min(src.size().checked_sub(at)?);
-        src.read(at, len)
+    let frame = || first_sample(src, t);
+    let boxes = || children(t.entry.get(78..)?);
+    let config = |kind: &[u8; 4]| {
+        boxes()?
+            .into_iter()
+            .find(|(k, _)| k == kind)
+            .map(|(_, b)| b)
     };
-    match &t.fourcc {
-        b"avc1" | b"avc3" => video::avcc(child(t.entry.get(78..)?, b"avcC")?),
-        b"hvc1" | b"hev1" => super::hevc::hvcc(child(t.entry.get(78..)?, b"hvcC")?),
-        f if video::prores_profile(f).is_some() => video::prores(f, &frame()?),
-        b"AVdn" | b"AVdh" => video::dnxhd(&frame()?),
-        // Camera raw: the size the sample entry states, as ffprobe reports it.
-        f => Some(Picture {
-            codec: super::raw::codec(f)?,
+    // Encrypted tracks (`encv`) name their codec in `sinf`/`frma`.
+    let fourcc = match &t.fourcc {
+        b"encv" => config(b"sinf")
+            .and_then(|s| child(s, b"frma"))
+            .and_then(|f| f.get(..4)?.try_into().ok())
+            .unwrap_or(t.fourcc),
+        f => *f,
+    };
+    // The size the sample entry states: what a decoder is told to expect.
+    let stated = |codec: &'static str| {
+        Some(Picture {
+            codec,
             profile: None,
             width: be16(t.entry, 24)?.into(),
             height: be16(t.entry, 26)?.into(),
             pix_fmt: None,
-        }),
-    }
+        })
+    };
+    // A codec's own header knows better (cropping, thin rasters, profile);
+    // when it cannot be read, the sample entry answers.
+    let read = match &fourcc {
+        b"avc1" | b"avc3" => config(b"avcC").and_then(video::avcc),
+        b"hvc1" | b"hev1" => config(b"hvcC").and_then(super::hevc::hvcc),
+        f if video::prores_profile(f).is_some() => frame().and_then(|b| video::prores(f, &b)),
+        b"AVdn" | b"AVdh" => frame().and_then(|b| video::dnxhd(&b)),
+        b"mp4v" => {
+            let (oti, _) = config(b"esds").and_then(super::sound::esds_config)?;
+            return stated(super::fourcc::video_object_type(oti)?);
+        }
+        _ => None,
+    };
+    read.or_else(|| stated(super::fourcc::video(&fourcc)?))
 }
 
 fn video_info<S: Source + ?Sized>(src: &S, t: &Track) -> Option<VideoInfo> {
     let pic = picture(src, t)?;
-    // avg_frame_rate: every stts sample over the summed durations, reduced as
-    // FFmpeg reduces it (rationals past 2^31 would be approximated: decline).
-    let fps = if t.frames > 0 && t.frames_duration > 0 {
-        let num = u64::from(t.timescale).checked_mul(t.frames)?;
-        let g = gcd(num, t.frames_duration);
-        let (n, d) = (num / g, t.frames_duration / g);
-        if n > i32::MAX as u64 || d > i32::MAX as u64 {
-            return None;
+    // The nominal rate: one sample duration for a constant-rate track (an
+    // edit list does not change it), else the average over every sample;
+    // an init segment without samples has only its `trex` default.
+    let scale = u64::from(t.timescale);
+    // Without either (an init segment muxed without defaults), the rate the
+    // H.264 SPS states.
+    let sps_rate = || {
+        let kids = children(t.entry.get(78..)?)?;
+        let config = |kind: &[u8; 4]| kids.iter().find(|(k, _)| k == kind).map(|(_, b)| *b);
+        match (config(b"avcC"), config(b"hvcC")) {
+            (Some(c), _) => video::avcc_timed(c)?.1,
+            (_, Some(c)) => super::hevc::hvcc_timed(c)?.1,
+            _ => None,
         }
-        Some(n as f64 / d as f64)
-    } else {
-        None
+    };
+    let rate = match t.uniform.constant() {
+        _ if t.frames == 0 => Rate::constant(scale, t.default_duration).or_else(sps_rate),
+        Some(delta) => Rate::constant(scale, delta),
+        None => Rate::average(t.frames, scale, t.frames_duration, false),
     };
     let bit_rate = (t.duration > 0)
         .then(|| {
@@ -447,15 +605,18 @@ fn video_info<S: Source + ?Sized>(src: &S, t: &Track) -> Option<VideoInfo> {
             u64::try_from(rate).ok()
         })
         .flatten();
-    Some(VideoInfo {
-        codec: pic.codec.into(),
-        profile: pic.profile,
-        width: pic.width,
-        height: pic.height,
-        fps,
-        pix_fmt: pic.pix_fmt.map(Into::into),
-        bit_rate,
-    })
+    Some(
+        VideoInfo {
+            codec: pic.codec.into(),
+            profile: pic.profile,
+            width: pic.width,
+            height: pic.height,
+            pix_fmt: pic.pix_fmt.map(Into::into),
+            bit_rate,
+            ..VideoInfo::default()
+        }
+        .with_rate(rate),
+    )
 }
 
 /// The start timecode of a `tmcd` track, formatted as FFmpeg formats it.
@@ -479,29 +640,25 @@ fn timecode<S: Source + ?Sized>(src: &S, t: &Track) -> Option<String> {
 /// Probes a QuickTime/MP4 file.
 pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
     let size = src.size();
-    let (moov, moofs) = read_moov(src)?;
+    let (moov, moofs, sidx) = read_moov(src)?;
     let boxes = children(&moov)?;
     let mut tracks: Vec<Track> = boxes
         .iter()
         .filter(|(k, _)| k == b"trak")
         .map(|(_, t)| track(t))
         .collect::<Option<_>>()?;
+    let (movie_scale, movie_duration) =
+        timescale_duration(boxes.iter().find(|(k, _)| k == b"mvhd")?.1)?;
     let us = match boxes.iter().find(|(k, _)| k == b"mvex") {
         None if !moofs.is_empty() => return None,
-        None => {
-            let (scale, duration) =
-                timescale_duration(boxes.iter().find(|(k, _)| k == b"mvhd")?.1)?;
-            if scale == 0 || duration == 0 {
-                return None;
-            }
-            rescale_us(duration, scale)?
+        // A movie, or one prepared for fragments that never came: `mvhd`.
+        _ if moofs.is_empty() && movie_duration > 0 && movie_scale > 0 => {
+            rescale_us(movie_duration, movie_scale)
         }
+        None => None,
         Some((_, mvex)) => {
             // Fragmented: FFmpeg reads every fragment's sample tables and
-            // takes the longest track, as here. Edit lists would shift that.
-            if tracks.iter().any(|t| t.edits) {
-                return None;
-            }
+            // takes the longest track, as here.
             let ids: Vec<u32> = tracks.iter().map(|t| t.id).collect();
             let starts: Vec<u64> = tracks.iter().map(|t| t.frames_duration).collect();
             let sums = fragments(src, mvex, &moofs, &ids, &starts)?;
@@ -514,14 +671,18 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
                     let moov = first_pts(t.stts, t.ctts)?;
                     f.first_pts.map_or(moov, |p| moov.min(p))
                 };
-                if first < 0 {
-                    return None;
-                }
-                starts_pts.push(first);
+                // The edit list moves the presentation: empty edits delay it,
+                // the first edit's media time is where it begins.
+                let shift = (first - t.media_time).max(0) as u64;
+                starts_pts.push(shift);
                 t.frames += f.samples;
+                t.uniform.merge(f.uniform);
+                t.default_duration = f.default_duration;
                 t.frames_duration = t.frames_duration.checked_add(f.duration)?;
                 t.data_size = t.data_size.checked_add(f.bytes)?;
-                t.duration = t.frames_duration;
+                // A media header stating more than the samples (F4V) is the
+                // track's length, as FFmpeg keeps it.
+                t.duration = t.frames_duration.max(t.stated_duration);
                 if t.first_chunk.is_none() {
                     t.first_chunk = f.first_offset;
                     t.first_size = f.first_size.unwrap_or(0);
@@ -533,15 +694,18 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
             let spans: Vec<(u64, u64)> = tracks
                 .iter()
                 .zip(&starts_pts)
-                .filter(|(t, _)| matches!(&t.handler, b"vide" | b"soun") && t.timescale > 0)
-                .map(|(t, &first)| {
-                    let start = rescale_us(first as u64, t.timescale).unwrap_or(0);
+                // Every track with samples, captions included (FFmpeg's
+                // start is the earliest stream's), the timecode track not.
+                .filter(|(t, _)| &t.handler != b"tmcd" && t.timescale > 0 && t.frames > 0)
+                .filter_map(|(t, &first)| {
+                    let start = rescale_us(first, t.timescale).unwrap_or(0);
                     Some((start, start + rescale_us(t.duration, t.timescale)?))
                 })
-                .collect::<Option<_>>()?;
-            let start = spans.iter().map(|s| s.0).min()?;
-            let end = spans.iter().map(|s| s.1).max()?;
-            Some(end - start).filter(|d| *d > 0)?
+                .collect();
+            // An init segment alone has no samples, so no duration.
+            let start = spans.iter().map(|s| s.0).min();
+            let end = spans.iter().map(|s| s.1).max();
+            start.zip(end).map(|(s, e)| e - s).filter(|d| *d > 0)
         }
     };
     let mut video: Option<VideoInfo> = None;
@@ -552,9 +716,29 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
             return None; // samples past the end: a truncated file
         }
         match &t.handler {
-            b"vide" if video.is_none() => video = Some(video_info(src, t)?),
+            b"vide" if video.is_none() => {
+                let mut v = video_info(src, t)?;
+                // A segment index lets FFmpeg stop reading fragments early,
+                // and its stream bit rate then counts only those it read:
+                // this one counts every fragment, so it is left unstated.
+                if sidx {
+                    v.bit_rate = None;
+                }
+                video = Some(v);
+            }
             b"vide" => {}
-            b"soun" => audio.push(super::sound::parse(&t.fourcc, t.entry)?),
+            b"soun" => {
+                let mut a = super::sound::parse(&t.fourcc, t.entry)?;
+                // MPEG audio's sample entry states 2 channels whatever the
+                // stream has: the first frame's header knows.
+                if matches!(a.codec.as_str(), "mp3" | "mp2" | "mp1")
+                    && let Some(f) =
+                        first_sample(src, t).and_then(|b| super::elementary::mpeg_audio(&b))
+                {
+                    (a.codec, a.channels, a.sample_rate) = (f.codec.into(), f.channels, f.rate);
+                }
+                audio.push(a);
+            }
             b"tmcd" if tc.is_none() && &t.fourcc == b"tmcd" => tc = timecode(src, t),
             _ => {}
         }
@@ -564,11 +748,12 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
     }
     Some(ProbeInfo {
         container: Some("mov,mp4,m4a,3gp,3g2,mj2".into()),
-        duration_s: Some(us as f64 / 1e6),
-        bit_rate: Some((size as f64 * 8.0 * 1e6 / us as f64) as u64),
+        duration_s: us.map(|us| us as f64 / 1e6),
+        bit_rate: us.map(|us| (size as f64 * 8.0 * 1e6 / us as f64) as u64),
         video,
         audio,
         timecode: tc,
+        streams_unsure: false,
     })
 }
 

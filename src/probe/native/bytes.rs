@@ -35,11 +35,6 @@ pub fn le64(b: &[u8], at: usize) -> Option<u64> {
     le::<8>(b, at)
 }
 
-/// Greatest common divisor (for reducing rates as FFmpeg does).
-pub fn gcd(a: u64, b: u64) -> u64 {
-    if b == 0 { a } else { gcd(b, a % b) }
-}
-
 /// Reads bits most-significant first, with the Exp-Golomb codes of H.264/HEVC
 /// parameter sets. Emulation-prevention bytes must be removed first ([`unescape`]).
 pub struct Bits<'a> {

@@ -6,12 +6,18 @@
 
 use super::bytes::{Bits, be16, u8_at, unescape};
 use super::video::Picture;
+use crate::probe::rate::{FpsMode, Rate};
 
 /// SPS NAL unit type.
 const SPS: u8 = 33;
 
 /// An `hvcC` record: the first SPS of its arrays.
 pub fn hvcc(rec: &[u8]) -> Option<Picture> {
+    hvcc_timed(rec).map(|(p, _)| p)
+}
+
+/// An `hvcC` record's picture and the frame rate its SPS states.
+pub fn hvcc_timed(rec: &[u8]) -> Option<(Picture, Option<Rate>)> {
     if u8_at(rec, 0)? != 1 {
         return None;
     }
@@ -26,7 +32,7 @@ pub fn hvcc(rec: &[u8]) -> Option<Picture> {
             let nal = rec.get(at + 2..at + 2 + len)?;
             if nal_type == SPS {
                 // Two-byte NAL header, then the escaped payload.
-                return sps(&unescape(nal.get(2..)?));
+                return sps_timed(&unescape(nal.get(2..)?));
             }
             at += 2 + len;
         }
@@ -156,8 +162,29 @@ fn st_ref_pic_set(r: &mut Bits, idx: usize, sets: &[Rps]) -> Option<Rps> {
     Some(out)
 }
 
-/// An HEVC sequence parameter set (after its two-byte NAL header).
-pub fn sps(b: &[u8]) -> Option<Picture> {
+/// The rest of an HEVC VUI after the signal type, to its timing info
+/// (H.265 E.2.1): `time_scale / num_units_in_tick`.
+fn vui_timing(r: &mut Bits) -> Option<Rate> {
+    if r.flag()? {
+        r.ue()?; // chroma sample location, top
+        r.ue()?;
+    }
+    r.skip(3)?; // neutral chroma, field sequence, frame field info
+    if r.flag()? {
+        for _ in 0..4 {
+            r.ue()?; // default display window
+        }
+    }
+    if !r.flag()? {
+        return None;
+    }
+    let (units, scale) = (r.bits(32)?, r.bits(32)?);
+    Rate::new(u64::from(scale), u64::from(units), FpsMode::Cfr)
+}
+
+/// An HEVC SPS with the frame rate its VUI states. A profile or pixel
+/// format FFmpeg 5.1 does not name is left unnamed rather than guessed.
+pub fn sps_timed(b: &[u8]) -> Option<(Picture, Option<Rate>)> {
     let mut r = Bits::new(b);
     r.skip(4)?; // vps id
     let max_sub_layers_minus1 = r.bits(3)?;
@@ -228,11 +255,13 @@ pub fn sps(b: &[u8]) -> Option<Picture> {
         }
     }
     r.skip(2)?; // temporal mvp, strong intra smoothing
-    let (full_range, rgb) = if r.flag()? {
+    let vui = r.flag()?;
+    let (full_range, rgb) = if vui {
         super::video::vui_signal(&mut r)?
     } else {
         (false, false)
     };
+    let timing = if vui { vui_timing(&mut r) } else { None };
     let (sub_w, sub_h) = match chroma {
         0 | 3 => (1, 1),
         1 => (2, 2),
@@ -263,23 +292,24 @@ pub fn sps(b: &[u8]) -> Option<Picture> {
         (12, 1, _) => "yuv420p12le",
         (12, 2, _) => "yuv422p12le",
         (12, 3, _) => "yuv444p12le",
-        _ => return None,
+        _ => "",
     };
     let profile = match profile_idc {
         1 => "Main",
         2 => "Main 10",
         3 => "Main Still Picture",
         4 => "Rext",
-        _ => return None,
+        _ => "",
     };
     if width == 0 || height == 0 {
         return None;
     }
-    Some(Picture {
+    let picture = Picture {
         codec: "hevc",
-        profile: Some(profile.into()),
+        profile: Some(profile.to_string()).filter(|p| !p.is_empty()),
         width: u32::try_from(width).ok()?,
         height: u32::try_from(height).ok()?,
-        pix_fmt: Some(pix_fmt),
-    })
+        pix_fmt: Some(pix_fmt).filter(|p| !p.is_empty()),
+    };
+    Some((picture, timing))
 }

@@ -3,13 +3,16 @@
 //! that crate gives no codec private data, and H.264/HEVC
 //! profiles and pixel formats come from it.
 //!
-//! Answered: H.264 and HEVC video (from `avcC`/`hvcC` in CodecPrivate, the
-//! frame rate from DefaultDuration reduced as FFmpeg reduces it), PCM and
-//! AAC-LC audio. A file with any other track type we would have to decode to
-//! describe (FFV1, ProRes, VP9, Opus, FLAC…) goes to ffprobe whole.
+//! Answered: every common video and audio CodecID, named as FFmpeg names it;
+//! size from the codec configuration (H.264/HEVC: the SPS's cropped size and
+//! profile) or the Video element; the frame rate from DefaultDuration, or
+//! from the first blocks' timestamps when a muxer left it out; channels and
+//! rate from the Audio element (AAC: its AudioSpecificConfig). Subtitle and
+//! other tracks are not part of the report.
 
 use super::Source;
-use super::bytes::{be32, be64, gcd};
+use super::bytes::{be32, be64};
+use crate::probe::rate::Rate;
 use crate::probe::{AudioInfo, ProbeInfo, VideoInfo};
 
 const EBML: u32 = 0x1A45_DFA3;
@@ -90,17 +93,22 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
         return None;
     }
     at += (n + m) as u64;
-    let (mut info, mut tracks) = (None, None);
+    let (mut info, mut tracks, mut cluster) = (None, None, None);
     for _ in 0..MAX_CHILDREN {
-        if info.is_some() && tracks.is_some() {
+        let Some(h) = src
+            .read(at, 12.min(size.saturating_sub(at)))
+            .filter(|h| h.len() >= 2)
+        else {
             break;
-        }
-        let h = src.read(at, 12.min(size.checked_sub(at)?))?;
+        };
         let (id, n) = vint(&h, 0, true)?;
         let (len, m) = vint(&h, n, false)?;
         let start = at + (n + m) as u64;
         match u32::try_from(id).ok()? {
-            CLUSTER => break,
+            CLUSTER => {
+                cluster = Some(at);
+                break;
+            }
             INFO | TRACKS if len <= MAX_MASTER => {
                 let body = src.read(start, len)?;
                 if id == u64::from(INFO) {
@@ -123,16 +131,16 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
             _ => {}
         }
     }
-    // FFmpeg: Duration (in TimestampScale units) × scale (ns) → microseconds, truncated.
-    let us = duration? * scale as f64 * 1000.0 / 1_000_000.0;
-    if !(1.0..9.2e18).contains(&us) {
-        return None;
-    }
-    let us = us as u64;
+    // FFmpeg: Duration (in TimestampScale units) × scale (ns) → microseconds,
+    // truncated. A live recording may have none: no duration, not a guess.
+    let us = duration
+        .map(|d| d * scale as f64 * 1000.0 / 1_000_000.0)
+        .filter(|us| (1.0..9.2e18).contains(us))
+        .map(|us| us as u64);
     let mut out = ProbeInfo {
         container: Some("matroska,webm".into()),
-        duration_s: Some(us as f64 / 1e6),
-        bit_rate: Some((size as f64 * 8.0 * 1e6 / us as f64) as u64),
+        duration_s: us.map(|us| us as f64 / 1e6),
+        bit_rate: us.map(|us| (size as f64 * 8.0 * 1e6 / us as f64) as u64),
         ..Default::default()
     };
     for (id, entry) in children(&tracks)? {
@@ -144,47 +152,185 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
         let codec = std::str::from_utf8(get(0x86)?).ok()?.trim_end_matches('\0');
         let private = get(0x63A2).unwrap_or(&[]);
         match get(0x83).and_then(uint)? {
-            1 => {
-                let pic = match codec {
-                    "V_MPEG4/ISO/AVC" => super::video::avcc(private)?,
-                    "V_MPEGH/ISO/HEVC" => super::hevc::hvcc(private)?,
-                    _ => return None,
+            1 if out.video.is_none() => {
+                let v = children(get(0xE0)?)?;
+                let dim = |want: u32| {
+                    v.iter()
+                        .find(|(id, _)| *id == want)
+                        .and_then(|(_, b)| uint(b))
+                        .and_then(|x| u32::try_from(x).ok())
                 };
-                let fps = get(0x23E383)
-                    .and_then(uint)
-                    .filter(|&d| d > 0)
-                    .map(|d| reduce(1_000_000_000, d, 30_000))
-                    .map(|(n, d)| n as f64 / d as f64)?;
-                if out.video.is_none() {
-                    out.video = Some(VideoInfo {
+                let stated = super::video::Picture {
+                    codec: video_codec(codec, private)?,
+                    profile: None,
+                    width: dim(0xB0)?,
+                    height: dim(0xBA)?,
+                    pix_fmt: None,
+                };
+                // The codec's own header knows the cropped size and profile.
+                let pic = match codec {
+                    "V_MPEG4/ISO/AVC" => super::video::avcc(private),
+                    "V_MPEGH/ISO/HEVC" => super::hevc::hvcc(private),
+                    _ => None,
+                }
+                .unwrap_or(stated);
+                // DefaultDuration is the nominal frame duration in ns (rounded
+                // by the muxer: 41,708,333 is 24000/1001).
+                let rate = match get(0x23E383).and_then(uint).filter(|&d| d > 0) {
+                    Some(d) => Rate::from_fps(1e9 / d as f64),
+                    // No DefaultDuration: the blocks' timestamps tell.
+                    None => get(0xD7)
+                        .and_then(uint)
+                        .zip(cluster)
+                        .and_then(|(track, at)| block_rate(src, at, track, scale)),
+                };
+                out.video = Some(
+                    VideoInfo {
                         codec: pic.codec.into(),
                         profile: pic.profile,
                         width: pic.width,
                         height: pic.height,
-                        fps: Some(fps),
                         pix_fmt: pic.pix_fmt.map(Into::into),
-                        bit_rate: None,
-                    });
-                }
+                        ..VideoInfo::default()
+                    }
+                    .with_rate(rate),
+                );
             }
             2 => out.audio.push(audio(codec, private, get(0xE1)?)?),
-            17 => {} // subtitles: not part of the report
-            _ => return None,
+            // Further video, subtitles, buttons: not part of the report.
+            _ => {}
         }
     }
-    Some(out)
+    (out.video.is_some() || !out.audio.is_empty()).then_some(out)
 }
 
-/// One audio track: PCM from its Audio element, AAC from its config.
-fn audio(codec: &str, private: &[u8], audio: &[u8]) -> Option<AudioInfo> {
-    if codec == "A_AAC" {
-        return super::sound::aac_config(private);
+/// Timestamps of a track's blocks sampled to find its rate.
+const RATE_SAMPLES: usize = 121;
+
+/// The frame rate of track `track` from its first blocks' timestamps (in
+/// TimestampScale `scale` ns units), from the cluster at `at` on: constant
+/// when sorted timestamps step evenly (within the one-tick rounding of
+/// millisecond timestamps), else their average.
+fn block_rate<S: Source + ?Sized>(src: &S, mut at: u64, track: u64, scale: u64) -> Option<Rate> {
+    let size = src.size();
+    let mut times: Vec<i64> = Vec::new();
+    let header = |at: u64| -> Option<(u32, u64, u64, bool)> {
+        let h = src.read(at, 12.min(size.checked_sub(at)?))?;
+        let (id, n) = vint(&h, 0, true)?;
+        let (len, m) = vint(&h, n, false)?;
+        let unknown = len == (1u64 << (7 * m)) - 1;
+        Some((u32::try_from(id).ok()?, at + (n + m) as u64, len, unknown))
+    };
+    let block_time = |body: u64, cluster_time: i64| -> Option<Option<i64>> {
+        let b = src.read(body, 12.min(size.checked_sub(body)?))?;
+        let (number, n) = vint(&b, 0, false)?;
+        let rel = i16::from_be_bytes([*b.get(n)?, *b.get(n + 1)?]);
+        Some((number == track).then_some(cluster_time + i64::from(rel)))
+    };
+    'clusters: for _ in 0..256 {
+        let (id, body, len, unknown) = header(at)?;
+        if id != CLUSTER {
+            break;
+        }
+        let end = if unknown {
+            size
+        } else {
+            body.checked_add(len)?
+        };
+        let (mut pos, mut cluster_time) = (body, 0i64);
+        while pos < end && times.len() < RATE_SAMPLES {
+            let Some((id, body, len, _)) = header(pos) else {
+                break 'clusters;
+            };
+            match id {
+                CLUSTER => break, // the next cluster of an unknown-size one
+                0xE7 => cluster_time = uint(&src.read(body, len.min(8))?)? as i64,
+                0xA3 => times.extend(block_time(body, cluster_time)?),
+                0xA0 => {
+                    if let Some((0xA1, b, _, _)) = header(body) {
+                        times.extend(block_time(b, cluster_time)?);
+                    }
+                }
+                _ => {}
+            }
+            pos = body.checked_add(len)?;
+        }
+        if times.len() >= RATE_SAMPLES || pos >= size {
+            break;
+        }
+        at = pos;
     }
+    times.sort_unstable();
+    times.dedup();
+    let steps: Vec<i64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    let (lo, hi) = (*steps.iter().min()?, *steps.iter().max()?);
+    let span = u64::try_from(times.last()? - times.first()?).ok()?;
+    // Frames over the span, in ns: steps within one tick are rounding.
+    let rate = Rate::average(
+        steps.len() as u64,
+        1_000_000_000,
+        span * scale,
+        hi - lo <= 1,
+    )?;
+    if hi - lo <= 1 {
+        // Rounded timestamps leave the average within a tick over the span
+        // of the nominal rate (33/34 ms steps are 29.97 fps).
+        let tolerance = rate.fps() * 2.0 / span as f64;
+        return Rate::snap(rate.fps(), tolerance);
+    }
+    Some(rate)
+}
+
+/// FFmpeg's name for a Matroska video CodecID (the Matroska codec mappings,
+/// <https://www.matroska.org/technical/codec_specs.html>).
+fn video_codec(id: &str, private: &[u8]) -> Option<&'static str> {
+    Some(match id {
+        "V_MPEG4/ISO/AVC" => "h264",
+        "V_MPEGH/ISO/HEVC" => "hevc",
+        "V_MPEGI/ISO/VVC" => "vvc",
+        "V_AV1" => "av1",
+        "V_VP8" => "vp8",
+        "V_VP9" => "vp9",
+        "V_PRORES" => "prores",
+        "V_FFV1" => "ffv1",
+        "V_MPEG1" => "mpeg1video",
+        "V_MPEG2" => "mpeg2video",
+        "V_MPEG4/ISO/SP" | "V_MPEG4/ISO/ASP" | "V_MPEG4/ISO/AP" | "V_MPEG4/MS/V3" => "mpeg4",
+        "V_MJPEG" => "mjpeg",
+        "V_THEORA" => "theora",
+        "V_DIRAC" => "dirac",
+        "V_UNCOMPRESSED" => "rawvideo",
+        "V_REAL/RV40" => "rv40",
+        "V_REAL/RV30" => "rv30",
+        // A BITMAPINFOHEADER: the compression fourcc at byte 16.
+        "V_MS/VFW/FOURCC" => super::fourcc::video(private.get(16..20)?)?,
+        "V_QUICKTIME" => super::fourcc::video(private.get(4..8)?)?,
+        _ => return None,
+    })
+}
+
+/// One audio track: the codec from its CodecID, channels and rate from its
+/// Audio element (the output rate of an SBR stream), PCM's sample format
+/// from its bit depth.
+fn audio(codec: &str, private: &[u8], audio: &[u8]) -> Option<AudioInfo> {
     let a = children(audio)?;
     let get = |want: u32| a.iter().find(|(id, _)| *id == want).map(|(_, v)| *v);
-    let rate = get(0xB5).and_then(float).unwrap_or(8000.0);
+    let rate = get(0x78B5)
+        .or_else(|| get(0xB5))
+        .and_then(float)
+        .unwrap_or(8000.0);
     let channels = get(0x9F).and_then(uint).unwrap_or(1);
-    let bits = get(0x6264).and_then(uint)?;
+    let bits = get(0x6264).and_then(uint).unwrap_or(0);
+    if codec == "A_AAC"
+        && let Some(mut a) = super::sound::aac_config(private)
+    {
+        // The configuration names the layout; an SBR stream's output rate
+        // is the Audio element's.
+        if rate as u32 == 2 * a.sample_rate {
+            a.sample_rate = rate as u32;
+        }
+        return Some(a);
+    }
     let name = match (codec, bits) {
         ("A_PCM/INT/LIT", 8) | ("A_PCM/INT/BIG", 8) => "pcm_u8",
         ("A_PCM/INT/LIT", 16) => "pcm_s16le",
@@ -195,6 +341,24 @@ fn audio(codec: &str, private: &[u8], audio: &[u8]) -> Option<AudioInfo> {
         ("A_PCM/INT/BIG", 32) => "pcm_s32be",
         ("A_PCM/FLOAT/IEEE", 32) => "pcm_f32le",
         ("A_PCM/FLOAT/IEEE", 64) => "pcm_f64le",
+        (c, _) if c.starts_with("A_PCM/") => return None,
+        (c, _) if c.starts_with("A_AAC") => "aac",
+        ("A_AC3" | "A_AC3/BSID9" | "A_AC3/BSID10", _) => "ac3",
+        ("A_EAC3", _) => "eac3",
+        ("A_DTS" | "A_DTS/EXPRESS" | "A_DTS/LOSSLESS", _) => "dts",
+        ("A_TRUEHD", _) => "truehd",
+        ("A_MLP", _) => "mlp",
+        ("A_OPUS", _) => "opus",
+        ("A_VORBIS", _) => "vorbis",
+        ("A_FLAC", _) => "flac",
+        ("A_ALAC", _) => "alac",
+        ("A_MPEG/L3", _) => "mp3",
+        ("A_MPEG/L2", _) => "mp2",
+        ("A_MPEG/L1", _) => "mp1",
+        ("A_TTA1", _) => "tta",
+        ("A_WAVPACK4", _) => "wavpack",
+        // A WAVEFORMATEX: the format tag in its first two bytes.
+        ("A_MS/ACM", _) => super::fourcc::wave_format(super::bytes::le16(private, 0)?, bits)?,
         _ => return None,
     };
     if !(1.0..1e7).contains(&rate) || !(1..=64).contains(&channels) {
@@ -208,59 +372,9 @@ fn audio(codec: &str, private: &[u8], audio: &[u8]) -> Option<AudioInfo> {
     })
 }
 
-/// The closest fraction to `num/den` with both terms at most `max`, found as
-/// FFmpeg's `av_reduce` finds it (continued fractions, then the best
-/// semiconvergent), so rates read from Matroska's nanosecond frame durations
-/// come out as ffprobe prints them (41708333 ns → 24000/1001).
-fn reduce(num: u64, den: u64, max: u64) -> (u64, u64) {
-    let g = gcd(num, den);
-    let (mut num, mut den) = (num / g.max(1), den / g.max(1));
-    if num <= max && den <= max {
-        return (num, den);
-    }
-    let (mut a0, mut a1) = ((0u64, 1u64), (1u64, 0u64));
-    while den != 0 {
-        let x = num / den;
-        let next = num - den * x;
-        let (n2, d2) = (x * a1.0 + a0.0, x * a1.1 + a0.1);
-        if n2 > max || d2 > max {
-            let x = [
-                (max - a0.0).checked_div(a1.0),
-                (max - a0.1).checked_div(a1.1),
-            ]
-            .into_iter()
-            .flatten()
-            .min()
-            .unwrap_or(u64::MAX);
-            // Take the semiconvergent when it is closer than the last convergent.
-            if u128::from(den) * u128::from(2 * x * a1.1 + a0.1)
-                > u128::from(num) * u128::from(a1.1)
-            {
-                a1 = (x * a1.0 + a0.0, x * a1.1 + a0.1);
-            }
-            break;
-        }
-        a0 = a1;
-        a1 = (n2, d2);
-        num = den;
-        den = next;
-    }
-    (a1.0, a1.1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rates_reduce_as_ffmpeg_reduces_them() {
-        assert_eq!(reduce(1_000_000_000, 41_708_333, 30_000), (24000, 1001));
-        assert_eq!(reduce(1_000_000_000, 40_000_000, 30_000), (25, 1));
-        assert_eq!(reduce(1_000_000_000, 33_366_667, 30_000), (30000, 1001));
-        // 60000/1001 is past the 30000 bound: ffprobe 5.1 prints 19001/317 too.
-        assert_eq!(reduce(1_000_000_000, 16_683_333, 30_000), (19001, 317));
-        assert_eq!(reduce(6, 4, 30_000), (3, 2));
-    }
 
     #[test]
     fn vints_keep_or_drop_their_marker() {

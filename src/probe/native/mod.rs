@@ -9,14 +9,21 @@
 //! docs/PROBE.md lists what each reader declines.
 
 pub mod aiff;
+pub mod annexb;
+pub mod avi;
 pub mod bmff;
 mod bytes;
+pub mod elementary;
+mod fourcc;
 mod hevc;
 pub mod matroska;
 pub mod mxf;
+pub mod ogg;
 pub mod raw;
 mod sound;
+pub mod still;
 pub mod tiff;
+pub mod ts;
 mod video;
 pub mod wav;
 
@@ -34,6 +41,12 @@ pub fn probe(path: &Path, size: u64) -> Option<ProbeInfo> {
     let file = crate::util::fsutil::open_readonly(path).ok()?;
     let src = FileSource { file: &file, size };
     let magic = src.read(0, 16.min(size))?;
+    if avi::looks_like(&magic) {
+        return avi::probe(&src);
+    }
+    if ogg::looks_like(&magic) {
+        return ogg::probe(&src);
+    }
     if matches!(magic.get(..4), Some(b"RIFF" | b"RF64" | b"BW64")) {
         // WAV chunks before `data` live in the first bytes: read them once.
         return wav::parse(&src.read(0, HEAD.min(size))?, size);
@@ -54,6 +67,9 @@ pub fn probe(path: &Path, size: u64) -> Option<ProbeInfo> {
     if raw::is_red2(&magic) {
         return raw::red2(&magic, size);
     }
+    if still::looks_like(&magic) {
+        return still::probe(&src);
+    }
     if tiff::looks_like(&magic) {
         return tiff::parse(&src);
     }
@@ -65,6 +81,16 @@ pub fn probe(path: &Path, size: u64) -> Option<ProbeInfo> {
     }
     if matroska::looks_like(&magic) {
         return matroska::parse(&src);
+    }
+    let head = src.read(0, 8192.min(size))?;
+    if ts::looks_like(&head) {
+        return ts::probe(&src);
+    }
+    if annexb::looks_like(&head) {
+        return annexb::probe(&src);
+    }
+    if elementary::looks_like(&head) {
+        return elementary::probe(&src);
     }
     None
 }

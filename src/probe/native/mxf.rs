@@ -11,6 +11,7 @@
 use super::Source;
 use super::bytes::{be16, be32, be64, u8_at};
 use super::video;
+use crate::probe::rate::Rate;
 use crate::probe::{AudioInfo, ProbeInfo, VideoInfo};
 use std::collections::HashMap;
 
@@ -300,7 +301,7 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
             let frame = first_frame(src, essence)?;
             let pic = match picture_coding(desc)? {
                 Coding::Dnxhd => video::dnxhd(&frame)?,
-                Coding::J2k => video::j2k(&frame)?,
+                Coding::J2k => super::still::j2k(&frame)?,
                 Coding::Mpeg2 => video::mpeg2(&frame)?,
                 Coding::H264 => video::h264_annex_b(&frame)?,
                 Coding::ProRes(fourcc) => video::prores(fourcc, &frame)?,
@@ -308,19 +309,26 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
             let us = (i128::from(duration) * 1_000_000 * i128::from(den) + i128::from(num) / 2)
                 / i128::from(num);
             max_us = max_us.max(u64::try_from(us).ok()?);
-            video = Some(VideoInfo {
-                codec: pic.codec.into(),
-                profile: pic.profile,
-                width: pic.width,
-                height: pic.height,
-                fps: Some(num as f64 / den as f64),
-                pix_fmt: pic.pix_fmt.map(Into::into),
-                bit_rate: None,
-            });
+            video = Some(
+                VideoInfo {
+                    codec: pic.codec.into(),
+                    profile: pic.profile,
+                    width: pic.width,
+                    height: pic.height,
+                    pix_fmt: pic.pix_fmt.map(Into::into),
+                    ..VideoInfo::default()
+                }
+                // The edit rate: MXF essence is constant-rate.
+                .with_rate(Rate::constant(num as u64, den as u64)),
+            );
         } else {
             // Uncompressed PCM in the BWF/AES3 containers (SMPTE 382) only.
             let container = desc.get(0x3004)?.get(8..14)?;
-            let compression = desc.get(0x3D06).and_then(|ul| ul.get(8..12));
+            // An all-zero compression label (asdcplib writes one) is no label.
+            let compression = desc
+                .get(0x3D06)
+                .filter(|ul| ul.iter().any(|&b| b != 0))
+                .and_then(|ul| ul.get(8..12));
             if container != [0x0D, 1, 3, 1, 2, 6] || compression.is_some_and(|c| c != [4, 2, 2, 1])
             {
                 return None;
@@ -358,5 +366,6 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
         video,
         audio,
         timecode: tc,
+        streams_unsure: false,
     })
 }

@@ -40,6 +40,12 @@ pub fn parse(fourcc: &[u8], entry: &[u8]) -> Option<AudioInfo> {
             .find(|(t, _)| t == name)
             .map(|(_, b)| *b)
     };
+    // Encrypted tracks (`enca`) name their codec in `sinf`/`frma`.
+    let original: Option<&[u8]> = (fourcc == b"enca")
+        .then(|| find(b"sinf").and_then(|s| children(s)?.into_iter().find(|(t, _)| t == b"frma")))
+        .flatten()
+        .and_then(|(_, f)| f.get(..4));
+    let fourcc = original.unwrap_or(fourcc);
     let little = find(b"enda")
         .and_then(|b| be16(b, 0))
         .is_some_and(|v| v & 0xFF == 1);
@@ -100,8 +106,48 @@ pub fn parse(fourcc: &[u8], entry: &[u8]) -> Option<AudioInfo> {
             };
             pcm(codec)
         }
-        b"mp4a" => aac(find(b"esds")?),
-        _ => None,
+        b"mp4a" => esds_audio(find(b"esds")?, channels, rate),
+        b"ipcm" | b"fpcm" => pcm(match (fourcc, bits, little) {
+            (b"fpcm", 32, true) => "pcm_f32le",
+            (b"fpcm", 32, false) => "pcm_f32be",
+            (b"fpcm", 64, true) => "pcm_f64le",
+            (b"fpcm", 64, false) => "pcm_f64be",
+            (b"ipcm", 16, true) => "pcm_s16le",
+            (b"ipcm", 16, false) => "pcm_s16be",
+            (b"ipcm", 24, true) => "pcm_s24le",
+            (b"ipcm", 24, false) => "pcm_s24be",
+            (b"ipcm", 32, true) => "pcm_s32le",
+            (b"ipcm", 32, false) => "pcm_s32be",
+            _ => return None,
+        }),
+        f => {
+            let codec = super::fourcc::audio(f)?;
+            // The codec's configuration box knows better than the entry,
+            // which often states 2 channels whatever the stream carries.
+            let (channels, rate) = match codec {
+                "opus" => (u32::from(u8_at(find(b"dOps")?, 1)?), 48_000),
+                "flac" => {
+                    let si = super::elementary::flac_streaminfo(find(b"dfLa")?.get(8..)?)?;
+                    (si.channels, si.sample_rate)
+                }
+                "ac3" => find(b"dac3")
+                    .and_then(super::elementary::dac3)
+                    .map_or((channels, rate), |c| (c, rate)),
+                "eac3" => find(b"dec3")
+                    .and_then(super::elementary::dec3)
+                    .map_or((channels, rate), |c| (c, rate)),
+                "amr_nb" => (1, 8000),
+                "amr_wb" => (1, 16000),
+                _ => (channels, rate),
+            };
+            (channels > 0 && rate > 0).then_some(())?;
+            Some(AudioInfo {
+                codec: codec.into(),
+                channels,
+                sample_rate: rate,
+                channel_layout: None,
+            })
+        }
     }
 }
 
@@ -138,8 +184,54 @@ fn descriptor(b: &[u8], at: usize) -> Option<(u8, usize, usize)> {
     None
 }
 
-/// AAC-LC from an `esds` box; anything else (HE-AAC, MP3 in MP4…) is `None`.
-fn aac(esds: &[u8]) -> Option<AudioInfo> {
+/// The codec of an `esds` box by its object type; AAC from its
+/// AudioSpecificConfig, others with the sample entry's channels and rate.
+fn esds_audio(esds: &[u8], channels: u32, rate: u32) -> Option<AudioInfo> {
+    let (oti, config) = esds_config(esds)?;
+    if oti == 0x40 {
+        if let Some(mut a) = config.and_then(aac_config) {
+            // Implicit SBR (HE-AAC signalled only in the stream): the
+            // configuration states the core rate, the sample entry the
+            // output rate, twice it, which decoders report.
+            if rate == 2 * a.sample_rate {
+                a.sample_rate = rate;
+            }
+            return Some(a);
+        }
+        // MPEG-4 audio that is not AAC: ALS, SLS, CELP… by object type
+        // (31 escapes to 32 + the next 6 bits).
+        let obj = config.and_then(|c| {
+            let mut r = super::bytes::Bits::new(c);
+            let o = r.bits(5)?;
+            Some(if o == 31 { 32 + r.bits(6)? } else { o })
+        });
+        let codec = match obj {
+            Some(36) => "mp4als",
+            Some(37 | 38) => "sls",
+            Some(8) => "celp",
+            Some(32..=34) => "mp3",
+            Some(_) => return None,
+            None => "aac",
+        };
+        return (channels > 0 && rate > 0).then(|| AudioInfo {
+            codec: codec.into(),
+            channels,
+            sample_rate: rate,
+            channel_layout: None,
+        });
+    }
+    let codec = super::fourcc::object_type(oti)?;
+    (channels > 0 && rate > 0).then(|| AudioInfo {
+        codec: codec.into(),
+        channels,
+        sample_rate: rate,
+        channel_layout: None,
+    })
+}
+
+/// The object type indication of an `esds` box and its decoder specific
+/// info (ISO/IEC 14496-1, 7.2.6.5 and 7.2.6.6).
+pub fn esds_config(esds: &[u8]) -> Option<(u8, Option<&[u8]>)> {
     let (tag, mut at, _) = descriptor(esds, 4)?;
     if tag != 3 {
         return None;
@@ -156,43 +248,63 @@ fn aac(esds: &[u8]) -> Option<AudioInfo> {
         at += 2;
     }
     let (tag, dcd, _) = descriptor(esds, at)?;
-    if tag != 4 || u8_at(esds, dcd)? != 0x40 {
-        return None; // not MPEG-4 audio
-    }
-    let (tag, asc, _) = descriptor(esds, dcd + 13)?;
-    if tag != 5 {
+    if tag != 4 {
         return None;
     }
-    aac_config(esds.get(asc..)?)
+    let oti = u8_at(esds, dcd)?;
+    let config = descriptor(esds, dcd + 13)
+        .filter(|(tag, _, _)| *tag == 5)
+        .and_then(|(_, asc, len)| esds.get(asc..asc.checked_add(len)?));
+    Some((oti, config))
 }
 
-/// AAC-LC from its AudioSpecificConfig (in `esds`, or a Matroska track's
-/// CodecPrivate); anything else is `None`.
+/// AAC from its AudioSpecificConfig (ISO/IEC 14496-3, 1.6.2.1), in `esds`,
+/// a Matroska track's CodecPrivate or an MPEG-TS descriptor: channels from
+/// the channel configuration, the rate of the output (the SBR extension
+/// rate for HE-AAC). `None` when the configuration leaves the channels to a
+/// program config element: the container's count answers then.
 pub fn aac_config(asc: &[u8]) -> Option<AudioInfo> {
-    let b0 = u8_at(asc, 0)?;
-    let b1 = u8_at(asc, 1)?;
-    let object = b0 >> 3;
-    let index = ((b0 & 7) << 1) | (b1 >> 7);
-    let config = (b1 >> 3) & 0xF;
     const RATES: [u32; 13] = [
         96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350,
     ];
-    let rate = *RATES.get(usize::from(index))?;
-    // Below 32 kHz an AAC stream may carry implicit SBR, which FFmpeg's
-    // decoder reports at twice the rate: leave those to ffprobe.
-    if object != 2 || rate < 32000 {
+    let mut r = super::bytes::Bits::new(asc);
+    let object = |r: &mut super::bytes::Bits| -> Option<u32> {
+        let o = r.bits(5)?;
+        Some(if o == 31 { 32 + r.bits(6)? } else { o })
+    };
+    let freq = |r: &mut super::bytes::Bits| -> Option<u32> {
+        match r.bits(4)? {
+            15 => r.bits(24),
+            i => RATES.get(i as usize).copied(),
+        }
+    };
+    let obj = object(&mut r)?;
+    // The AAC object types (ISO/IEC 14496-3 table 1.1; 42 is USAC, which
+    // FFmpeg's `aac` decoder reads since 7.1); others (ALS, SLS, CELP…) are
+    // not AAC.
+    if !matches!(obj, 1..=7 | 17 | 19..=23 | 29 | 39 | 42) {
         return None;
     }
+    let mut rate = freq(&mut r)?;
+    let config = r.bits(4)?;
+    if obj == 5 || obj == 29 {
+        // Explicit SBR (HE-AAC) and PS (HE-AAC v2): the output rate follows.
+        rate = freq(&mut r)?;
+    }
     let (channels, layout) = match config {
+        // Parametric stereo turns one coded channel into two.
+        1 if obj == 29 => (2, "stereo"),
         1 => (1, "mono"),
         2 => (2, "stereo"),
         3 => (3, "3.0"),
         4 => (4, "4.0"),
         5 => (5, "5.0"),
         6 => (6, "5.1"),
+        7 | 12 | 14 => (8, "7.1"),
+        11 => (7, "6.1"),
         _ => return None,
     };
-    Some(AudioInfo {
+    (rate > 0).then(|| AudioInfo {
         codec: "aac".into(),
         channels,
         sample_rate: rate,
@@ -224,5 +336,6 @@ pub fn audio_only(
         video: None,
         audio: vec![audio],
         timecode: None,
+        streams_unsure: false,
     })
 }

@@ -146,16 +146,18 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
     }
     Some(ProbeInfo {
         container: Some("tiff_pipe".into()),
-        video: Some(VideoInfo {
-            codec: "tiff".into(),
-            profile: None,
-            width,
-            height,
-            // The image pipe's default rate, as ffprobe reports it.
-            fps: Some(25.0),
-            pix_fmt: Some(pix_fmt.into()),
-            bit_rate: None,
-        }),
+        video: Some(
+            VideoInfo {
+                codec: "tiff".into(),
+                profile: None,
+                width,
+                height,
+                // The image pipe's default rate, as ffprobe reports it.
+                pix_fmt: Some(pix_fmt.into()),
+                ..Default::default()
+            }
+            .with_rate(crate::probe::rate::Rate::constant(25, 1)),
+        ),
         ..Default::default()
     })
 }

@@ -4,6 +4,7 @@
 //! this module does not fully understand gives `None`, never a guess.
 
 use super::bytes::{Bits, be16, be32, u8_at, unescape};
+use crate::probe::rate::{FpsMode, Rate};
 
 /// What a codec header says about the picture.
 #[derive(Debug, PartialEq)]
@@ -106,6 +107,11 @@ pub fn dnxhd(frame: &[u8]) -> Option<Picture> {
 
 /// An `avcC` record: the first SPS decides profile, size and pixel format.
 pub fn avcc(rec: &[u8]) -> Option<Picture> {
+    avcc_timed(rec).map(|(p, _)| p)
+}
+
+/// An `avcC` record's picture and the frame rate its SPS states.
+pub fn avcc_timed(rec: &[u8]) -> Option<(Picture, Option<Rate>)> {
     if u8_at(rec, 0)? != 1 || u8_at(rec, 5)? & 0x1F == 0 {
         return None;
     }
@@ -114,7 +120,7 @@ pub fn avcc(rec: &[u8]) -> Option<Picture> {
     if nal.first()? & 0x1F != 7 {
         return None;
     }
-    h264_sps(&unescape(&nal[1..]))
+    h264_sps_timed(&unescape(&nal[1..]))
 }
 
 fn skip_scaling_list(r: &mut Bits, size: usize) -> Option<()> {
@@ -155,6 +161,29 @@ pub fn vui_signal(r: &mut Bits) -> Option<(bool, bool)> {
 
 /// An H.264 sequence parameter set (without its NAL header byte).
 pub fn h264_sps(sps: &[u8]) -> Option<Picture> {
+    h264_sps_timed(sps).map(|(p, _)| p)
+}
+
+/// The rest of an H.264 VUI after the signal type: the frame rate its
+/// timing info states (H.264 E.2.1: `time_scale / (2 × num_units_in_tick)`).
+/// It is the rate the encoder declares, so constant: many encoders leave
+/// `fixed_frame_rate_flag` unset on constant-rate streams.
+fn h264_vui_timing(r: &mut Bits) -> Option<Rate> {
+    if r.flag()? {
+        r.ue()?; // chroma sample location, top
+        r.ue()?; // bottom
+    }
+    if !r.flag()? {
+        return None;
+    }
+    let (units, scale) = (r.bits(32)?, r.bits(32)?);
+    Rate::new(u64::from(scale), 2 * u64::from(units), FpsMode::Cfr)
+}
+
+/// An H.264 SPS with the frame rate its VUI states, if any. Sizes follow
+/// the cropping window; a profile or pixel format FFmpeg would name
+/// differently (monochrome, 12-bit…) is left unnamed rather than guessed.
+pub fn h264_sps_timed(sps: &[u8]) -> Option<(Picture, Option<Rate>)> {
     let mut r = Bits::new(sps);
     let profile_idc = r.bits(8)?;
     let constraints = r.bits(8)?;
@@ -212,16 +241,18 @@ pub fn h264_sps(sps: &[u8]) -> Option<Picture> {
     } else {
         [0; 4]
     };
-    let (full_range, rgb) = if r.flag()? {
+    let vui = r.flag()?;
+    let (full_range, rgb) = if vui {
         vui_signal(&mut r)?
     } else {
         (false, false)
     };
+    let timing = if vui { h264_vui_timing(&mut r) } else { None };
     let (sub_w, sub_h) = match chroma {
         1 => (2, 2),
         2 => (2, 1),
-        3 => (1, 1),
-        _ => return None, // monochrome: FFmpeg's choice depends on build flags
+        // Monochrome: crop units of one sample.
+        _ => (1, 1),
     };
     let frame_h = map_h * if frame_mbs_only { 1 } else { 2 };
     let unit_y = sub_h * if frame_mbs_only { 1 } else { 2 };
@@ -238,7 +269,8 @@ pub fn h264_sps(sps: &[u8]) -> Option<Picture> {
         (10, 1, ..) => "yuv420p10le",
         (10, 2, ..) => "yuv422p10le",
         (10, 3, _, false) => "yuv444p10le",
-        _ => return None,
+        // Monochrome and deeper formats: FFmpeg's choice depends on its build.
+        _ => "",
     };
     let intra = constraints & 0x10 != 0; // constraint_set3
     let profile = match profile_idc {
@@ -254,20 +286,21 @@ pub fn h264_sps(sps: &[u8]) -> Option<Picture> {
         244 if intra => "High 4:4:4 Intra",
         244 => "High 4:4:4 Predictive",
         44 => "CAVLC 4:4:4",
-        _ => return None,
+        _ => "",
     };
-    Some(Picture {
+    let picture = Picture {
         codec: "h264",
-        profile: Some(profile.into()),
+        profile: Some(profile.to_string()).filter(|p| !p.is_empty()),
         width: u32::try_from(width).ok()?,
         height: u32::try_from(height).ok()?,
-        pix_fmt: Some(pix_fmt),
-    })
+        pix_fmt: Some(pix_fmt).filter(|p| !p.is_empty()),
+    };
+    (picture.width > 0 && picture.height > 0).then_some((picture, timing))
 }
 
 /// The NAL units of an Annex B byte stream (start-code delimited), without
 /// their start codes.
-fn annex_b(b: &[u8]) -> impl Iterator<Item = &[u8]> {
+pub fn annex_b(b: &[u8]) -> impl Iterator<Item = &[u8]> {
     let starts: Vec<usize> = b
         .windows(3)
         .enumerate()

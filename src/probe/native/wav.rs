@@ -16,7 +16,8 @@ fn codec(tag: u16, bits: u16) -> Option<&'static str> {
         (1, 32) => "pcm_s32le",
         (3, 32) => "pcm_f32le",
         (3, 64) => "pcm_f64le",
-        _ => return None,
+        (1 | 3, _) => return None,
+        _ => return super::fourcc::wave_format(tag, u64::from(bits)),
     })
 }
 
@@ -73,9 +74,22 @@ pub fn parse(head: &[u8], file_size: u64) -> Option<ProbeInfo> {
     let mut at = 12usize;
     let mut ds64_data: Option<u64> = None;
     let mut fmt: Option<(u16, u16, u32, u16, u16, Option<u32>)> = None;
+    let mut byte_rate = 0u32;
     loop {
-        let id = head.get(at..at + 4)?;
-        let size = u32le(head, at + 4)?;
+        let (Some(id), Some(size)) = (head.get(at..at + 4), u32le(head, at + 4)) else {
+            // No `data` chunk: the format is known, the length is not.
+            let (tag, channels, rate, _, bits, _) = fmt?;
+            return Some(ProbeInfo {
+                container: Some("wav".into()),
+                audio: vec![AudioInfo {
+                    codec: codec(tag, bits)?.into(),
+                    channels: u32::from(channels),
+                    sample_rate: rate,
+                    channel_layout: None,
+                }],
+                ..ProbeInfo::default()
+            });
+        };
         let body = at + 8;
         match id {
             b"ds64" if rf64 => ds64_data = Some(u64le(head, body + 8)?),
@@ -83,6 +97,7 @@ pub fn parse(head: &[u8], file_size: u64) -> Option<ProbeInfo> {
                 let tag = u16le(head, body)?;
                 let channels = u16le(head, body + 2)?;
                 let rate = u32le(head, body + 4)?;
+                byte_rate = u32le(head, body + 8)?;
                 let align = u16le(head, body + 12)?;
                 let bits = u16le(head, body + 14)?;
                 let (tag, mask) = if tag == 0xFFFE {
@@ -102,21 +117,31 @@ pub fn parse(head: &[u8], file_size: u64) -> Option<ProbeInfo> {
                     (0xFFFF_FFFF, Some(d)) => d,
                     _ => u64::from(size),
                 };
-                // A data chunk running past the end: ffprobe's own estimate decides.
-                let end = (body as u64).checked_add(data)?;
-                if channels == 0 || rate == 0 || align == 0 || end > file_size {
+                // A data chunk running past the end (a truncated file, or a
+                // stream's 0xFFFFFFFF placeholder): the bytes that are there.
+                let present = file_size.saturating_sub(body as u64);
+                let truncated = data > present;
+                let data = data.min(present);
+                if channels == 0 || rate == 0 || align == 0 {
                     return None;
                 }
-                // Plain PCM states no layout, and FFmpeg reports none.
-                let channel_layout = match mask {
-                    Some(m) => Some(layout(m, channels)?.to_string()),
-                    None => None,
-                };
+                // Plain PCM states no layout, and FFmpeg reports none; an
+                // empty or inconsistent mask names none either.
+                let channel_layout = mask.and_then(|m| layout(m, channels)).map(String::from);
                 // As FFmpeg's wav demuxer: samples from the codec's bits per
                 // sample, not from the header's block align (some writers
                 // state an inconsistent one).
                 let codec = codec(tag, bits)?;
-                let samples = u128::from(data) * 8 / (u128::from(channels) * u128::from(bits));
+                let samples = if matches!(tag, 1 | 3 | 6 | 7) && bits > 0 {
+                    let per = u128::from(channels) * u128::from(bits);
+                    // A truncated file's last partial sample counts, as FFmpeg counts it.
+                    (u128::from(data) * 8 + if truncated { per - 1 } else { 0 }) / per
+                } else if byte_rate > 0 {
+                    // Compressed: the data over the stated byte rate.
+                    u128::from(data) * u128::from(rate) / u128::from(byte_rate)
+                } else {
+                    return None;
+                };
                 let audio = AudioInfo {
                     codec: codec.into(),
                     channels: u32::from(channels),
