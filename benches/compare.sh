@@ -9,6 +9,10 @@
 #   hashing    footprint on two identical large files  vs  b3sum on the same
 #   probing    `audit --no-hash -j 2` on 100 clips  vs  ffprobe, mediainfo
 #              once per file with 2 workers (xargs -P 2)
+#   corpus     `audit --no-hash --no-cache -j 2` of a third-party media tree
+#              (CORPUS, default ../shared/corpus: phones, cameras, encoders
+#              and test suites) vs ffprobe and mediainfo once per media
+#              file footprint lists, with 2 workers
 #   duplicates see benches/compare_dupes.sh (fclones, with group agreement
 #              and peak memory)
 #
@@ -26,7 +30,7 @@ cargo build --release --quiet
 FP=$PWD/target/release/footprint
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-[ -d "$TREE" ] || [ "$ONLY" = probe ] || [ "$ONLY" = hash ] || python3 benches/gen_tree.py "$TREE" "$FILES" 0 >/dev/null
+[ -d "$TREE" ] || [ "$ONLY" = probe ] || [ "$ONLY" = hash ] || [ "$ONLY" = corpus ] || python3 benches/gen_tree.py "$TREE" "$FILES" 0 >/dev/null
 
 # Median seconds of the first (or Nth) command of a hyperfine JSON export.
 median() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][int(sys.argv[2])]['median'])" "$1" "${2:-0}"; }
@@ -81,3 +85,24 @@ n=2
 command -v ffprobe >/dev/null && { echo "ffprobe / footprint:   $(ratio "$(median "$WORK/probe.json" $n)" "$fp")×  (target: 20×)"; n=$((n + 1)); }
 command -v mediainfo >/dev/null && echo "mediainfo / footprint: $(ratio "$(median "$WORK/probe.json" $n)" "$fp")×"
 fi
+
+if want corpus; then
+CORPUS=${CORPUS:-../shared/corpus}
+if [ -d "$CORPUS" ]; then
+"$FP" audit -q --no-hash --no-cache --format json "$CORPUS" |
+  python3 -c "import json,sys,os; [print(m['path']) for m in json.load(sys.stdin)['media'] if os.path.isfile(m['path'])]" > "$WORK/media.txt"
+echo "== corpus: $(wc -l < "$WORK/media.txt") media files in $CORPUS, 2 workers"
+CMDS=(-n footprint "$FP audit -q --no-hash --no-cache -j 2 --format json $CORPUS")
+command -v ffprobe >/dev/null && CMDS+=(-n ffprobe "sh -c 'xargs -a $WORK/media.txt -d \"\\\\n\" -P 2 -n 1 ffprobe -v quiet -show_format -show_streams -of json >/dev/null'")
+command -v mediainfo >/dev/null && CMDS+=(-n mediainfo "sh -c 'xargs -a $WORK/media.txt -d \"\\\\n\" -P 2 -n 1 mediainfo --Output=JSON >/dev/null'")
+hyperfine -N -i --style basic --warmup 1 --runs 5 --output=null --export-json "$WORK/corpus.json" "${CMDS[@]}" >/dev/null
+fp=$(median "$WORK/corpus.json" 0)
+echo "footprint: ${fp}s"
+n=1
+command -v ffprobe >/dev/null && { echo "ffprobe per file / footprint: $(ratio "$(median "$WORK/corpus.json" $n)" "$fp")×  (target: 10×)"; n=$((n + 1)); }
+command -v mediainfo >/dev/null && echo "mediainfo per file / footprint: $(ratio "$(median "$WORK/corpus.json" $n)" "$fp")×"
+else
+echo "== corpus: $CORPUS not found, skipped"
+fi
+fi
+

@@ -261,8 +261,7 @@ def compare(mine, ff, mi):
     return out
 
 
-def audit(dirs, extra):
-    fp = os.path.join(ROOT, "target", "release", "footprint")
+def audit(dirs, extra, fp):
     cmd = [fp, "audit", "-q", "--no-hash", "--no-cache", "--format", "json", *extra, *dirs]
     res = subprocess.run(cmd, capture_output=True)
     if res.returncode not in (0, 1):
@@ -278,8 +277,10 @@ def main():
     ap.add_argument("--min-native", type=float, default=90.0)
     ap.add_argument("--show", type=int, default=1000, help="disagreements printed at most")
     ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--footprint", help="the binary (default: target/release/footprint, built)")
     args = ap.parse_args()
-    if not args.no_build:
+    fp = args.footprint or os.path.join(ROOT, "target", "release", "footprint")
+    if not args.no_build and not args.footprint:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     cache = os.environ.get("PARITY_CACHE", os.path.join(ROOT, "target", "parity-cache"))
     os.makedirs(cache, exist_ok=True)
@@ -293,8 +294,8 @@ def main():
         ff = dict(zip(files, pool.map(lambda f: ffprobe_truth(cached("ff", f, ffcmd, cache)), files)))
         mi = dict(zip(files, pool.map(lambda f: mediainfo_truth(cached("mi", f, micmd, cache)), files)))
     media = [f for f in files if ff[f] or mi[f]]
-    auto = audit(dirs, [])
-    native = audit(dirs, ["--probe-with", "native"])
+    auto = audit(dirs, [], fp)
+    native = audit(dirs, ["--probe-with", "native"], fp)
 
     failed = False
     for name, answers in (("default readers (auto)", auto), ("native readers only", native)):

@@ -287,6 +287,20 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
 
+    /// Report a pair of folders sharing at least this share of either one's bytes.
+    ///
+    /// Compared by content, whatever the names: "A002 on the card is 80 % on the
+    /// shuttle, these clips are not" is one line. Folders with identical trees are
+    /// reported as duplicate folders instead. 0 to 1.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.5, value_parser = share)]
+    pub folder_overlap: f64,
+
+    /// Report only duplicates and folders whose copies are on different roots.
+    ///
+    /// For "what of this drive is on that one": copies within one root are left out.
+    #[arg(long)]
+    pub across_roots: bool,
+
     /// Do not read or write the cache: hash (and, in `audit`, probe) every file afresh.
     #[arg(long)]
     pub no_cache: bool,
@@ -447,6 +461,16 @@ pub struct DupesArgs {
     /// Accepted for compatibility with `audit`; `dupes` never probes.
     #[arg(long, hide = true)]
     pub no_probe: bool,
+}
+
+/// A share between 0 and 1.
+fn share(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a share between 0 and 1 (0.8 is 80 %)"
+        )),
+    }
 }
 
 #[cfg(test)]

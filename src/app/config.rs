@@ -78,6 +78,8 @@ pub struct Config {
     pub clip_depth: Option<usize>,
     /// The cache folder; `None` with --no-cache.
     pub cache_dir: Option<PathBuf>,
+    /// Duplicate and overlapping folders.
+    pub folders: crate::waste::folders::Options,
 }
 
 /// Delivery targets, runtime and CO₂ assumptions, from options and footprint.toml.
@@ -299,6 +301,10 @@ impl Config {
             verify_mhl: false,
             verify_dcp: false,
             clip_depth: None,
+            folders: crate::waste::folders::Options {
+                overlap: scan.folder_overlap,
+                across_roots: scan.across_roots,
+            },
             weigh: Weigh {
                 runtime: None,
                 targets: Vec::new(),

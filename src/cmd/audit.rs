@@ -82,10 +82,11 @@ pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, Au
     let inv = stages::classify(&files, cfg.probe, log, &mut steps, &mut problems)?;
     let mut cache = open_cache(cfg, &files, &inv, log);
     let probed = stages::probe(cfg, &inv, &files, &mut cache, log, &mut steps)?;
-    let dup = match cfg.hash {
+    let mut dup = match cfg.hash {
         true => stages::hash(cfg, &files, &mut cache, log, &mut steps, &mut problems)?,
         false => Default::default(),
     };
+    let folders = stages::folders(cfg, &files, &mut dup);
     let found = stages::inspect(
         cfg,
         &files,
@@ -144,6 +145,7 @@ pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, Au
         media,
         manifests,
         dup,
+        folders,
         weighed,
         copies,
         runtime,
@@ -265,6 +267,7 @@ struct Parts<'a> {
     media: Vec<report::MediaItem>,
     manifests: Vec<crate::manifest::ManifestReport>,
     dup: crate::hash::DupOutcome,
+    folders: crate::waste::folders::FolderFindings,
     weighed: Weighed,
     copies: Option<copies::CopiesOutcome>,
     runtime: Option<(f64, &'static str)>,
@@ -320,6 +323,8 @@ fn assemble(p: Parts) -> Report {
         by_kind: w.by_kind,
         media,
         duplicates: p.dup.groups,
+        duplicate_folders: p.folders.duplicate_folders,
+        overlapping_folders: p.folders.overlapping_folders,
         versions: w.waste.versions,
         regenerable: w.waste.regenerable,
         reclaim_top: w.waste.top,

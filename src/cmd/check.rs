@@ -104,6 +104,8 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
         color: ColorWhen::Never,
         no_cache: false,
         cache_dir: None,
+        folder_overlap: 0.5,
+        across_roots: false,
     };
     // The audit's own report is never rendered here: it needs nothing
     // prepared for a renderer (`Needs::default()` below).

@@ -44,7 +44,8 @@ pub fn scan(cfg: &Config, log: &Progress) -> Result<DupesReport, AuditError> {
         true,
         log,
     );
-    let dup = stages::hash(cfg, &files, &mut cache, log, &mut steps, &mut problems)?;
+    let mut dup = stages::hash(cfg, &files, &mut cache, log, &mut steps, &mut problems)?;
+    let folders = stages::folders(cfg, &files, &mut dup);
     let errors = stages::sorted(problems);
     let bytes = files
         .iter()
@@ -63,6 +64,8 @@ pub fn scan(cfg: &Config, log: &Progress) -> Result<DupesReport, AuditError> {
         header: report::Header::now(&cfg.walk.roots),
         summary,
         duplicates: dup.groups,
+        duplicate_folders: folders.duplicate_folders,
+        overlapping_folders: folders.overlapping_folders,
         errors: errors.iter().map(ErrorEntry::from).collect(),
     })
 }

@@ -199,3 +199,29 @@ pub fn sorted(problems: Problems) -> Vec<FileError> {
     crate::util::error::sort_errors(&mut list);
     list
 }
+
+/// Duplicate and overlapping folders from the duplicate groups (after
+/// `--across-roots` keeps only groups spanning roots); each group learns
+/// the duplicate folder holding it.
+pub fn folders(
+    cfg: &Config,
+    files: &[FileEntry],
+    dup: &mut crate::hash::DupOutcome,
+) -> crate::waste::folders::FolderFindings {
+    if cfg.folders.across_roots {
+        let keep: Vec<bool> = dup
+            .members
+            .iter()
+            .map(|m| m.iter().any(|&i| files[i].root != files[m[0]].root))
+            .collect();
+        let mut k = keep.iter();
+        dup.groups.retain(|_| *k.next().unwrap_or(&false));
+        let mut k = keep.iter();
+        dup.members.retain(|_| *k.next().unwrap_or(&false));
+    }
+    let found = crate::waste::folders::find(files, &cfg.walk.roots, dup, cfg.folders);
+    for (g, folder) in dup.groups.iter_mut().zip(&found.group_folder) {
+        g.folder = folder.clone();
+    }
+    found
+}

@@ -41,6 +41,10 @@ pub struct DuplicateGroup {
     pub paths: Vec<String>,
     /// size × (distinct inodes − 1).
     pub wasted_bytes: u64,
+    /// The duplicate folder holding every copy, when one does: the group is
+    /// part of that finding (addition).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
 }
 
 /// Duplicate groups and the files that could not be read.
@@ -356,6 +360,7 @@ fn find_duplicates_in(
                     .map(|&i| crate::util::pathfmt::display(&files[i].path))
                     .collect(),
                 wasted_bytes: size * (reps.len() as u64 - 1),
+                folder: None,
             };
             (group, members)
         })

@@ -190,6 +190,10 @@ impl Readers {
                 });
                 (answer, "ffprobe")
             }),
+            None if self.with != ProbeWith::Ffprobe => match native::refuse(path, size) {
+                Some(why) => Some((Err(ProbeError::Unreadable(why)), "native")),
+                None => self.ff.as_ref().map(|ff| (ff.probe(path), "ffprobe")),
+            },
             None => self.ff.as_ref().map(|ff| (ff.probe(path), "ffprobe")),
         }
     }

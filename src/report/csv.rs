@@ -34,6 +34,7 @@ pub const COLUMNS: &[&str] = &[
     "bit_rate",
     "audio",
     "duplicate_group",
+    "duplicate_folder",
     "obsolete",
     "regenerable",
     "reason",
@@ -60,6 +61,7 @@ pub fn cell(s: &str) -> String {
 #[derive(Default)]
 struct Flags {
     duplicate_group: Option<usize>,
+    duplicate_folder: Option<String>,
     obsolete: Option<String>,
     regenerable: bool,
     reasons: Vec<String>,
@@ -69,7 +71,9 @@ fn flags(r: &Report) -> HashMap<&str, Flags> {
     let mut map: HashMap<&str, Flags> = HashMap::new();
     for (n, g) in r.duplicates.iter().enumerate() {
         for p in &g.paths {
-            map.entry(p.as_str()).or_default().duplicate_group = Some(n + 1);
+            let f = map.entry(p.as_str()).or_default();
+            f.duplicate_group = Some(n + 1);
+            f.duplicate_folder.clone_from(&g.folder);
         }
     }
     for c in &r.candidates {
@@ -142,10 +146,11 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let none = Flags::default();
     // (path, row) for media items and other files, merged by path.
     let mut rows: Vec<(&str, Vec<String>)> = Vec::new();
-    let tail = |path: &str| -> [String; 4] {
+    let tail = |path: &str| -> [String; 5] {
         let f = flags.get(path).unwrap_or(&none);
         [
             opt(f.duplicate_group),
+            f.duplicate_folder.clone().unwrap_or_default(),
             f.obsolete.clone().unwrap_or_default(),
             if f.regenerable {
                 "yes".into()

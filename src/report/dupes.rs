@@ -31,6 +31,10 @@ pub struct DupesReport {
     pub summary: DupesSummary,
     /// Groups sorted by first path, paths sorted.
     pub duplicates: Vec<DuplicateGroup>,
+    /// Folders with identical trees, the highest only, largest first.
+    pub duplicate_folders: Vec<crate::waste::folders::DuplicateFolder>,
+    /// Pairs of folders sharing content, most shared first.
+    pub overlapping_folders: Vec<crate::waste::folders::FolderOverlap>,
     /// Per-file problems, sorted by path.
     pub errors: Vec<ErrorEntry>,
 }
@@ -43,7 +47,14 @@ pub fn write_json(r: &DupesReport, w: &mut dyn Write) -> io::Result<()> {
 /// fdupes-style: one path per line, a blank line after each group. Paths are
 /// written as the report escapes them (`\xNN` for bytes that are not UTF-8).
 pub fn write_list(r: &DupesReport, w: &mut dyn Write) -> io::Result<()> {
-    for g in &r.duplicates {
+    // Duplicate folders first; the file groups inside them are not repeated.
+    for d in &r.duplicate_folders {
+        for p in &d.paths {
+            writeln!(w, "{p}/")?;
+        }
+        writeln!(w)?;
+    }
+    for g in r.duplicates.iter().filter(|g| g.folder.is_none()) {
         for p in &g.paths {
             writeln!(w, "{p}")?;
         }
@@ -64,8 +75,21 @@ pub fn write_table(r: &DupesReport, style: &TableStyle, w: &mut dyn Write) -> io
         s.files,
         Bytes(s.bytes)
     )?;
-    if !r.duplicates.is_empty() {
-        let mut groups: Vec<&DuplicateGroup> = r.duplicates.iter().collect();
+    writeln!(w)?;
+    super::folders::write_tables(
+        &r.duplicate_folders,
+        &r.overlapping_folders,
+        style,
+        &|p| p.to_string(),
+        w,
+    )?;
+    let folded = r.duplicates.iter().filter(|g| g.folder.is_some()).count();
+    if folded > 0 {
+        writeln!(w, "{folded} groups are inside the duplicate folders above.")?;
+    }
+    if r.duplicates.len() > folded {
+        let mut groups: Vec<&DuplicateGroup> =
+            r.duplicates.iter().filter(|g| g.folder.is_none()).collect();
         groups.sort_by(|a, b| {
             b.wasted_bytes
                 .cmp(&a.wasted_bytes)

@@ -126,6 +126,58 @@ pub(super) fn tables(r: &Report, out: &mut String) {
     m.render(out);
     out.push_str("</section>");
 
+    if !r.duplicate_folders.is_empty() || !r.overlapping_folders.is_empty() {
+        section(
+            out,
+            "folders",
+            "Duplicate and overlapping folders",
+            "duplicate_folders[]",
+        );
+        let mut f = Table::new(
+            "folder-table",
+            &[
+                ("Folders", false),
+                ("Files", true),
+                ("Size", true),
+                ("Wasted", true),
+            ],
+        );
+        for d in &r.duplicate_folders {
+            f.row(&[
+                t(d.paths.join("\n")),
+                (d.files.to_string(), Some(d.files as f64)),
+                b(d.bytes),
+                b(d.wasted_bytes),
+            ]);
+        }
+        f.render(out);
+        let mut o = Table::new(
+            "overlap-table",
+            &[
+                ("Folder", false),
+                ("Other folder", false),
+                ("Shared", true),
+                ("Share of each", false),
+                ("Only in the first", false),
+            ],
+        );
+        for x in &r.overlapping_folders {
+            o.row(&[
+                t(x.a.clone()),
+                t(x.b.clone()),
+                b(x.shared_bytes),
+                t(format!(
+                    "{:.0} % / {:.0} %",
+                    x.share_of_a * 100.0,
+                    x.share_of_b * 100.0
+                )),
+                t(x.only_in_a.join("\n")),
+            ]);
+        }
+        o.render(out);
+        out.push_str("</section>");
+    }
+
     section(out, "duplicates", "Duplicate groups", "duplicates[]");
     let mut d = Table::new(
         "dup-table",

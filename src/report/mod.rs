@@ -7,6 +7,7 @@ pub mod consolidate;
 pub mod csv;
 pub mod dupes;
 pub mod export;
+pub mod folders;
 pub mod html;
 pub mod html_tables;
 pub mod json;
@@ -223,6 +224,10 @@ pub struct Report {
     pub media: Vec<MediaItem>,
     /// Duplicate groups, sorted by first path.
     pub duplicates: Vec<DuplicateGroup>,
+    /// Folders with identical trees, the highest only, largest first (addition).
+    pub duplicate_folders: Vec<crate::waste::folders::DuplicateFolder>,
+    /// Pairs of folders sharing content, most shared first (addition).
+    pub overlapping_folders: Vec<crate::waste::folders::FolderOverlap>,
     /// Obsolete-version groups, sorted by first member path.
     pub versions: Vec<VersionGroup>,
     /// Regenerable caches and loose cache files, sorted by path.

@@ -165,6 +165,13 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
     }
 
     write_reclaim(r, style, out)?;
+    super::folders::write_tables(
+        &r.duplicate_folders,
+        &r.overlapping_folders,
+        style,
+        &|p| relative(r, p).to_string(),
+        out,
+    )?;
     super::consolidate::write_copies(r, style, out)?;
     super::consolidate::write_manifests(r, style, out)?;
     write_co2(r, out)?;
@@ -315,7 +322,35 @@ fn write_reclaim(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Res
                 col.set_cell_alignment(CellAlignment::Left);
             }
         }
-        for item in r.reclaim_top.iter().take(style.top) {
+        // Duplicate folders first, each one line; their files are folded in.
+        let surplus = super::export::surplus_folders(r);
+        let mut shown = 0;
+        for (d, copies) in r.duplicate_folders.iter().zip(&surplus) {
+            let keep = d.paths.iter().find(|p| !copies.contains(&p.as_str()));
+            for copy in copies.iter().take(style.top.saturating_sub(shown)) {
+                t.add_row(vec![
+                    format!("{}/", relative(r, copy)),
+                    "duplicate folder".to_string(),
+                    Bytes(d.bytes).to_string(),
+                    keep.map_or(String::new(), |k| {
+                        format!("same tree as {}", relative(r, k))
+                    }),
+                ]);
+                shown += 1;
+            }
+        }
+        let folded: Vec<&str> = surplus.iter().flatten().copied().collect();
+        let inside = |p: &str| {
+            folded
+                .iter()
+                .any(|f| p.strip_prefix(f).is_some_and(|rest| rest.starts_with('/')))
+        };
+        for item in r
+            .reclaim_top
+            .iter()
+            .filter(|i| !inside(&i.path))
+            .take(style.top.saturating_sub(shown))
+        {
             let category = match item.confidence {
                 Some(c) => format!("{} ({})", item.category.label(), confidence_label(c)),
                 None => item.category.label().to_string(),

@@ -4,6 +4,7 @@
 //! ([`protect`]), and copies across roots ([`copies`]).
 
 pub mod copies;
+pub mod folders;
 pub mod protect;
 pub mod reclaim;
 pub mod regenerable;

@@ -146,10 +146,7 @@ fn broken_media_is_listed_in_errors() {
         let m = media(&r, name);
         assert_eq!(m["probe"]["source"], "none");
         assert!(
-            m["probe"]["error"]
-                .as_str()
-                .unwrap()
-                .contains("moov atom not found"),
+            m["probe"]["error"].as_str().unwrap().contains("moov"),
             "{m}"
         );
     }

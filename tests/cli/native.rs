@@ -429,7 +429,12 @@ fn the_mxf_reader_survives_truncation_and_flipped_bytes() {
             m[i] ^= 0xFF;
             if let Some(info) = mxf::parse(&m[..]) {
                 changed += usize::from(info != whole);
-                assert!(info.duration_s.is_some_and(|d| d.is_finite() && d > 0.0));
+                // A flipped data definition can leave only data tracks: MXF
+                // without picture or sound, so without a duration.
+                match info.duration_s {
+                    Some(d) => assert!(d.is_finite() && d > 0.0),
+                    None => assert!(info.video.is_none() && info.audio.is_empty()),
+                }
             }
         }
         assert!(changed > 0, "{f:?}");
@@ -460,6 +465,12 @@ fn the_fixture_report_is_the_same_whichever_reader_answers() {
         let (mut a, mut f) = (a.clone(), f.clone());
         a["probe"]["source"] = Value::Null;
         f["probe"]["source"] = Value::Null;
+        // A file no reader can describe fails both ways, each reader
+        // saying why in its own words (a native refusal spares ffprobe).
+        if a["probe"]["error"].is_string() && f["probe"]["error"].is_string() {
+            a["probe"]["error"] = Value::Null;
+            f["probe"]["error"] = Value::Null;
+        }
         // What a native reader leaves unstated (it would have to decode to
         // name it) may be null; nothing may differ.
         for key in ["profile", "pix_fmt", "bit_rate"] {

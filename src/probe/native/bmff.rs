@@ -637,6 +637,50 @@ fn timecode<S: Source + ?Sized>(src: &S, t: &Track) -> Option<String> {
     super::timecode(value, fps, flags)
 }
 
+/// Why no reader can describe `src`, when that is certain: its boxes are
+/// whole and none is a movie header (`moov`), which is where every track's
+/// codec is described. A media segment of a segmented stream (CMAF/DASH
+/// `moof` + `mdat`) has its description in the stream's init segment.
+pub fn refuse<S: Source + ?Sized>(src: &S) -> Option<String> {
+    let size = src.size();
+    let mut at = 0u64;
+    let mut fragments = false;
+    for _ in 0..TOP_CAP + FRAGMENTS_CAP * 2 {
+        if at == size {
+            return Some(if fragments {
+                "a media segment without its init segment: the codecs are described in the \
+                 stream's init segment (`moov`), not here"
+                    .to_string()
+            } else {
+                "no movie header (`moov`): nothing describes the media in this file".to_string()
+            });
+        }
+        let h = src.read(at, 16.min(size - at))?;
+        let len = match be32(&h, 0)? {
+            1 => be64(&h, 8)?,
+            0 => size - at,
+            s => u64::from(s),
+        };
+        let kind = h.get(4..8)?;
+        // A movie header, or a box that lies about its size: ffprobe decides.
+        if kind == b"moov" || len < 8 {
+            return None;
+        }
+        // The file ends inside a box that is not the movie header: any
+        // `moov` would have come after it, so none is left to read.
+        if at.checked_add(len)? > size {
+            return (at > 0 && kind == b"mdat").then(|| {
+                "cut short inside its media data, before any movie header (`moov`): \
+                 nothing describes the media left in this file"
+                    .to_string()
+            });
+        }
+        fragments |= kind == b"moof";
+        at += len;
+    }
+    None
+}
+
 /// Probes a QuickTime/MP4 file.
 pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
     let size = src.size();
@@ -743,7 +787,9 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
             _ => {}
         }
     }
-    if video.is_none() && audio.is_empty() {
+    // Tracks but no picture or sound (subtitles, metadata, captions): a
+    // movie all the same, without the streams the report counts.
+    if video.is_none() && audio.is_empty() && !tracks.iter().any(|t| t.frames > 0) {
         return None;
     }
     Some(ProbeInfo {

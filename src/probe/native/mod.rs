@@ -95,6 +95,23 @@ pub fn probe(path: &Path, size: u64) -> Option<ProbeInfo> {
     None
 }
 
+/// Why no reader, ffprobe included, can describe `path`, when a native
+/// reader is certain of it (see [`bmff::refuse`]); asked after [`probe`]
+/// declines, so ffprobe is not run for nothing.
+pub fn refuse(path: &Path, size: u64) -> Option<String> {
+    let file = crate::util::fsutil::open_readonly(path).ok()?;
+    let src = FileSource { file: &file, size };
+    let magic = src.read(0, 16.min(size))?;
+    // Box structure: a size, then a type of four printable characters.
+    let boxed = magic
+        .get(4..8)
+        .is_some_and(|t| t.iter().all(|c| c.is_ascii_alphanumeric() || *c == b' '));
+    if bmff::looks_like(&magic) || boxed {
+        return bmff::refuse(&src);
+    }
+    None
+}
+
 /// Random access to the bytes of a file (or, for tests and fuzzing, a slice).
 pub trait Source {
     /// Total size in bytes.

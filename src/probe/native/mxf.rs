@@ -243,6 +243,9 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
     let mut audio = Vec::new();
     let mut tc = None;
     let mut max_us = 0u64;
+    // Data tracks (timed text, ancillary data): a file with only those is
+    // MXF all the same, with no picture or sound for the report.
+    let mut other_tracks = false;
     for track in material.refs(0x4403).iter().filter_map(|r| sets.get(r)) {
         let seq = sets.get(&track.uid(0x4803)?)?;
         let parts: Vec<&Set> = match seq.kind {
@@ -270,9 +273,11 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
             continue;
         }
         let Some(kind) = seq.get(0x0201).and_then(data_def) else {
+            other_tracks = true;
             continue;
         };
         if kind != 1 && kind != 2 {
+            other_tracks = true;
             continue;
         }
         let (num, den) = track.rational(0x4B01)?;
@@ -357,7 +362,11 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
         }
     }
     if max_us == 0 {
-        return None;
+        return (other_tracks && video.is_none() && audio.is_empty()).then(|| ProbeInfo {
+            container: Some("mxf".into()),
+            timecode: tc,
+            ..ProbeInfo::default()
+        });
     }
     Some(ProbeInfo {
         container: Some("mxf".into()),
