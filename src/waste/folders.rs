@@ -119,7 +119,9 @@ pub fn find(
         }
     }
     let mut dirs: Vec<Dir> = Vec::new();
-    let mut index: FastMap<&Path, u32> = FastMap::default();
+    let mut index: FastMap<&[u8], u32> = FastMap::default();
+    // Each file's folder, found once.
+    let mut file_dir = vec![u32::MAX; files.len()];
     for (i, f) in files.iter().enumerate() {
         let Some(parent) = f.path.parent() else {
             continue;
@@ -128,13 +130,14 @@ pub fn find(
         let d = dir_id(parent, root, f.root, &mut dirs, &mut index);
         let name = f.path.file_name().map_or(&[][..], |n| n.as_encoded_bytes());
         dirs[d as usize].files.push((name, content[i], i));
+        file_dir[i] = d;
     }
     sign(&mut dirs, files);
     let duplicate_folders = identical(&dirs, files, opt);
-    let group_folder = fold_groups(&dirs, &duplicate_folders, dup, files);
+    let group_folder = fold_groups(&dirs, &duplicate_folders, dup, &file_dir);
     let mut out = FolderFindings {
         duplicate_folders: duplicate_folders.into_iter().map(|c| c.finding).collect(),
-        overlapping_folders: overlaps(&dirs, files, dup, opt),
+        overlapping_folders: overlaps(&dirs, files, dup, &file_dir, opt),
         group_folder,
     };
     out.duplicate_folders.sort_by(|a, b| {
@@ -151,9 +154,11 @@ fn dir_id<'a>(
     root: Option<&Path>,
     root_index: usize,
     dirs: &mut Vec<Dir<'a>>,
-    index: &mut FastMap<&'a Path, u32>,
+    index: &mut FastMap<&'a [u8], u32>,
 ) -> u32 {
-    if let Some(&d) = index.get(path) {
+    // Keyed by the path's bytes: hashing a `Path` walks its components.
+    let key = path.as_os_str().as_encoded_bytes();
+    if let Some(&d) = index.get(key) {
         return d;
     }
     let at_root = root.is_none_or(|r| path == r || !path.starts_with(r));
@@ -179,7 +184,7 @@ fn dir_id<'a>(
     if let Some(p) = parent {
         dirs[p as usize].children.push(id);
     }
-    index.insert(path, id);
+    index.insert(key, id);
     id
 }
 
@@ -189,14 +194,29 @@ fn sign(dirs: &mut [Dir], files: &[FileEntry]) {
     order.sort_unstable_by_key(|&d| std::cmp::Reverse(dirs[d as usize].depth));
     for d in order {
         let d = d as usize;
-        let mut entries: Vec<(&[u8], u128)> = Vec::new();
-        let mut whole = true;
         let (mut bytes, mut count) = (0u64, 0u64);
-        for &(name, c, i) in &dirs[d].files {
-            whole &= c != UNIQUE;
-            entries.push((name, u128::from(c)));
+        for &(_, _, i) in &dirs[d].files {
             bytes += files[i].size;
             count += 1;
+        }
+        for &c in &dirs[d].children {
+            bytes += dirs[c as usize].bytes;
+            count += dirs[c as usize].count;
+        }
+        dirs[d].bytes = bytes;
+        dirs[d].count = count;
+        // A unique file here or an unsigned folder below: no copy of this one.
+        let whole = dirs[d].files.iter().all(|f| f.1 != UNIQUE)
+            && dirs[d]
+                .children
+                .iter()
+                .all(|&c| dirs[c as usize].signature.is_some());
+        if !whole {
+            continue;
+        }
+        let mut entries: Vec<(&[u8], u128)> = Vec::with_capacity(dirs[d].files.len());
+        for &(name, c, _) in &dirs[d].files {
+            entries.push((name, u128::from(c)));
         }
         for &c in &dirs[d].children {
             let child = &dirs[c as usize];
@@ -204,17 +224,7 @@ fn sign(dirs: &mut [Dir], files: &[FileEntry]) {
                 .path
                 .file_name()
                 .map_or(&[][..], |n| n.as_encoded_bytes());
-            match child.signature {
-                Some(s) => entries.push((name, s)),
-                None => whole = false,
-            }
-            bytes += child.bytes;
-            count += child.count;
-        }
-        dirs[d].bytes = bytes;
-        dirs[d].count = count;
-        if !whole {
-            continue;
+            entries.extend(child.signature.map(|s| (name, s)));
         }
         entries.sort_unstable();
         let mut h = xxhash_rust::xxh3::Xxh3::new();
@@ -326,21 +336,20 @@ fn fold_groups(
     dirs: &[Dir],
     classes: &[Class],
     dup: &DupOutcome,
-    files: &[FileEntry],
+    file_dir: &[u32],
 ) -> Vec<Option<String>> {
+    if classes.is_empty() {
+        return vec![None; dup.groups.len()];
+    }
     let mut owner: FastMap<u32, usize> = FastMap::default();
     for (c, class) in classes.iter().enumerate() {
         for &d in &class.dirs {
             owner.insert(d, c);
         }
     }
-    let mut file_dir: FastMap<&Path, u32> = FastMap::default();
-    for (d, dir) in dirs.iter().enumerate() {
-        file_dir.insert(dir.path, d as u32);
-    }
     // The class holding a file: its nearest ancestor that is a copy.
     let class_of = |i: usize| -> Option<usize> {
-        let mut d = *file_dir.get(files[i].path.parent()?)?;
+        let mut d = *file_dir.get(i).filter(|d| **d != u32::MAX)?;
         loop {
             if let Some(&c) = owner.get(&d) {
                 return Some(c);
@@ -364,12 +373,9 @@ fn overlaps(
     dirs: &[Dir],
     files: &[FileEntry],
     dup: &DupOutcome,
+    file_dir: &[u32],
     opt: Options,
 ) -> Vec<FolderOverlap> {
-    let mut file_dir: FastMap<&Path, u32> = FastMap::default();
-    for (d, dir) in dirs.iter().enumerate() {
-        file_dir.insert(dir.path, d as u32);
-    }
     // Candidate pairs: folders holding copies of one content.
     let mut pairs: FastMap<(u32, u32), ()> = FastMap::default();
     for (g, members) in dup.members.iter().enumerate() {
@@ -378,7 +384,7 @@ fn overlaps(
         }
         let mut ds: Vec<u32> = members
             .iter()
-            .filter_map(|&i| file_dir.get(files[i].path.parent()?).copied())
+            .filter_map(|&i| file_dir.get(i).copied().filter(|d| *d != u32::MAX))
             .collect();
         ds.sort_unstable();
         ds.dedup();
