@@ -429,11 +429,10 @@ fn the_mxf_reader_survives_truncation_and_flipped_bytes() {
             m[i] ^= 0xFF;
             if let Some(info) = mxf::parse(&m[..]) {
                 changed += usize::from(info != whole);
-                // A flipped data definition can leave only data tracks: MXF
-                // without picture or sound, so without a duration.
-                match info.duration_s {
-                    Some(d) => assert!(d.is_finite() && d > 0.0),
-                    None => assert!(info.video.is_none() && info.audio.is_empty()),
+                // A flipped duration can read 0, which MXF means as
+                // unknown (an open header): then no duration, never a wrong one.
+                if let Some(d) = info.duration_s {
+                    assert!(d.is_finite() && d > 0.0);
                 }
             }
         }

@@ -195,6 +195,13 @@ fn targets() -> Vec<Target> {
             seeds: dir_seeds("fuzz/seeds/avi"),
         },
         Target {
+            name: "heif",
+            run: |b| {
+                let _ = footprint::probe::native::heif::probe(b);
+            },
+            seeds: dir_seeds("fuzz/seeds/bmff"),
+        },
+        Target {
             name: "still",
             run: |b| {
                 let _ = footprint::probe::native::still::probe(b);

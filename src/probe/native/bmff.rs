@@ -375,8 +375,10 @@ fn track(trak: &[u8]) -> Option<Track<'_>> {
     let handler: [u8; 4] = child(mdia, b"hdlr")?.get(8..12)?.try_into().ok()?;
     let stbl = child(child(mdia, b"minf")?, b"stbl")?;
     let stsd = child(stbl, b"stsd")?;
-    if be32(stsd, 4)? != 1 {
-        return None; // several sample descriptions: FFmpeg switches per sample
+    // Several sample descriptions (an encrypted and a clear one, or a
+    // codec change): the stream is described by the first, as FFmpeg's is.
+    if be32(stsd, 4)? == 0 {
+        return None;
     }
     let (fourcc, entry) = children(stsd.get(8..)?)?.into_iter().next()?;
     let (mut frames, mut frames_duration) = (0u64, 0u64);
@@ -411,7 +413,13 @@ fn track(trak: &[u8]) -> Option<Track<'_>> {
     Some(Track {
         id,
         media_time,
-        stated_duration: duration,
+        // All ones is "unknown" (ISO/IEC 14496-12, 8.4.2.3), as fragmented
+        // files often state it.
+        stated_duration: if duration == u64::MAX || duration == u64::from(u32::MAX) {
+            0
+        } else {
+            duration
+        },
         stts,
         ctts,
         rounded_rate: false,
@@ -662,8 +670,9 @@ pub fn refuse<S: Source + ?Sized>(src: &S) -> Option<String> {
             s => u64::from(s),
         };
         let kind = h.get(4..8)?;
-        // A movie header, or a box that lies about its size: ffprobe decides.
-        if kind == b"moov" || len < 8 {
+        // A movie header, an image's items (HEIF `meta`), or a box that
+        // lies about its size: not certain, ffprobe decides.
+        if kind == b"moov" || kind == b"meta" || len < 8 {
             return None;
         }
         // The file ends inside a box that is not the movie header: any

@@ -15,6 +15,7 @@ pub mod bmff;
 mod bytes;
 pub mod elementary;
 mod fourcc;
+pub mod heif;
 mod hevc;
 pub mod matroska;
 pub mod mxf;
@@ -74,6 +75,9 @@ pub fn probe(path: &Path, size: u64) -> Option<ProbeInfo> {
         return tiff::parse(&src);
     }
     if bmff::looks_like(&magic) {
+        if heif::looks_like(&src) {
+            return heif::probe(&src);
+        }
         return bmff::parse(&src);
     }
     if mxf::looks_like(&magic) {

@@ -176,6 +176,19 @@ fn first_frame(src: &(impl Source + ?Sized), mut at: u64) -> Option<Vec<u8>> {
     None
 }
 
+impl Coding {
+    /// FFmpeg's codec name.
+    fn name(&self) -> &'static str {
+        match self {
+            Coding::Dnxhd => "dnxhd",
+            Coding::J2k => "jpeg2000",
+            Coding::Mpeg2 => "mpeg2video",
+            Coding::H264 => "h264",
+            Coding::ProRes(_) => "prores",
+        }
+    }
+}
+
 /// Picture codecs this reader knows.
 enum Coding {
     Dnxhd,
@@ -281,7 +294,8 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
             continue;
         }
         let (num, den) = track.rational(0x4B01)?;
-        let duration = seq.int(0x0202).filter(|d| *d > 0)?;
+        // An open, incomplete header states 0 (unknown): no duration then.
+        let duration = seq.int(0x0202).filter(|d| *d > 0);
         let [clip] = parts.as_slice() else {
             return None;
         };
@@ -303,17 +317,40 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
             if video.is_some() {
                 continue;
             }
-            let frame = first_frame(src, essence)?;
-            let pic = match picture_coding(desc)? {
-                Coding::Dnxhd => video::dnxhd(&frame)?,
-                Coding::J2k => super::still::j2k(&frame)?,
-                Coding::Mpeg2 => video::mpeg2(&frame)?,
-                Coding::H264 => video::h264_annex_b(&frame)?,
-                Coding::ProRes(fourcc) => video::prores(fourcc, &frame)?,
+            let coding = picture_coding(desc)?;
+            let read = first_frame(src, essence).and_then(|frame| match coding {
+                Coding::Dnxhd => video::dnxhd(&frame),
+                Coding::J2k => super::still::j2k(&frame),
+                Coding::Mpeg2 => video::mpeg2(&frame),
+                Coding::H264 => video::h264_annex_b(&frame),
+                Coding::ProRes(fourcc) => video::prores(fourcc, &frame),
+            });
+            // An open header with no essence to read yet: the descriptor's
+            // stored size, with the codec its labels name. A file whose
+            // stated essence is missing (cut short) is not answered.
+            let pic = match read {
+                Some(p) => p,
+                None if duration.is_some() => return None,
+                None => video::Picture {
+                    codec: coding.name(),
+                    profile: None,
+                    width: u32::try_from(desc.int(0x3203)?).ok()?,
+                    // Stored height is per field for separated and mixed
+                    // fields (SMPTE 377 FrameLayout 1 and 3).
+                    height: u32::try_from(desc.int(0x3202)?).ok()?
+                        * if matches!(desc.int(0x320C), Some(1 | 3)) {
+                            2
+                        } else {
+                            1
+                        },
+                    pix_fmt: None,
+                },
             };
-            let us = (i128::from(duration) * 1_000_000 * i128::from(den) + i128::from(num) / 2)
-                / i128::from(num);
-            max_us = max_us.max(u64::try_from(us).ok()?);
+            if let Some(duration) = duration {
+                let us = (i128::from(duration) * 1_000_000 * i128::from(den) + i128::from(num) / 2)
+                    / i128::from(num);
+                max_us = max_us.max(u64::try_from(us).ok()?);
+            }
             video = Some(
                 VideoInfo {
                     codec: pic.codec.into(),
@@ -348,11 +385,13 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
             };
             let channels = u32::try_from(desc.int(0x3D07)?).ok().filter(|c| *c > 0)?;
             // Duration: edit units → samples (rounded) → microseconds.
-            let samples = (i128::from(duration) * i128::from(den) * i128::from(rate)
-                + i128::from(num) / 2)
-                / i128::from(num);
-            let us = (samples * 1_000_000 + i128::from(rate) / 2) / i128::from(rate.max(1));
-            max_us = max_us.max(u64::try_from(us).ok()?);
+            if let Some(duration) = duration {
+                let samples = (i128::from(duration) * i128::from(den) * i128::from(rate)
+                    + i128::from(num) / 2)
+                    / i128::from(num);
+                let us = (samples * 1_000_000 + i128::from(rate) / 2) / i128::from(rate.max(1));
+                max_us = max_us.max(u64::try_from(us).ok()?);
+            }
             audio.push(AudioInfo {
                 codec: codec.into(),
                 channels,
@@ -362,8 +401,13 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
         }
     }
     if max_us == 0 {
-        return (other_tracks && video.is_none() && audio.is_empty()).then(|| ProbeInfo {
+        // No duration stated (an open header, or data tracks only): what
+        // the file holds, without a length.
+        let described = video.is_some() || !audio.is_empty() || other_tracks;
+        return described.then(|| ProbeInfo {
             container: Some("mxf".into()),
+            video,
+            audio,
             timecode: tc,
             ..ProbeInfo::default()
         });

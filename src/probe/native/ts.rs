@@ -55,6 +55,8 @@ struct Stream {
     /// Presentation times seen in the head (for a rate the stream does not state).
     pts: Vec<u64>,
     started: bool,
+    /// Channels a descriptor states (Opus's channel configuration).
+    channels: Option<u32>,
 }
 
 /// The packets of `b`: (pid, payload start flag, payload).
@@ -105,6 +107,24 @@ fn pes_pts(payload: &[u8]) -> Option<u64> {
 /// The PES payload after its header.
 fn pes_body(payload: &[u8]) -> Option<&[u8]> {
     payload.get(9 + usize::from(*payload.get(8)?)..)
+}
+
+/// The channel count of an Opus stream's extension descriptor (tag 0x7F,
+/// extension 0x80, `channel_config_code`: 1–8 channels, 0x80/0x81 stereo).
+fn opus_channels(descriptors: &[u8]) -> Option<u32> {
+    let mut at = 0;
+    while at + 2 <= descriptors.len() {
+        let (tag, len) = (descriptors[at], usize::from(descriptors[at + 1]));
+        if tag == 0x7F && len >= 2 && descriptors.get(at + 2) == Some(&0x80) {
+            return match *descriptors.get(at + 3)? {
+                c @ 1..=8 => Some(u32::from(c)),
+                0 | 0x80 | 0x81 => Some(2),
+                _ => None,
+            };
+        }
+        at += 2 + len;
+    }
+    None
 }
 
 /// A stream type, read with its descriptors: (codec, video).
@@ -174,6 +194,7 @@ pub fn probe<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
                         data: Vec::new(),
                         pts: Vec::new(),
                         started: false,
+                        channels: opus_channels(desc),
                     });
                 }
                 at += 5 + es_len;
@@ -229,6 +250,18 @@ pub fn probe<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
                 .with_rate(rate),
             );
         } else {
+            if st.codec == "opus" {
+                // Opus in MPEG-TS (ETSI TS 102 005 v1.4 annex I, the Opus mapping):
+                // 48 kHz, 20 ms packets; the channels from its descriptor.
+                frame_ticks.push((st.pid, CLOCK / 50));
+                out.audio.push(AudioInfo {
+                    codec: "opus".into(),
+                    channels: st.channels.unwrap_or(2),
+                    sample_rate: 48_000,
+                    channel_layout: None,
+                });
+                continue;
+            }
             let Some(f) = audio_frame(st) else {
                 // A stream whose header is not in the head: ffprobe knows more.
                 return None;
