@@ -284,7 +284,8 @@ def main():
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     cache = os.environ.get("PARITY_CACHE", os.path.join(ROOT, "target", "parity-cache"))
     os.makedirs(cache, exist_ok=True)
-    dirs = [os.path.abspath(d) for d in args.dirs]
+    # Real paths: footprint reports a root given through a symlink by its target.
+    dirs = [os.path.realpath(d) for d in args.dirs]
     files = sorted(os.path.join(r, f) for d in dirs for r, _, fs in os.walk(d) for f in fs
                    if os.path.splitext(f)[1].lower() not in NOT_MEDIA and f not in NOT_MEDIA_NAMES
                    and os.path.isfile(os.path.join(r, f)))

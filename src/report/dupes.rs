@@ -46,15 +46,10 @@ pub fn write_json(r: &DupesReport, w: &mut dyn Write) -> io::Result<()> {
 
 /// fdupes-style: one path per line, a blank line after each group. Paths are
 /// written as the report escapes them (`\xNN` for bytes that are not UTF-8).
+/// Every file group, as fdupes lists them (scripts read these lines; the
+/// folder findings are in the table and the JSON).
 pub fn write_list(r: &DupesReport, w: &mut dyn Write) -> io::Result<()> {
-    // Duplicate folders first; the file groups inside them are not repeated.
-    for d in &r.duplicate_folders {
-        for p in &d.paths {
-            writeln!(w, "{p}/")?;
-        }
-        writeln!(w)?;
-    }
-    for g in r.duplicates.iter().filter(|g| g.folder.is_none()) {
+    for g in &r.duplicates {
         for p in &g.paths {
             writeln!(w, "{p}")?;
         }
