@@ -291,10 +291,14 @@ fn ivf<S: Source + ?Sized>(src: &S, head: &[u8]) -> Option<ProbeInfo> {
     let uniform = steps.windows(2).all(|w| w[0] == w[1]);
     let step = steps.first().copied().unwrap_or(1).max(1);
     let rate = if uniform {
-        Rate::new(tb_den, tb_num * step, FpsMode::Cfr)
+        tb_num
+            .checked_mul(step)
+            .and_then(|d| Rate::new(tb_den, d, FpsMode::Cfr))
     } else {
         let span = last.saturating_sub(first.unwrap_or(0));
-        Rate::average(frames - 1, tb_den, tb_num * span, false)
+        tb_num
+            .checked_mul(span)
+            .and_then(|d| Rate::average(frames - 1, tb_den, d, false))
     };
     let duration = rate.map(|r| frames as f64 * r.den as f64 / r.num as f64);
     let pic = Picture {
@@ -369,7 +373,9 @@ fn av1_sequence(b: &[u8]) -> Option<(Picture, Option<Rate>)> {
                     }
                 }
                 let ticks = u64::from(r.bits(zeros)?) + (1u64 << zeros);
-                rate = Rate::new(u64::from(scale), u64::from(units) * ticks, FpsMode::Cfr);
+                rate = u64::from(units)
+                    .checked_mul(ticks)
+                    .and_then(|d| Rate::new(u64::from(scale), d, FpsMode::Cfr));
             }
             decoder_model = r.flag()?;
             if decoder_model {

@@ -225,7 +225,7 @@ fn block_rate<S: Source + ?Sized>(src: &S, mut at: u64, track: u64, scale: u64) 
         let b = src.read(body, 12.min(size.checked_sub(body)?))?;
         let (number, n) = vint(&b, 0, false)?;
         let rel = i16::from_be_bytes([*b.get(n)?, *b.get(n + 1)?]);
-        Some((number == track).then_some(cluster_time + i64::from(rel)))
+        Some((number == track).then(|| cluster_time.saturating_add(i64::from(rel))))
     };
     'clusters: for _ in 0..256 {
         let (id, body, len, unknown) = header(at)?;
@@ -244,7 +244,12 @@ fn block_rate<S: Source + ?Sized>(src: &S, mut at: u64, track: u64, scale: u64) 
             };
             match id {
                 CLUSTER => break, // the next cluster of an unknown-size one
-                0xE7 => cluster_time = uint(&src.read(body, len.min(8))?)? as i64,
+                // Cluster timestamps past i64 are corrupt: clamped, and the
+                // rate below then fails its checks.
+                0xE7 => {
+                    cluster_time =
+                        i64::try_from(uint(&src.read(body, len.min(8))?)?).unwrap_or(i64::MAX / 2)
+                }
                 0xA3 => times.extend(block_time(body, cluster_time)?),
                 0xA0 => {
                     if let Some((0xA1, b, _, _)) = header(body) {
@@ -262,17 +267,21 @@ fn block_rate<S: Source + ?Sized>(src: &S, mut at: u64, track: u64, scale: u64) 
     }
     times.sort_unstable();
     times.dedup();
-    let steps: Vec<i64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    let steps: Vec<i64> = times
+        .windows(2)
+        .map(|w| w[1].saturating_sub(w[0]))
+        .collect();
     let (lo, hi) = (*steps.iter().min()?, *steps.iter().max()?);
-    let span = u64::try_from(times.last()? - times.first()?).ok()?;
+    let even = hi.saturating_sub(lo) <= 1;
+    let span = u64::try_from(times.last()?.saturating_sub(*times.first()?)).ok()?;
     // Frames over the span, in ns: steps within one tick are rounding.
     let rate = Rate::average(
         steps.len() as u64,
         1_000_000_000,
-        span * scale,
-        hi - lo <= 1,
+        span.checked_mul(scale)?,
+        even,
     )?;
-    if hi - lo <= 1 {
+    if even {
         // Rounded timestamps leave the average within a tick over the span
         // of the nominal rate (33/34 ms steps are 29.97 fps).
         let tolerance = rate.fps() * 2.0 / span as f64;

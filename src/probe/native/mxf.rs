@@ -337,12 +337,13 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
                     width: u32::try_from(desc.int(0x3203)?).ok()?,
                     // Stored height is per field for separated and mixed
                     // fields (SMPTE 377 FrameLayout 1 and 3).
-                    height: u32::try_from(desc.int(0x3202)?).ok()?
-                        * if matches!(desc.int(0x320C), Some(1 | 3)) {
+                    height: u32::try_from(desc.int(0x3202)?).ok()?.checked_mul(
+                        if matches!(desc.int(0x320C), Some(1 | 3)) {
                             2
                         } else {
                             1
                         },
+                    )?,
                     pix_fmt: None,
                 },
             };

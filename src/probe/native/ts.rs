@@ -236,7 +236,8 @@ pub fn probe<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
                 (None, m) => m,
             };
             if let Some(r) = rate {
-                frame_ticks.push((st.pid, CLOCK * r.den / r.num));
+                let ticks = u128::from(CLOCK) * u128::from(r.den) / u128::from(r.num);
+                frame_ticks.push((st.pid, u64::try_from(ticks).unwrap_or(0)));
             }
             out.video = Some(
                 VideoInfo {
@@ -330,7 +331,7 @@ fn pts_rate(pts: &[u64]) -> Option<Rate> {
     p.dedup();
     let steps: Vec<u64> = p.windows(2).map(|w| w[1] - w[0]).collect();
     let (lo, hi) = (*steps.iter().min()?, *steps.iter().max()?);
-    let constant = hi - lo <= 1;
+    let constant = hi.saturating_sub(lo) <= 1;
     Rate::average(steps.len() as u64, CLOCK, p.last()? - p.first()?, constant)
 }
 
