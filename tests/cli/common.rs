@@ -26,8 +26,13 @@ pub fn cache_dir() -> PathBuf {
 
 /// Runs `footprint audit --format json ARGS`, asserts exit 0 and one JSON document.
 pub fn audit_json(args: &[&str]) -> Value {
+    command_json("audit", args)
+}
+
+/// Runs `footprint COMMAND --format json ARGS`, asserts exit 0 and one JSON document.
+pub fn command_json(command: &str, args: &[&str]) -> Value {
     let out = footprint()
-        .arg("audit")
+        .arg(command)
         .arg("--format")
         .arg("json")
         .args(args)

@@ -5,18 +5,7 @@ use serde_json::Value;
 use std::path::Path;
 
 fn dupes_json(args: &[&str]) -> Value {
-    let out = footprint()
-        .args(["dupes", "--format", "json"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    parse_one_document(&out.stdout)
+    command_json("dupes", args)
 }
 
 fn s(p: &Path) -> &str {

@@ -13,8 +13,8 @@
 use super::Source;
 use super::bytes::{Bits, le16, le32, le64, unescape};
 use super::video::{self, Picture};
+use crate::probe::ProbeInfo;
 use crate::probe::rate::{FpsMode, Rate};
-use crate::probe::{ProbeInfo, VideoInfo};
 
 /// Bytes of a stream scanned for pictures before the rest is extrapolated.
 const SCAN_CAP: u64 = 256 << 20;
@@ -123,17 +123,7 @@ fn report(
         container: Some(container.into()),
         duration_s: duration.map(|d| (d * 1e6).round() / 1e6),
         bit_rate: duration.map(|d| (size as f64 * 8.0 / d) as u64),
-        video: Some(
-            VideoInfo {
-                codec: pic.codec.into(),
-                profile: pic.profile,
-                width: pic.width,
-                height: pic.height,
-                pix_fmt: pic.pix_fmt.map(Into::into),
-                ..VideoInfo::default()
-            }
-            .with_rate(rate),
-        ),
+        video: Some(pic.video(rate)),
         ..ProbeInfo::default()
     }
 }

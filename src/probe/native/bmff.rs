@@ -613,18 +613,10 @@ fn video_info<S: Source + ?Sized>(src: &S, t: &Track) -> Option<VideoInfo> {
             u64::try_from(rate).ok()
         })
         .flatten();
-    Some(
-        VideoInfo {
-            codec: pic.codec.into(),
-            profile: pic.profile,
-            width: pic.width,
-            height: pic.height,
-            pix_fmt: pic.pix_fmt.map(Into::into),
-            bit_rate,
-            ..VideoInfo::default()
-        }
-        .with_rate(rate),
-    )
+    Some(VideoInfo {
+        bit_rate,
+        ..pic.video(rate)
+    })
 }
 
 /// The start timecode of a `tmcd` track, formatted as FFmpeg formats it.

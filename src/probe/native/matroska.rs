@@ -13,7 +13,7 @@
 use super::Source;
 use super::bytes::{be32, be64};
 use crate::probe::rate::Rate;
-use crate::probe::{AudioInfo, ProbeInfo, VideoInfo};
+use crate::probe::{AudioInfo, ProbeInfo};
 
 const EBML: u32 = 0x1A45_DFA3;
 const SEGMENT: u32 = 0x1853_8067;
@@ -184,17 +184,7 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
                         .zip(cluster)
                         .and_then(|(track, at)| block_rate(src, at, track, scale)),
                 };
-                out.video = Some(
-                    VideoInfo {
-                        codec: pic.codec.into(),
-                        profile: pic.profile,
-                        width: pic.width,
-                        height: pic.height,
-                        pix_fmt: pic.pix_fmt.map(Into::into),
-                        ..VideoInfo::default()
-                    }
-                    .with_rate(rate),
-                );
+                out.video = Some(pic.video(rate));
             }
             2 => out.audio.push(audio(codec, private, get(0xE1)?)?),
             // Further video, subtitles, buttons: not part of the report.

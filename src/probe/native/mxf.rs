@@ -12,7 +12,7 @@ use super::Source;
 use super::bytes::{be16, be32, be64, u8_at};
 use super::video;
 use crate::probe::rate::Rate;
-use crate::probe::{AudioInfo, ProbeInfo, VideoInfo};
+use crate::probe::{AudioInfo, ProbeInfo};
 use std::collections::HashMap;
 
 /// The largest header metadata read.
@@ -353,16 +353,8 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Option<ProbeInfo> {
                 max_us = max_us.max(u64::try_from(us).ok()?);
             }
             video = Some(
-                VideoInfo {
-                    codec: pic.codec.into(),
-                    profile: pic.profile,
-                    width: pic.width,
-                    height: pic.height,
-                    pix_fmt: pic.pix_fmt.map(Into::into),
-                    ..VideoInfo::default()
-                }
                 // The edit rate: MXF essence is constant-rate.
-                .with_rate(Rate::constant(num as u64, den as u64)),
+                pic.video(Rate::constant(num as u64, den as u64)),
             );
         } else {
             // Uncompressed PCM in the BWF/AES3 containers (SMPTE 382) only.

@@ -8,8 +8,8 @@
 use super::Source;
 use super::bytes::{be16, be32, u8_at};
 use super::video::{self, Picture};
+use crate::probe::ProbeInfo;
 use crate::probe::rate::Rate;
-use crate::probe::{ProbeInfo, VideoInfo};
 
 /// Bytes read for the headers (a JPEG's EXIF and ICC segments come first).
 const HEAD: u64 = 256 * 1024;
@@ -34,17 +34,7 @@ pub fn probe<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
     };
     Some(ProbeInfo {
         container: Some(container.into()),
-        video: Some(
-            VideoInfo {
-                codec: pic.codec.into(),
-                profile: pic.profile,
-                width: pic.width,
-                height: pic.height,
-                pix_fmt: pic.pix_fmt.map(Into::into),
-                ..VideoInfo::default()
-            }
-            .with_rate(Rate::constant(25, 1)),
-        ),
+        video: Some(pic.video(Rate::constant(25, 1))),
         ..ProbeInfo::default()
     })
 }

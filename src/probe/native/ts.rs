@@ -11,7 +11,7 @@ use super::bytes::{be16, unescape};
 use super::elementary::{self, Frame};
 use super::video::{self, Picture};
 use crate::probe::rate::Rate;
-use crate::probe::{AudioInfo, ProbeInfo, VideoInfo};
+use crate::probe::{AudioInfo, ProbeInfo};
 
 /// Bytes read from the start for the tables and the first PES of each stream.
 const HEAD: u64 = 4 << 20;
@@ -239,17 +239,7 @@ pub fn probe<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
                 let ticks = u128::from(CLOCK) * u128::from(r.den) / u128::from(r.num);
                 frame_ticks.push((st.pid, u64::try_from(ticks).unwrap_or(0)));
             }
-            out.video = Some(
-                VideoInfo {
-                    codec: pic.codec.into(),
-                    profile: pic.profile,
-                    width: pic.width,
-                    height: pic.height,
-                    pix_fmt: pic.pix_fmt.map(Into::into),
-                    ..VideoInfo::default()
-                }
-                .with_rate(rate),
-            );
+            out.video = Some(pic.video(rate));
         } else {
             if st.codec == "opus" {
                 // Opus in MPEG-TS (ETSI TS 102 005 v1.4 annex I, the Opus mapping):

@@ -16,6 +16,21 @@ pub struct Picture {
     pub pix_fmt: Option<&'static str>,
 }
 
+impl Picture {
+    /// The stream facts of this picture at `rate`.
+    pub fn video(self, rate: Option<Rate>) -> crate::probe::VideoInfo {
+        crate::probe::VideoInfo {
+            codec: self.codec.into(),
+            profile: self.profile,
+            width: self.width,
+            height: self.height,
+            pix_fmt: self.pix_fmt.map(Into::into),
+            ..crate::probe::VideoInfo::default()
+        }
+        .with_rate(rate)
+    }
+}
+
 /// ProRes profile names as FFmpeg gives them, by sample-entry fourcc.
 pub fn prores_profile(fourcc: &[u8]) -> Option<&'static str> {
     Some(match fourcc {
