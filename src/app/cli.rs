@@ -287,6 +287,12 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
 
+    /// Fit tables in N columns: long paths and reasons wrap. Default: the
+    /// terminal's width, or 100 when stdout is not a terminal; 0 for no limit
+    /// (one row per line, for grep).
+    #[arg(long, value_name = "N")]
+    pub width: Option<u16>,
+
     /// Report a pair of folders sharing at least this share of either one's bytes.
     ///
     /// Compared by content, whatever the names: "A002 on the card is 80 % on the
@@ -351,9 +357,15 @@ pub struct AuditArgs {
     #[command(flatten)]
     pub probe: ProbeArgs,
 
-    /// How many of the heaviest folders the table lists.
+    /// How many of the heaviest folders (and largest reclaimable items) the table lists.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
+
+    /// Heaviest folders down to N levels below each root (1: the root's own
+    /// folders). A folder that only holds one subfolder is listed as that
+    /// subfolder, never both.
+    #[arg(long, default_value_t = 2, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub depth: u16,
 
     /// Re-hash every file an ASC MHL history lists, with the history's own
     /// format (xxh64, xxh3, xxh128, md5, sha1, c4), and report mismatches.

@@ -68,6 +68,10 @@ pub struct Config {
     pub probe_with: crate::probe::ProbeWith,
     /// Heaviest folders listed in the table.
     pub top: usize,
+    /// Levels below each root the folder view goes down to.
+    pub depth: usize,
+    /// `--width`: table width; `Some(0)` for no limit.
+    pub width: Option<u16>,
     /// Targets and CO₂ assumptions.
     pub weigh: Weigh,
     /// Re-hash files listed in ASC MHL histories.
@@ -247,6 +251,7 @@ impl Config {
             probe: !args.no_probe,
             hash: !args.no_hash,
             top: args.top,
+            depth: usize::from(args.depth),
             verify_mhl: args.verify_mhl,
             verify_dcp: args.verify_dcp,
             clip_depth: args.clip_depth,
@@ -298,6 +303,8 @@ impl Config {
             probe_timeout: Duration::from_secs(30),
             probe_with: crate::probe::ProbeWith::Auto,
             top: 10,
+            depth: 2,
+            width: scan.width,
             verify_mhl: false,
             verify_dcp: false,
             clip_depth: None,

@@ -242,7 +242,8 @@ fn weigh(
                     let owns = crate::walk::owners(files);
                     let (by_kind, bytes) = report::summary::totals(files, kinds, &owns);
                     let top = cfg.top.max(1) * 5;
-                    let folders = report::summary::heaviest_folders(files, &owns, roots, top);
+                    let folders =
+                        report::summary::heaviest_folders(files, &owns, roots, cfg.depth, top);
                     (by_kind, bytes, folders)
                 },
             )

@@ -102,6 +102,7 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
         quiet: args.quiet,
         verbose: false,
         color: ColorWhen::Never,
+        width: None,
         no_cache: false,
         cache_dir: None,
         folder_overlap: 0.5,

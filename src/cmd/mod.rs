@@ -37,10 +37,21 @@ pub(crate) fn finish_scan<R>(
     }
 }
 
+/// Table width when stdout is not a terminal and `--width` is not given.
+const DEFAULT_WIDTH: u16 = 100;
+
 pub(crate) fn table_style(cfg: &Config) -> report::table::TableStyle {
+    let terminal = cfg.output.is_none() && std::io::stdout().is_terminal();
     report::table::TableStyle {
         color: cfg.color,
-        fit_terminal: cfg.output.is_none() && std::io::stdout().is_terminal(),
+        fit_terminal: terminal && cfg.width.is_none(),
+        // Off a terminal (a pipe, a file, CI logs) 100 columns unless told.
+        width: match cfg.width {
+            Some(0) => None,
+            Some(w) => Some(w),
+            None if terminal => None,
+            None => Some(DEFAULT_WIDTH),
+        },
         top: cfg.top,
     }
 }

@@ -25,10 +25,11 @@ pub fn write_copies(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::
     if let Some(col) = t.column_mut(4) {
         col.set_cell_alignment(comfy_table::CellAlignment::Left);
     }
+    let names = r.names();
     for c in &r.copies {
         let verdict = wipe_verdict(c);
         t.add_row(vec![
-            c.root.clone(),
+            names.show(&c.root).into_owned(),
             Bytes(c.bytes).to_string(),
             Bytes(c.bytes_elsewhere).to_string(),
             Bytes(c.bytes_unique).to_string(),
@@ -47,29 +48,36 @@ pub fn write_copies(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::
         let mut t = table(style, &["Clip folders with one copy", "Files", "Size"]);
         for c in at_risk.iter().take(style.top.max(1) * 2) {
             t.add_row(vec![
-                c.path.clone(),
+                super::table::path_cell(style, &names.show(&c.path)),
                 c.files.to_string(),
                 Bytes(c.bytes).to_string(),
             ]);
         }
+        super::table::paths_in(&mut t, 0);
         writeln!(out, "{t}")?;
         if at_risk.len() > style.top.max(1) * 2 {
-            writeln!(
+            super::table::prose(
                 out,
-                "… and {} more (--format json, clip_copies).",
-                at_risk.len() - style.top.max(1) * 2
+                style,
+                &format!(
+                    "… and {} more (--format json, clip_copies).",
+                    at_risk.len() - style.top.max(1) * 2
+                ),
             )?;
         }
     }
     let policy = r.co2.as_ref().map_or(3, |c| c.assumptions.copies);
-    writeln!(
+    super::table::prose(
         out,
-        "{} clip folder(s): {} at risk (1 copy), {} below the {policy}-copy policy (--copies), {} above it, {} unknown.\n",
-        r.clip_copies.len(),
-        at_risk.len(),
-        under,
-        surplus,
-        unknown,
+        style,
+        &format!(
+            "{} clip folder(s): {} at risk (1 copy), {} below the {policy}-copy policy (--copies), {} above it, {} unknown.\n",
+            r.clip_copies.len(),
+            at_risk.len(),
+            under,
+            surplus,
+            unknown
+        ),
     )
 }
 
@@ -118,7 +126,7 @@ pub fn write_manifests(r: &Report, style: &TableStyle, out: &mut dyn Write) -> i
     );
     for m in &r.manifests {
         t.add_row(vec![
-            super::table::relative(r, &m.path).to_string(),
+            super::table::path_cell(style, &r.names().show(&m.path)),
             m.kind.to_string(),
             m.entries.to_string(),
             m.verified.to_string(),
@@ -127,6 +135,7 @@ pub fn write_manifests(r: &Report, style: &TableStyle, out: &mut dyn Write) -> i
             m.checked_by.to_string(),
         ]);
     }
+    super::table::paths_in(&mut t, 0);
     writeln!(out, "{t}")?;
     let mut problems: Vec<(&str, &str)> = Vec::new();
     for m in &r.manifests {
@@ -135,19 +144,23 @@ pub fn write_manifests(r: &Report, style: &TableStyle, out: &mut dyn Write) -> i
     }
     problems.sort_by(|a, b| a.1.cmp(b.1));
     for (what, path) in problems.iter().take(style.top.max(1) * 2) {
-        writeln!(out, "  {what:8} {}", super::table::relative(r, path))?;
+        writeln!(out, "  {what:8} {}", r.names().show(path))?;
     }
     if problems.len() > style.top.max(1) * 2 {
-        writeln!(
+        super::table::prose(
             out,
-            "  … and {} more (--format json, manifests).",
-            problems.len() - style.top.max(1) * 2
+            style,
+            &format!(
+                "  … and {} more (--format json, manifests).",
+                problems.len() - style.top.max(1) * 2
+            ),
         )?;
     }
     if r.manifests.iter().any(|m| m.checked_by != "hash") {
-        writeln!(
+        super::table::prose(
             out,
-            "Size and date checks miss a change whose date was restored: --verify-mhl and --verify-dcp re-hash."
+            style,
+            "Size and date checks miss a change whose date was restored: --verify-mhl and --verify-dcp re-hash.",
         )?;
     }
     writeln!(out)

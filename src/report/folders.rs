@@ -20,11 +20,14 @@ pub fn write_tables(
 ) -> io::Result<()> {
     if !dup.is_empty() {
         let wasted: u64 = dup.iter().map(|d| d.wasted_bytes).sum();
-        writeln!(
+        super::table::prose(
             w,
-            "Duplicate folders: {} ({} in surplus copies; their files are not listed again).",
-            dup.len(),
-            Bytes(wasted)
+            style,
+            &format!(
+                "Duplicate folders: {} ({} in surplus copies; their files are not listed again).",
+                dup.len(),
+                Bytes(wasted)
+            ),
         )?;
         let mut t = table(
             style,
@@ -34,7 +37,7 @@ pub fn write_tables(
             t.add_row(vec![
                 d.paths
                     .iter()
-                    .map(|p| rel(p))
+                    .map(|p| super::table::path_cell(style, &rel(p)))
                     .collect::<Vec<_>>()
                     .join("\n"),
                 d.files.to_string(),
@@ -42,32 +45,41 @@ pub fn write_tables(
                 Bytes(d.wasted_bytes).to_string(),
             ]);
         }
+        super::table::paths_in(&mut t, 0);
         writeln!(w, "{t}\n")?;
     }
     if !over.is_empty() {
-        writeln!(
+        super::table::prose(
             w,
-            "Overlapping folders: {} (shared content, by content whatever the names).",
-            over.len()
+            style,
+            &format!(
+                "Overlapping folders: {} (shared content, by content whatever the names).",
+                over.len()
+            ),
         )?;
         let mut t = table(style, &["Folder", "Shared", "Only here"]);
+        if let Some(c) = t.column_mut(2) {
+            c.set_cell_alignment(comfy_table::CellAlignment::Left);
+        }
         for o in over.iter().take(style.top.max(1) * 2) {
             for (path, share, only) in [
                 (&o.a, o.share_of_a, &o.only_in_a),
                 (&o.b, o.share_of_b, &o.only_in_b),
             ] {
                 t.add_row(vec![
-                    rel(path),
+                    super::table::path_cell(style, &rel(path)),
                     format!(
-                        "{:.0} % ({} files, {})",
+                        "{:.0} % ({} file{}, {})",
                         share * 100.0,
                         o.shared_files,
+                        if o.shared_files == 1 { "" } else { "s" },
                         Bytes(o.shared_bytes)
                     ),
                     only_cell(only),
                 ]);
             }
         }
+        super::table::paths_in(&mut t, 0);
         writeln!(w, "{t}\n")?;
     }
     Ok(())

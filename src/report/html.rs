@@ -183,7 +183,7 @@ fn composition(r: &Report, out: &mut String) {
             .iter()
             .take(15)
             .map(|f| Bar {
-                label: super::table::relative(r, &f.path).to_string(),
+                label: r.names().show(&f.path).to_string(),
                 value: f.bytes as f64,
                 text: Bytes(f.bytes).to_string(),
                 class: "b3",

@@ -11,6 +11,7 @@ pub mod folders;
 pub mod html;
 pub mod html_tables;
 pub mod json;
+pub mod names;
 pub mod summary;
 pub mod svg;
 pub mod table;
@@ -278,6 +279,13 @@ pub struct FileRow {
     pub kind: Kind,
     /// Apparent size.
     pub bytes: u64,
+}
+
+impl Report {
+    /// How tables and pages name this report's paths.
+    pub fn names(&self) -> names::PathNames {
+        names::PathNames::new(&self.header.roots)
+    }
 }
 
 /// "This project weighs 3.5 TB: 70× a Blu-ray, 13× its DCP." (every renderer's headline).

@@ -22,11 +22,14 @@ pub fn totals(files: &[FileEntry], kinds: &[Kind], owns: &[bool]) -> (ByKind, u6
     (by_kind, bytes)
 }
 
-/// Folders one and two levels below each root, heaviest first.
+/// Folders down to `depth` levels below each root, heaviest first. A
+/// folder whose files all sit in one subfolder is left out: the subfolder
+/// says the same with more precision (`Scans` and `Scans/R1` at one size).
 pub fn heaviest_folders(
     files: &[FileEntry],
     owns: &[bool],
     roots: &[std::path::PathBuf],
+    depth: usize,
     limit: usize,
 ) -> Vec<FolderWeight> {
     // Sum per parent folder first (few; siblings mostly follow each other, so
@@ -58,10 +61,10 @@ pub fn heaviest_folders(
         if !pathbytes::is_under(dir, root) {
             continue;
         }
-        let depth = pathbytes::components(&dir[root.len()..]).count();
+        let levels = pathbytes::components(&dir[root.len()..]).count();
         let mut cur = dir;
-        for d in (1..=depth).rev() {
-            if d <= 2 {
+        for d in (1..=levels).rev() {
+            if d <= depth {
                 let w = weights.entry(cur).or_default();
                 w.0 += n;
                 w.1 += b;
@@ -69,8 +72,18 @@ pub fn heaviest_folders(
             cur = pathbytes::parent(cur);
         }
     }
+    let only_child: std::collections::HashSet<&[u8]> = weights
+        .iter()
+        .filter(|&(child, w)| {
+            weights
+                .get(pathbytes::parent(child))
+                .is_some_and(|p| p == w)
+        })
+        .map(|(child, _)| pathbytes::parent(child))
+        .collect();
     let mut out: Vec<FolderWeight> = weights
         .into_iter()
+        .filter(|(p, _)| !only_child.contains(p))
         .map(|(p, (files, bytes))| FolderWeight {
             path: pathfmt::display(Path::new(std::ffi::OsStr::from_bytes(p))),
             files,

@@ -14,8 +14,11 @@ use std::io::{self, Write};
 pub struct TableStyle {
     /// Bold headers and colored warnings.
     pub color: bool,
-    /// Fit the terminal width (stdout is a terminal).
+    /// Fit the terminal width (stdout is a terminal and no --width).
     pub fit_terminal: bool,
+    /// Fit this many columns (`--width`, or 100 off a terminal); `None`
+    /// with `--width 0` or on a terminal.
+    pub width: Option<u16>,
     /// Heaviest folders to list.
     pub top: usize,
 }
@@ -28,7 +31,12 @@ pub(crate) fn table(style: &TableStyle, headers: &[&str]) -> Table {
             .header_separator(LineStyle::none().fill('─').junction('─'))
             .bottom_border(LineStyle::none().fill('─').junction('─')),
     );
-    if style.fit_terminal {
+    if let Some(w) = style.width {
+        // Off a terminal comfy-table cannot measure one: it wraps to this.
+        t.force_no_tty();
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+        t.set_width(w);
+    } else if style.fit_terminal {
         t.set_content_arrangement(ContentArrangement::Dynamic);
     } else {
         t.force_no_tty();
@@ -52,6 +60,64 @@ pub(crate) fn table(style: &TableStyle, headers: &[&str]) -> Table {
     t
 }
 
+/// The width prose and tables fit in, when there is one.
+pub(crate) fn line_width(style: &TableStyle) -> Option<usize> {
+    match style.width {
+        Some(w) => Some(usize::from(w)),
+        None if style.fit_terminal => Table::new().width().map(usize::from),
+        None => None,
+    }
+}
+
+/// A path in a table cell: cut in the middle to two fifths of the width
+/// (never under 24 columns), so that reasons keep room and names are never
+/// broken across lines mid-word. JSON and CSV keep every path whole.
+pub(crate) fn path_cell(style: &TableStyle, path: &str) -> String {
+    match line_width(style) {
+        Some(w) => super::names::ellipsize_middle(path, (w * 2 / 5).max(24)).into_owned(),
+        None => path.to_string(),
+    }
+}
+
+/// Keeps column `col` (paths, already cut by [`path_cell`]) on one line:
+/// comfy-table then wraps the other columns, whose text has spaces. The
+/// constraint counts the cell padding (one space each side).
+pub(crate) fn paths_in(t: &mut Table, col: usize) {
+    let widest = t.column_max_content_widths().get(col).copied().unwrap_or(0);
+    if let Some(c) = t.column_mut(col) {
+        c.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+            comfy_table::Width::Fixed(widest + 2),
+        ));
+    }
+}
+
+/// One sentence of prose, wrapped at the width between words; continuation
+/// lines keep the first line's indent plus two spaces.
+pub(crate) fn prose(out: &mut dyn Write, style: &TableStyle, text: &str) -> io::Result<()> {
+    let Some(width) = line_width(style) else {
+        return writeln!(out, "{text}");
+    };
+    let indent = text.len() - text.trim_start().len();
+    let mut line = String::from(&text[..indent]);
+    let mut fresh = true;
+    for word in text.split_whitespace() {
+        let used = line.chars().count();
+        if !fresh && used + 1 + word.chars().count() > width {
+            writeln!(out, "{line}")?;
+            line = " ".repeat(indent + 2);
+            fresh = true;
+        }
+        if !fresh {
+            line.push(' ');
+        }
+        line.push_str(word);
+        fresh = false;
+    }
+    // A sentence that ends a section ends with a blank line, kept.
+    let blank = text.len() - text.trim_end_matches('\n').len();
+    writeln!(out, "{line}{}", "\n".repeat(blank))
+}
+
 fn pct(part: u64, whole: u64) -> String {
     if whole == 0 {
         "-".into()
@@ -63,38 +129,46 @@ fn pct(part: u64, whole: u64) -> String {
 /// Writes the report as tables.
 pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<()> {
     let s = &r.summary;
-    let roots = if r.header.roots.len() == 1 {
-        r.header.roots[0].clone()
-    } else {
-        format!("{} roots", r.header.roots.len())
+    let roots = match r.names().legend(&r.header.roots) {
+        None => r.header.roots.join(", "),
+        Some(legend) => format!("{} roots: {legend}", r.header.roots.len()),
     };
     if s.files == 0 && r.errors.is_empty() {
         // Nothing to weigh: one sentence, not empty tables and "0 kg".
-        return writeln!(
+        return prose(
             out,
-            "Nothing to audit: {} holds no regular file ({}).",
-            roots,
-            count(s.folders, "folder", "folders")
+            style,
+            &format!(
+                "Nothing to audit: {} holds no regular file ({}).",
+                roots,
+                count(s.folders, "folder", "folders")
+            ),
         );
     }
     writeln!(out, "{}", super::headline(r))?;
-    writeln!(
+    prose(
         out,
-        "{} in {} ({}).",
-        count(s.files, "file", "files"),
-        count(s.folders, "folder", "folders"),
-        roots
+        style,
+        &format!(
+            "{} in {} ({}).",
+            count(s.files, "file", "files"),
+            count(s.folders, "folder", "folders"),
+            roots
+        ),
     )?;
     for f in &r.roots_folded {
-        writeln!(
+        prose(
             out,
-            "Root {} is {} {}: its files are counted once, under it.",
-            f.root,
-            match f.overlap {
-                crate::walk::roots::Overlap::Same => "the same folder as",
-                crate::walk::roots::Overlap::Inside => "inside",
-            },
-            f.into,
+            style,
+            &format!(
+                "Root {} is {} {}: its files are counted once, under it.",
+                f.root,
+                match f.overlap {
+                    crate::walk::roots::Overlap::Same => "the same folder as",
+                    crate::walk::roots::Overlap::Inside => "inside",
+                },
+                f.into
+            ),
         )?;
     }
     if let Some(t) = r.targets.first() {
@@ -103,31 +177,38 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
             .iter()
             .map(|t| format!("{} {}", t.id, Bytes(t.budget_bytes)))
             .collect();
-        writeln!(
+        prose(
             out,
-            "Runtime {} ({}); budgets for it: {}.",
-            format_duration(t.runtime_s),
-            match t.runtime_source {
-                "cpl" => "from the package's CPL",
-                "config" => "from footprint.toml",
-                _ => "from --runtime",
-            },
-            budgets.join(", ")
+            style,
+            &format!(
+                "Runtime {} ({}); budgets for it: {}.",
+                format_duration(t.runtime_s),
+                match t.runtime_source {
+                    "cpl" => "from the package's CPL",
+                    "config" => "from footprint.toml",
+                    _ => "from --runtime",
+                },
+                budgets.join(", ")
+            ),
         )?;
     }
     if r.targets.is_empty() && s.media_files > 0 {
-        writeln!(
+        prose(
             out,
-            "No programme runtime (no --runtime, footprint.toml runtime or DCP/IMF CPL): give --runtime 52m to weigh it against its deliveries."
+            style,
+            "No programme runtime (no --runtime, footprint.toml runtime or DCP/IMF CPL): give --runtime 52m to weigh it against its deliveries.",
         )?;
     }
     if r.stages.probe == StageStatus::Done || s.media_files > 0 {
-        writeln!(
+        prose(
             out,
-            "{} ({} image sequences), {} of running time.",
-            count(s.media_files, "media item", "media items"),
-            s.image_sequences,
-            format_duration(s.media_duration_s)
+            style,
+            &format!(
+                "{} ({} image sequences), {} of running time.",
+                count(s.media_files, "media item", "media items"),
+                s.image_sequences,
+                format_duration(s.media_duration_s)
+            ),
         )?;
     }
     writeln!(out)?;
@@ -155,12 +236,13 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
         let mut t = table(style, &["Heaviest folders", "Files", "Size", "Share"]);
         for f in r.folders.iter().take(style.top) {
             t.add_row(vec![
-                relative(r, &f.path).to_string(),
+                path_cell(style, &r.names().show(&f.path)),
                 f.files.to_string(),
                 Bytes(f.bytes).to_string(),
                 pct(f.bytes, s.bytes),
             ]);
         }
+        paths_in(&mut t, 0);
         writeln!(out, "{t}\n")?;
     }
 
@@ -169,12 +251,12 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
         &r.duplicate_folders,
         &r.overlapping_folders,
         style,
-        &|p| relative(r, p).to_string(),
+        &|p| r.names().show(p).to_string(),
         out,
     )?;
     super::consolidate::write_copies(r, style, out)?;
     super::consolidate::write_manifests(r, style, out)?;
-    write_co2(r, out)?;
+    write_co2(r, style, out)?;
     write_stages(r, out)?;
     write_errors(r, style, out)
 }
@@ -234,47 +316,45 @@ pub(crate) fn mass_range(x: &crate::co2::Range) -> String {
     )
 }
 
-fn write_co2(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+fn write_co2(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<()> {
     let Some(c) = &r.co2 else {
         return Ok(());
     };
     let a = &c.assumptions;
-    writeln!(
+    prose(
         out,
-        "Keeping it stored: {} CO₂e per year; {} over {} years.",
-        mass_range(&c.kg_per_year),
-        mass(c.kg_total.central),
-        a.years
+        style,
+        &format!(
+            "Keeping it stored: {} CO₂e per year; {} over {} years.",
+            mass_range(&c.kg_per_year),
+            mass(c.kg_total.central),
+            a.years
+        ),
     )?;
-    writeln!(
+    prose(
         out,
-        "  operational {} + embodied {} per year; {} copies on {}, grid {} ({} kg/kWh). Sources: docs/co2.md, or co2.sources in --format json.",
-        mass(c.operational_kg_per_year.central),
-        mass(c.embodied_kg_per_year.central),
-        a.copies,
-        format!("{:?}", a.medium).to_lowercase(),
-        a.grid_zone,
-        a.grid_kg_per_kwh
+        style,
+        &format!(
+            "  operational {} + embodied {} per year; {} copies on {}, grid {} ({} kg/kWh). Sources: docs/co2.md, or co2.sources in --format json.",
+            mass(c.operational_kg_per_year.central),
+            mass(c.embodied_kg_per_year.central),
+            a.copies,
+            format!("{:?}", a.medium).to_lowercase(),
+            a.grid_zone,
+            a.grid_kg_per_kwh
+        ),
     )?;
     if c.reclaimable_kg_per_year.central > 0.0 {
-        writeln!(
+        prose(
             out,
-            "  The reclaimable part accounts for {} per year: an allocated share, a saving only when drives are retired or a purchase is avoided.",
-            mass_range(&c.reclaimable_kg_per_year)
+            style,
+            &format!(
+                "  The reclaimable part accounts for {} per year: an allocated share, a saving only when drives are retired or a purchase is avoided.",
+                mass_range(&c.reclaimable_kg_per_year)
+            ),
         )?;
     }
     writeln!(out)
-}
-
-/// `path` shown relative to the root when there is a single root.
-pub(crate) fn relative<'a>(r: &Report, path: &'a str) -> &'a str {
-    match r.header.roots.as_slice() {
-        [root] => path
-            .strip_prefix(root.as_str())
-            .and_then(|p| p.strip_prefix('/'))
-            .unwrap_or(path),
-        _ => path,
-    }
 }
 
 /// "What you can reclaim": the three categories, their union, the largest items.
@@ -283,11 +363,14 @@ fn write_reclaim(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Res
     if s.duplicate_bytes + s.obsolete_bytes + s.regenerable_bytes == 0 {
         return writeln!(out, "What you can reclaim: nothing found.\n");
     }
-    writeln!(
+    prose(
         out,
-        "What you can reclaim: {} ({} of the project; no byte counted twice).",
-        Bytes(s.reclaimable_bytes),
-        pct(s.reclaimable_bytes, s.bytes)
+        style,
+        &format!(
+            "What you can reclaim: {} ({} of the project; no byte counted twice).",
+            Bytes(s.reclaimable_bytes),
+            pct(s.reclaimable_bytes, s.bytes)
+        ),
     )?;
     let mut t = table(style, &["Category", "Items", "Size", "Share"]);
     let n_dupes = r.duplicates.len();
@@ -324,17 +407,16 @@ fn write_reclaim(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Res
         }
         // Duplicate folders first, each one line; their files are folded in.
         let surplus = super::export::surplus_folders(r);
+        let names = r.names();
         let mut shown = 0;
         for (d, copies) in r.duplicate_folders.iter().zip(&surplus) {
             let keep = d.paths.iter().find(|p| !copies.contains(&p.as_str()));
             for copy in copies.iter().take(style.top.saturating_sub(shown)) {
                 t.add_row(vec![
-                    format!("{}/", relative(r, copy)),
+                    path_cell(style, &format!("{}/", names.show(copy))),
                     "duplicate folder".to_string(),
                     Bytes(d.bytes).to_string(),
-                    keep.map_or(String::new(), |k| {
-                        format!("same tree as {}", relative(r, k))
-                    }),
+                    keep.map_or(String::new(), |k| format!("same tree as {}", names.show(k))),
                 ]);
                 shown += 1;
             }
@@ -345,42 +427,43 @@ fn write_reclaim(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Res
                 .iter()
                 .any(|f| p.strip_prefix(f).is_some_and(|rest| rest.starts_with('/')))
         };
+        // An item in two categories (a duplicate that is also an obsolete
+        // version) is listed once, under its largest claim.
+        let mut seen = std::collections::HashSet::new();
         for item in r
             .reclaim_top
             .iter()
-            .filter(|i| !inside(&i.path))
+            .filter(|i| !inside(&i.path) && seen.insert(i.path.as_str()))
             .take(style.top.saturating_sub(shown))
         {
             let category = match item.confidence {
-                Some(c) => format!("{} ({})", item.category.label(), confidence_label(c)),
-                None => item.category.label().to_string(),
+                Some(crate::waste::Confidence::Low) => {
+                    format!("{} (check)", item.category.label())
+                }
+                _ => item.category.label().to_string(),
             };
             t.add_row(vec![
-                relative(r, &item.path).to_string(),
+                path_cell(style, &names.show(&item.path)),
                 category,
                 Bytes(item.bytes).to_string(),
-                item.reason.clone(),
+                names.in_text(&item.reason),
             ]);
         }
+        paths_in(&mut t, 0);
         writeln!(out, "{t}")?;
     }
     if r.header.roots.len() > 1 && s.duplicate_bytes > 0 {
-        writeln!(
+        prose(
             out,
-            "Copies on different drives may be intended backups (3-2-1): check before deleting."
+            style,
+            "Copies on different drives may be intended backups (3-2-1): check before deleting.",
         )?;
     }
-    writeln!(
+    prose(
         out,
-        "Nothing was deleted. `--export-list FILE` writes every candidate with its reason.\n"
+        style,
+        "Nothing was deleted. `--export-list FILE` writes every candidate with its reason.\n",
     )
-}
-
-fn confidence_label(c: crate::waste::Confidence) -> &'static str {
-    match c {
-        crate::waste::Confidence::High => "high confidence",
-        crate::waste::Confidence::Low => "low confidence: check",
-    }
 }
 
 /// Media grouped by codec (and profile) and resolution.
@@ -424,12 +507,13 @@ fn write_errors(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Resu
     // Problems of every kind, read or checked: a failed MHL verification, a
     // gap in a sequence or a clip folder short of copies is never hidden
     // behind "No errors".
-    let mut by: BTreeMap<_, (usize, Vec<&str>)> = BTreeMap::new();
+    let names = r.names();
+    let mut by: BTreeMap<_, (usize, Vec<String>)> = BTreeMap::new();
     for e in &r.errors {
         let entry = by.entry(e.kind).or_default();
         entry.0 += 1;
         if entry.1.len() < 2 {
-            entry.1.push(relative(r, &e.path));
+            entry.1.push(path_cell(style, &names.show(&e.path)));
         }
     }
     let mut t = table(style, &["Problem", "Count", "Examples"]);
@@ -444,10 +528,13 @@ fn write_errors(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Resu
             format!("{}{more}", examples.join(", ")),
         ]);
     }
-    writeln!(
+    prose(
         out,
-        "{} problem(s); the JSON report (--format json, errors[]) lists each one with its kind.",
-        r.errors.len()
+        style,
+        &format!(
+            "{} problem(s); the JSON report (--format json, errors[]) lists each one with its kind.",
+            r.errors.len()
+        ),
     )?;
     writeln!(out, "{t}")
 }

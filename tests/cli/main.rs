@@ -13,6 +13,7 @@ mod native;
 mod package;
 mod parity;
 mod probe;
+mod reports;
 mod robust;
 mod streams;
 mod targets;

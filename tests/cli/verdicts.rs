@@ -157,7 +157,7 @@ fn nested_and_aliased_roots_count_every_file_once() {
     assert_eq!(folded[1]["root"], alias.to_str().unwrap());
     assert_eq!(folded[1]["overlap"], "same");
     let table = footprint()
-        .args(["audit", "--no-probe"])
+        .args(["audit", "--no-probe", "--width", "0"])
         .args([&edit, &exports])
         .output()
         .unwrap();
