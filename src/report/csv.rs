@@ -35,9 +35,10 @@ pub const COLUMNS: &[&str] = &[
     "audio",
     "duplicate_group",
     "duplicate_folder",
+    "duplicate_of",
     "obsolete",
-    "regenerable",
-    "reason",
+    "obsolete_reason",
+    "regenerable_by",
     "problem",
 ];
 
@@ -57,55 +58,89 @@ pub fn cell(s: &str) -> String {
     }
 }
 
-/// What the waste finder says of one path.
+/// What the waste finder says of the files, by path: each category in its
+/// own columns. A candidate may be a folder (a cache, a versioned render
+/// folder) or a sequence pattern: every row under it gets its cells.
 #[derive(Default)]
-struct Flags {
-    duplicate_group: Option<usize>,
-    duplicate_folder: Option<String>,
-    obsolete: Option<String>,
-    regenerable: bool,
-    reasons: Vec<String>,
+struct Flags<'a> {
+    /// Path → (1-based group, its duplicate-folder finding).
+    groups: HashMap<&'a str, (usize, Option<&'a str>)>,
+    /// Surplus copy → the copy kept.
+    duplicate_of: HashMap<&'a str, &'a str>,
+    /// Candidate item or file → (confidence, reason).
+    obsolete: HashMap<&'a str, (&'static str, &'a str)>,
+    /// Cache folder or file → the application that rebuilds it.
+    regenerable: HashMap<&'a str, &'static str>,
 }
 
-fn flags(r: &Report) -> HashMap<&str, Flags> {
-    let mut map: HashMap<&str, Flags> = HashMap::new();
-    for (n, g) in r.duplicates.iter().enumerate() {
-        for p in &g.paths {
-            let f = map.entry(p.as_str()).or_default();
-            f.duplicate_group = Some(n + 1);
-            f.duplicate_folder.clone_from(&g.folder);
-        }
-    }
-    for c in &r.candidates {
-        // A candidate names its item (file, sequence pattern or folder) and
-        // the real files it stands for.
-        let mut keys: Vec<&str> = c.paths.iter().filter_map(|p| p.to_str()).collect();
-        keys.push(c.item.path.as_str());
-        keys.sort_unstable();
-        keys.dedup();
-        for k in keys {
-            let f = map.entry(k).or_default();
+impl<'a> Flags<'a> {
+    fn new(r: &'a Report) -> Self {
+        let mut f = Flags::default();
+        let mut surplus: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for c in &r.candidates {
             match c.item.category {
-                crate::waste::Category::Obsolete => {
-                    f.obsolete = Some(
-                        c.item
-                            .confidence
-                            .map_or("yes", |c| match c {
-                                crate::waste::Confidence::High => "high",
-                                crate::waste::Confidence::Low => "low",
-                            })
-                            .to_string(),
-                    )
+                crate::waste::Category::Duplicate => {
+                    surplus.insert(c.item.path.as_str());
                 }
-                crate::waste::Category::Regenerable => f.regenerable = true,
-                crate::waste::Category::Duplicate => {}
-            }
-            if !f.reasons.contains(&c.item.reason) {
-                f.reasons.push(c.item.reason.clone());
+                crate::waste::Category::Obsolete => {
+                    let confidence = match c.item.confidence {
+                        Some(crate::waste::Confidence::Low) => "low",
+                        _ => "high",
+                    };
+                    f.obsolete
+                        .insert(c.item.path.as_str(), (confidence, c.item.reason.as_str()));
+                    for p in c.paths.iter().filter_map(|p| p.to_str()) {
+                        f.obsolete.insert(p, (confidence, c.item.reason.as_str()));
+                    }
+                }
+                crate::waste::Category::Regenerable => {}
             }
         }
+        for (n, g) in r.duplicates.iter().enumerate() {
+            // The copy kept is the first one no candidate names (hard links
+            // of one inode are one copy).
+            let keep = g.paths.iter().find(|p| !surplus.contains(p.as_str()));
+            for p in &g.paths {
+                f.groups.insert(p, (n + 1, g.folder.as_deref()));
+                if let Some(k) = keep.filter(|_| surplus.contains(p.as_str())) {
+                    f.duplicate_of.insert(p, k);
+                }
+            }
+        }
+        for e in &r.regenerable {
+            f.regenerable.insert(e.path.as_str(), e.application);
+        }
+        f
     }
-    map
+
+    /// The value `map` holds for `path` or its nearest folder.
+    fn under<T: Copy>(map: &HashMap<&str, T>, path: &str) -> Option<T> {
+        if map.is_empty() {
+            return None;
+        }
+        let mut p = path;
+        loop {
+            if let Some(&v) = map.get(p) {
+                return Some(v);
+            }
+            p = &p[..p.rfind('/').filter(|&i| i > 0)?];
+        }
+    }
+
+    /// `duplicate_group`, `duplicate_folder`, `duplicate_of`, `obsolete`,
+    /// `obsolete_reason`, `regenerable_by`.
+    fn cells(&self, path: &str) -> [String; 6] {
+        let group = self.groups.get(path);
+        let obsolete = Self::under(&self.obsolete, path);
+        [
+            opt(group.map(|g| g.0)),
+            opt(group.and_then(|g| g.1)),
+            opt(self.duplicate_of.get(path)),
+            opt(obsolete.map(|o| o.0)),
+            opt(obsolete.map(|o| o.1)),
+            opt(Self::under(&self.regenerable, path)),
+        ]
+    }
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {
@@ -115,7 +150,7 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 fn media_cells(m: &MediaItem) -> [String; 8] {
     let v = m.video.as_ref();
     [
-        opt(m.container.as_deref()),
+        opt(super::container_label(m)),
         v.map(|v| v.codec.clone())
             .or_else(|| m.audio.first().map(|a| a.codec.clone()))
             .unwrap_or_default(),
@@ -142,24 +177,10 @@ fn media_cells(m: &MediaItem) -> [String; 8] {
 
 /// Writes the CSV.
 pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let flags = flags(r);
-    let none = Flags::default();
+    let flags = Flags::new(r);
     // (path, row) for media items and other files, merged by path.
     let mut rows: Vec<(&str, Vec<String>)> = Vec::new();
-    let tail = |path: &str| -> [String; 5] {
-        let f = flags.get(path).unwrap_or(&none);
-        [
-            opt(f.duplicate_group),
-            f.duplicate_folder.clone().unwrap_or_default(),
-            f.obsolete.clone().unwrap_or_default(),
-            if f.regenerable {
-                "yes".into()
-            } else {
-                String::new()
-            },
-            f.reasons.join("; "),
-        ]
-    };
+    let tail = |path: &str| flags.cells(path);
     for m in &r.media {
         let mut row = vec![m.path.clone(), m.kind.name().into(), m.bytes.to_string()];
         row.extend(media_cells(m));

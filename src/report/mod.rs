@@ -329,6 +329,24 @@ pub fn headline(r: &Report) -> String {
     }
 }
 
+/// The container's short name: ffprobe names a demuxer by every format it
+/// reads (`mov,mp4,m4a,3gp,3g2,mj2`, `matroska,webm`); people name the one
+/// the file is. The file's extension picks it when it is in the list, else
+/// the first name (the demuxer's own).
+pub fn container_label(m: &MediaItem) -> Option<&str> {
+    let name = m.container.as_deref()?;
+    if !name.contains(',') {
+        return Some(name);
+    }
+    let ext = m.path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    let mut names = name.split(',');
+    Some(
+        name.split(',')
+            .find(|n| ext.as_deref() == Some(*n))
+            .unwrap_or_else(|| names.next().unwrap_or(name)),
+    )
+}
+
 /// `13×`, `1.2×`, `0.23×`.
 pub fn times(ratio: f64) -> String {
     if ratio >= 10.0 {

@@ -65,11 +65,13 @@ pub fn fixtures() -> PathBuf {
 
 /// True if `tool` runs.
 pub fn has(tool: &str) -> bool {
-    std::process::Command::new(tool)
-        .arg("-version")
-        .output()
-        .map(|o| o.status.success() || !o.stdout.is_empty())
-        .unwrap_or(false)
+    // FFmpeg's tools take `-version`, most others `--version`.
+    ["-version", "--version"].iter().any(|flag| {
+        std::process::Command::new(tool)
+            .arg(flag)
+            .output()
+            .is_ok_and(|o| o.status.success() || !o.stdout.is_empty())
+    })
 }
 
 /// Writes an executable shell script.

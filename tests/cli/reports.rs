@@ -122,3 +122,41 @@ fn largest_items_lists_each_path_once() {
     assert_eq!(unique.len(), rows.len(), "{text}");
     assert!(rows.contains(&"cache/CacheClip"), "{text}");
 }
+
+#[test]
+fn csv_fills_category_columns_on_sequences_and_caches() {
+    let csv = table(&[
+        "audit",
+        "-q",
+        "--format",
+        "csv",
+        fixtures().to_str().unwrap(),
+    ]);
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|c| *c == name).expect(name);
+    // Fixture names hold no comma or quote: a plain split reads them.
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let row = |suffix: &str| {
+        rows.iter()
+            .find(|r| r[0].ends_with(suffix))
+            .unwrap_or_else(|| panic!("{suffix} in {csv}"))
+    };
+    // A versioned render folder: its sequence row is obsolete.
+    let seq = row("renders/sh020/comp_v001/sh020_comp.%04d.exr");
+    assert_eq!(seq[col("kind")], "image_sequence");
+    assert_eq!(seq[col("obsolete")], "high");
+    assert!(seq[col("obsolete_reason")].contains("comp_v002"), "{seq:?}");
+    // Files inside cache folders name the application that rebuilds them.
+    let cache = row("cache/CacheClip/cache_0001.mov");
+    assert_eq!(cache[col("regenerable_by")], "DaVinci Resolve");
+    let fcp = row("Render Files/High Quality Media/render_0001.mov");
+    assert_eq!(fcp[col("regenerable_by")], "Final Cut Pro");
+    // A copy names the copy kept.
+    let copy = row("media/exports/PROJX_cut_v03 (1).mp4");
+    assert!(copy[col("duplicate_of")].ends_with("media/exports/PROJX_cut_v03.mp4"));
+    assert_eq!(copy[col("container")], "mp4");
+    let mxf = row("media/camera/B002C004_dnxhr.mxf");
+    assert_eq!(mxf[col("container")], "mxf");
+    assert!(mxf[col("duplicate_of")].is_empty(), "the copy kept");
+}
