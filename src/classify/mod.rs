@@ -68,6 +68,15 @@ impl Kind {
         }
     }
 
+    /// The name people read in tables and pages (`image sequence`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::ImageSequence => "image sequence",
+            Kind::Dcp => "DCP/IMF",
+            other => other.name(),
+        }
+    }
+
     /// Media kinds get a `media` item and a probe.
     pub fn is_media(self) -> bool {
         matches!(

@@ -3,7 +3,7 @@
 //! filterable tables and a print stylesheet. Every name is escaped; the script
 //! reads only the DOM's text, and no value reaches an event handler.
 
-use super::html_tables::{Table, b, t};
+use super::html_tables::{Col, Table, b, t};
 use super::svg::{Bar, RangeRow, Stack, bars, esc, ranges, stacked};
 use super::{Report, codec_groups, headline};
 use crate::util::units::{Bytes, format_duration};
@@ -140,7 +140,7 @@ fn composition(r: &Report, out: &mut String) {
         .map(|(i, (k, t))| Bar {
             label: format!(
                 "{} ({} file{})",
-                k.name(),
+                k.label(),
                 t.files,
                 if t.files == 1 { "" } else { "s" }
             ),
@@ -150,7 +150,10 @@ fn composition(r: &Report, out: &mut String) {
         })
         .collect();
     kinds.sort_by(|a, b| b.value.total_cmp(&a.value));
+    // Side by side on a wide window, one under the other on a narrow one.
+    out.push_str(r#"<div class="charts"><div><h3>By kind</h3>"#);
     out.push_str(&bars("Weight by kind", &kinds, false, &bytes_tick));
+    out.push_str("</div>");
     let codecs: Vec<Bar> = codec_groups(r)
         .into_iter()
         .take(15)
@@ -168,16 +171,17 @@ fn composition(r: &Report, out: &mut String) {
         })
         .collect();
     if !codecs.is_empty() {
-        out.push_str("<h3>By codec and resolution</h3>");
+        out.push_str("<div><h3>By codec and resolution</h3>");
         out.push_str(&bars(
             "Weight by codec and resolution",
             &codecs,
             false,
             &bytes_tick,
         ));
+        out.push_str("</div>");
     }
     if !r.folders.is_empty() {
-        out.push_str("<h3>Heaviest folders</h3>");
+        out.push_str("<div><h3>Heaviest folders</h3>");
         let rows: Vec<Bar> = r
             .folders
             .iter()
@@ -190,8 +194,9 @@ fn composition(r: &Report, out: &mut String) {
             })
             .collect();
         out.push_str(&bars("Heaviest folders", &rows, false, &bytes_tick));
+        out.push_str("</div>");
     }
-    out.push_str("</section>");
+    out.push_str("</div></section>");
 }
 
 fn reclaim(r: &Report, out: &mut String) {
@@ -228,18 +233,24 @@ fn reclaim(r: &Report, out: &mut String) {
     let mut table = Table::new(
         "reclaim-top",
         &[
-            ("Item", false),
-            ("Category", false),
-            ("Size", true),
-            ("Reason", false),
+            ("Item", Col::Path),
+            ("Category", Col::Text),
+            ("Size", Col::Num),
+            ("Reason", Col::Text),
         ],
     );
-    for i in &r.reclaim_top {
+    let names = r.names();
+    let mut seen = std::collections::HashSet::new();
+    for i in r
+        .reclaim_top
+        .iter()
+        .filter(|i| seen.insert(i.path.as_str()))
+    {
         table.row(&[
-            t(i.path.clone()),
+            t(names.show(&i.path)),
             t(i.category.label()),
             b(i.bytes),
-            t(i.reason.clone()),
+            t(names.in_text(&i.reason)),
         ]);
     }
     table.render(out);
@@ -309,7 +320,7 @@ fn copies(r: &Report, out: &mut String) {
         .copies
         .iter()
         .map(|c| Stack {
-            label: c.root.clone(),
+            label: r.names().show(&c.root).into_owned(),
             parts: vec![
                 (
                     c.bytes_elsewhere as f64,
@@ -332,16 +343,17 @@ fn copies(r: &Report, out: &mut String) {
     let mut table = Table::new(
         "clips",
         &[
-            ("Clip folder", false),
-            ("Files", true),
-            ("Size", true),
-            ("Copies", true),
-            ("Status", false),
+            ("Clip folder", Col::Path),
+            ("Files", Col::Num),
+            ("Size", Col::Num),
+            ("Copies", Col::Num),
+            ("Status", Col::Text),
         ],
     );
+    let names = r.names();
     for c in &r.clip_copies {
         table.row(&[
-            t(c.path.clone()),
+            t(names.show(&c.path)),
             (c.files.to_string(), Some(c.files as f64)),
             b(c.bytes),
             match c.copies {
@@ -353,6 +365,27 @@ fn copies(r: &Report, out: &mut String) {
     }
     table.render(out);
     out.push_str("</section>");
+}
+
+/// A problem the user must act on (a gap, an MHL or package failure, a file
+/// not read) is said at the top, not only in the Problems section at the end.
+fn problems_first(r: &Report, out: &mut String) {
+    if r.errors.is_empty() {
+        return;
+    }
+    let _ = write!(
+        out,
+        r##"<div class="alert" role="alert"><strong>{} problem{}</strong> (<a href="#errors">Problems</a>):<ul>"##,
+        r.errors.len(),
+        if r.errors.len() == 1 { "" } else { "s" }
+    );
+    let names = r.names();
+    for line in
+        crate::util::error::summary_lines(r.errors.iter().map(|e| (e.kind, e.path.as_str())))
+    {
+        let _ = write!(out, "<li>{}</li>", esc(&names.in_text(&line)));
+    }
+    out.push_str("</ul></div>");
 }
 
 /// Writes the page.
@@ -370,6 +403,7 @@ pub fn write(r: &Report, w: &mut dyn Write) -> io::Result<()> {
         r.header.schema_version
     );
     overview(r, &mut out);
+    problems_first(r, &mut out);
     targets(r, &mut out);
     composition(r, &mut out);
     reclaim(r, &mut out);

@@ -8,15 +8,26 @@ use crate::util::units::{Bytes, format_bit_rate, format_duration};
 use std::fmt::Write as _;
 
 /// A table with sortable headers (`num` columns sort by `data-v`) and a filter box.
+/// What a column holds: it decides alignment, sorting and wrapping.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Col {
+    /// Words: wraps between them.
+    Text,
+    /// A number, right-aligned, sorted by value.
+    Num,
+    /// A path: may break anywhere (names have no spaces to break at).
+    Path,
+}
+
 pub(super) struct Table {
     id: &'static str,
-    heads: Vec<(&'static str, bool)>,
+    heads: Vec<(&'static str, Col)>,
     rows: String,
     count: usize,
 }
 
 impl Table {
-    pub(super) fn new(id: &'static str, heads: &[(&'static str, bool)]) -> Self {
+    pub(super) fn new(id: &'static str, heads: &[(&'static str, Col)]) -> Self {
         Table {
             id,
             heads: heads.to_vec(),
@@ -28,7 +39,11 @@ impl Table {
     /// Adds a row of (text, sort value) cells.
     pub(super) fn row(&mut self, cells: &[(String, Option<f64>)]) {
         self.rows.push_str("<tr>");
-        for (text, v) in cells {
+        for (n, (text, v)) in cells.iter().enumerate() {
+            if v.is_none() && self.heads.get(n).is_some_and(|h| h.1 == Col::Path) {
+                let _ = write!(self.rows, r#"<td class="p">{}</td>"#, esc(text));
+                continue;
+            }
             match v {
                 Some(v) => {
                     let _ = write!(
@@ -52,11 +67,11 @@ impl Table {
             r#"<div class="tools"><input class="filter" type="search" placeholder="Filter…" aria-label="Filter" data-table="{0}" data-count="{0}-n"> <span id="{0}-n">{1}</span> rows</div><div class="scroll"><table class="sortable" id="{0}"><thead><tr>"#,
             self.id, self.count
         );
-        for (h, num) in &self.heads {
+        for (h, col) in &self.heads {
             let _ = write!(
                 out,
                 r#"<th data-type="{}" tabindex="0">{}</th>"#,
-                if *num { "num" } else { "text" },
+                if *col == Col::Num { "num" } else { "text" },
                 esc(h)
             );
         }
@@ -78,19 +93,22 @@ pub(super) fn t(s: impl Into<String>) -> (String, Option<f64>) {
 
 /// Media, duplicates, versions, manifests and problems.
 pub(super) fn tables(r: &Report, out: &mut String) {
+    let names = r.names();
+    let show = |p: &str| names.show(p).into_owned();
+    let lines = |ps: &[String]| ps.iter().map(|p| show(p)).collect::<Vec<_>>().join("\n");
     section(out, "media", "Media", "media[]");
     let mut m = Table::new(
         "media-table",
         &[
-            ("Path", false),
-            ("Kind", false),
-            ("Codec", false),
-            ("Profile", false),
-            ("Resolution", false),
-            ("fps", true),
-            ("Duration", true),
-            ("Bit rate", true),
-            ("Size", true),
+            ("Path", Col::Path),
+            ("Kind", Col::Text),
+            ("Codec", Col::Text),
+            ("Profile", Col::Text),
+            ("Resolution", Col::Text),
+            ("fps", Col::Num),
+            ("Duration", Col::Num),
+            ("Bit rate", Col::Num),
+            ("Size", Col::Num),
         ],
     );
     for i in &r.media {
@@ -101,8 +119,8 @@ pub(super) fn tables(r: &Report, out: &mut String) {
             .or_else(|| i.probe.error.as_ref().map(|_| "unreadable".to_string()))
             .unwrap_or_default();
         m.row(&[
-            t(i.path.clone()),
-            t(i.kind.name()),
+            t(show(&i.path)),
+            t(i.kind.label()),
             t(codec),
             t(v.and_then(|v| v.profile.clone()).unwrap_or_default()),
             t(v.filter(|v| v.width > 0)
@@ -136,15 +154,15 @@ pub(super) fn tables(r: &Report, out: &mut String) {
         let mut f = Table::new(
             "folder-table",
             &[
-                ("Folders", false),
-                ("Files", true),
-                ("Size", true),
-                ("Wasted", true),
+                ("Folders", Col::Path),
+                ("Files", Col::Num),
+                ("Size", Col::Num),
+                ("Wasted", Col::Num),
             ],
         );
         for d in &r.duplicate_folders {
             f.row(&[
-                t(d.paths.join("\n")),
+                t(lines(&d.paths)),
                 (d.files.to_string(), Some(d.files as f64)),
                 b(d.bytes),
                 b(d.wasted_bytes),
@@ -154,17 +172,17 @@ pub(super) fn tables(r: &Report, out: &mut String) {
         let mut o = Table::new(
             "overlap-table",
             &[
-                ("Folder", false),
-                ("Other folder", false),
-                ("Shared", true),
-                ("Share of each", false),
-                ("Only in the first", false),
+                ("Folder", Col::Path),
+                ("Other folder", Col::Path),
+                ("Shared", Col::Num),
+                ("Share of each", Col::Text),
+                ("Only in the first", Col::Text),
             ],
         );
         for x in &r.overlapping_folders {
             o.row(&[
-                t(x.a.clone()),
-                t(x.b.clone()),
+                t(show(&x.a)),
+                t(show(&x.b)),
                 b(x.shared_bytes),
                 t(format!(
                     "{:.0} % / {:.0} %",
@@ -182,10 +200,10 @@ pub(super) fn tables(r: &Report, out: &mut String) {
     let mut d = Table::new(
         "dup-table",
         &[
-            ("Group", true),
-            ("Copy size", true),
-            ("Wasted", true),
-            ("Paths", false),
+            ("Group", Col::Num),
+            ("Copy size", Col::Num),
+            ("Wasted", Col::Num),
+            ("Paths", Col::Path),
         ],
     );
     for (n, g) in r.duplicates.iter().enumerate() {
@@ -193,7 +211,7 @@ pub(super) fn tables(r: &Report, out: &mut String) {
             ((n + 1).to_string(), Some((n + 1) as f64)),
             b(g.size),
             b(g.wasted_bytes),
-            t(g.paths.join("\n")),
+            t(lines(&g.paths)),
         ]);
     }
     d.render(out);
@@ -203,21 +221,24 @@ pub(super) fn tables(r: &Report, out: &mut String) {
     let mut v = Table::new(
         "ver-table",
         &[
-            ("Keep", false),
-            ("Obsolete", false),
-            ("Size", true),
-            ("Confidence", false),
-            ("Reason", false),
+            ("Keep", Col::Path),
+            ("Obsolete", Col::Path),
+            ("Size", Col::Num),
+            ("Confidence", Col::Text),
+            ("Reason", Col::Text),
         ],
     );
     for g in &r.versions {
         for o in &g.details {
             v.row(&[
-                t(g.keep.clone()),
-                t(o.path.clone()),
+                t(show(&g.keep)),
+                t(show(&o.path)),
                 b(o.bytes),
-                t(format!("{:?}", o.confidence).to_lowercase()),
-                t(o.reason.clone()),
+                t(match o.confidence {
+                    crate::waste::Confidence::High => "high",
+                    crate::waste::Confidence::Low => "low: check before deleting",
+                }),
+                t(names.in_text(&o.reason)),
             ]);
         }
     }
@@ -234,19 +255,19 @@ pub(super) fn tables(r: &Report, out: &mut String) {
         let mut mt = Table::new(
             "man-table",
             &[
-                ("Manifest", false),
-                ("Kind", false),
-                ("Files", true),
-                ("Verified", true),
-                ("Changed", true),
-                ("Missing", true),
-                ("Checked by", false),
+                ("Manifest", Col::Path),
+                ("Kind", Col::Text),
+                ("Files", Col::Num),
+                ("Verified", Col::Num),
+                ("Changed", Col::Num),
+                ("Missing", Col::Num),
+                ("Checked by", Col::Text),
             ],
         );
         for m in &r.manifests {
             let n = |x: usize| (x.to_string(), Some(x as f64));
             mt.row(&[
-                t(m.path.clone()),
+                t(show(&m.path)),
                 t(m.kind),
                 n(m.entries as usize),
                 n(m.verified as usize),
@@ -267,16 +288,24 @@ pub(super) fn tables(r: &Report, out: &mut String) {
         for line in
             crate::util::error::summary_lines(r.errors.iter().map(|e| (e.kind, e.path.as_str())))
         {
-            let _ = write!(out, "<li>{}</li>", esc(&line));
+            let _ = write!(out, "<li>{}</li>", esc(&names.in_text(&line)));
         }
         out.push_str("</ul>");
     }
     let mut e = Table::new(
         "err-table",
-        &[("Path", false), ("Kind", false), ("Error", false)],
+        &[
+            ("Path", Col::Path),
+            ("Kind", Col::Text),
+            ("Error", Col::Text),
+        ],
     );
     for x in &r.errors {
-        e.row(&[t(x.path.clone()), t(x.kind.label()), t(x.error.clone())]);
+        e.row(&[
+            t(show(&x.path)),
+            t(x.kind.label()),
+            t(names.in_text(&x.error)),
+        ]);
     }
     e.render(out);
     out.push_str("</section>");

@@ -218,7 +218,7 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
         let k = r.by_kind.get(kind);
         if k.files > 0 {
             t.add_row(vec![
-                kind.name().to_string(),
+                kind.label().to_string(),
                 k.files.to_string(),
                 Bytes(k.bytes).to_string(),
                 pct(k.bytes, s.bytes),

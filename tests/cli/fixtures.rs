@@ -304,7 +304,7 @@ fn table_is_the_default_and_names_the_weight() {
         text.starts_with("This project weighs 3.") && text.contains(" MB: "),
         "{text}"
     );
-    assert!(text.contains("image_sequence"));
+    assert!(text.contains(" image sequence "), "{text}");
     assert!(text.contains("Heaviest folders"));
     assert!(
         !text.contains('\x1b'),

@@ -345,3 +345,102 @@ fn csv_round_trips_through_a_csv_parser_and_is_neutralised() {
     assert_eq!(cache[col("regenerable_by")], "DaVinci Resolve", "{cache:?}");
     assert!(cache[col("obsolete")].is_empty());
 }
+
+/// Loads `report` in an iframe `width` pixels wide (file pages may read each
+/// other with --allow-file-access-from-files) and measures its layout.
+fn layout(chrome: &Path, work: &Path, report: &Path, width: u32) -> Value {
+    let probe = work.join(format!("probe-{width}.html"));
+    fs::write(
+        &probe,
+        format!(
+            r#"<!DOCTYPE html><html><body style="margin:0">
+<iframe id="f" src="{}" style="width:{width}px;height:900px;border:0"></iframe>
+<script>
+document.getElementById('f').onload = function () {{
+  var d = this.contentDocument, w = this.contentWindow, bad = [];
+  // A table cell whose text does not fit its box (tables scroll, cells do not clip).
+  d.querySelectorAll('td, th').forEach(function (c) {{
+    if (c.scrollWidth > c.clientWidth + 1) bad.push('cell: ' + c.textContent.slice(0, 60));
+  }});
+  d.querySelectorAll('svg.chart').forEach(function (s) {{
+    var box = s.getBoundingClientRect();
+    if (box.width < 200 || box.height < 20) bad.push('chart not visible: ' + box.width);
+    if (box.right > d.documentElement.clientWidth + 1) bad.push('chart wider than the page');
+    s.querySelectorAll('text.lbl').forEach(function (t) {{
+      if (t.getBBox().x < 0) bad.push('label past the chart edge: ' + t.textContent);
+      if (t.textContent.charAt(0) === '\u2026') bad.push('label cut at its start: ' + t.textContent);
+    }});
+    s.querySelectorAll('rect, circle').forEach(function (r) {{
+      if (r.getBBox().width > 0) s.dataset.drawn = 1;
+    }});
+    if (!s.dataset.drawn) bad.push('chart without a bar');
+  }});
+  document.body.setAttribute('data-layout', JSON.stringify({{
+    bad: bad,
+    main: d.querySelector('main').getBoundingClientRect().width,
+    page: d.documentElement.scrollWidth,
+    view: d.documentElement.clientWidth,
+    charts: d.querySelectorAll('svg.chart').length
+  }}));
+}};
+</script></body></html>"#,
+            report.file_name().unwrap().to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let (dom, _) = browse(
+        chrome,
+        &probe,
+        work,
+        &["--allow-file-access-from-files".into(), "--dump-dom".into()],
+    );
+    let attr = dom
+        .split("data-layout=\"")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no layout measured: {dom}"));
+    let attr = &attr[..attr.find('"').unwrap()];
+    serde_json::from_str(&attr.replace("&quot;", "\"").replace("&amp;", "&")).unwrap()
+}
+
+#[test]
+fn html_fills_a_wide_window_and_fits_a_narrow_one() {
+    let work = tempfile::tempdir().unwrap();
+    let page = work.path().join("report.html");
+    let out = footprint()
+        .args(["audit", "-q", "--format", "html", "-o"])
+        .arg(&page)
+        .arg(fixtures())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let html = fs::read_to_string(&page).unwrap();
+    // Human words, relative paths, problems said before the charts.
+    for snake in [">image_sequence", ">at_risk<", ">Low<"] {
+        assert!(!html.contains(snake), "{snake}");
+    }
+    assert!(html.contains(">image sequence<"));
+    assert!(html.contains(">media/exports/PROJX_cut_v01.mp4<"));
+    let alert = html.find("class=\"alert\"").expect("problems at the top");
+    assert!(alert < html.find("id=\"targets\"").unwrap());
+    assert!(html[alert..].contains("missing frames"));
+    let Some(chrome) = chromium() else {
+        eprintln!("chromium not installed: layout not checked");
+        return;
+    };
+    for width in [1400, 420] {
+        let l = layout(&chrome, work.path(), &page, width);
+        assert_eq!(l["bad"], serde_json::json!([]), "at {width} px: {l}");
+        assert!(l["charts"].as_u64().unwrap() >= 6, "{l}");
+        // Nothing makes the page scroll sideways.
+        assert!(
+            l["page"].as_f64() <= l["view"].as_f64(),
+            "at {width} px: {l}"
+        );
+        // The page uses the window (it used 55 % of 1400 px).
+        let main = l["main"].as_f64().unwrap();
+        assert!(
+            main >= 0.95 * l["view"].as_f64().unwrap(),
+            "at {width} px: {l}"
+        );
+    }
+}
