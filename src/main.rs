@@ -17,6 +17,7 @@ fn main() -> ExitCode {
             Config::from_dupes(args).and_then(|cfg| footprint::cmd::dupes::run(&cfg))
         }
         Command::Check(args) => footprint::cmd::check::run(args),
+        Command::Info(args) => footprint::cmd::info::run(args),
         Command::Targets(args) => footprint::cmd::check::list(args),
         Command::Cache(args) => footprint::cmd::cache::run(args),
     };

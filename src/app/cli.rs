@@ -69,6 +69,21 @@ pub enum Command {
   footprint check --verify /mnt/out/DCP/EP101_FTR --target dcp")]
     Check(CheckArgs),
 
+    /// Describe media files stream by stream, as MediaInfo does.
+    ///
+    /// Container, duration, bit rate and timecode, then each stream: codec,
+    /// profile and level, resolution, frame rate (nominal, exact fraction,
+    /// constant or variable), bit depth and chroma, colour primaries,
+    /// transfer and matrix, scan type, channels and layout, sample rate,
+    /// language. Sizes, rates and durations are the ones `audit` counts; the
+    /// other details come from ffprobe when it is installed. Exit 1 when a
+    /// file could not be described.
+    #[command(after_long_help = "Examples:
+  footprint info A001C001.mov
+  footprint info --format json clip.mxf audio.wav
+  footprint info --probe-with native clip.mov   # what footprint reads without FFmpeg")]
+    Info(InfoArgs),
+
     /// List the delivery targets (built-in and from footprint.toml) with their sources.
     Targets(TargetsArgs),
 
@@ -187,6 +202,22 @@ pub struct ProbeArgs {
     pub probe_with: crate::probe::ProbeWith,
 }
 
+/// Options of `footprint info`.
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// Media files to describe (a frame of an image sequence is a file).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+
+    /// Probing options.
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+}
+
 /// Options of `footprint targets`.
 #[derive(Debug, Args)]
 pub struct TargetsArgs {
@@ -204,7 +235,7 @@ pub struct TargetsArgs {
 pub enum ListFormat {
     /// Aligned text (default).
     Table,
-    /// One JSON document: an array for `targets`, an object for `cache`.
+    /// One JSON document: an array for `targets`, an object for `cache` and `info`.
     Json,
 }
 

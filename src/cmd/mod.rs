@@ -6,6 +6,7 @@ pub mod audit;
 pub mod cache;
 pub mod check;
 pub mod dupes;
+pub mod info;
 pub mod stages;
 
 use crate::app::config::Config;

@@ -232,8 +232,10 @@ fn clean_stderr(stderr: &[u8]) -> String {
     joined
 }
 
-impl Prober for Ffprobe {
-    fn probe(&self, path: &Path) -> Result<ProbeInfo, ProbeError> {
+impl Ffprobe {
+    /// ffprobe's whole `-show_format -show_streams` answer for one file,
+    /// for views that show every stream (`footprint info`).
+    pub fn probe_json(&self, path: &Path) -> Result<Value, ProbeError> {
         let mut url = OsString::from("file:");
         url.push(path.as_os_str());
         let args = [
@@ -259,7 +261,13 @@ impl Prober for Ffprobe {
                 msg
             }));
         }
-        Ok(from_json(&parsed))
+        Ok(parsed)
+    }
+}
+
+impl Prober for Ffprobe {
+    fn probe(&self, path: &Path) -> Result<ProbeInfo, ProbeError> {
+        self.probe_json(path).map(|v| from_json(&v))
     }
 
     fn source(&self) -> &'static str {
@@ -267,7 +275,7 @@ impl Prober for Ffprobe {
     }
 }
 
-fn str_field(v: &Value, key: &str) -> Option<String> {
+pub(super) fn str_field(v: &Value, key: &str) -> Option<String> {
     match v.get(key)? {
         Value::String(s) if !s.is_empty() && s != "unknown" => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -275,7 +283,7 @@ fn str_field(v: &Value, key: &str) -> Option<String> {
     }
 }
 
-fn num_field(v: &Value, key: &str) -> Option<f64> {
+pub(super) fn num_field(v: &Value, key: &str) -> Option<f64> {
     match v.get(key)? {
         Value::String(s) => s.parse().ok(),
         Value::Number(n) => n.as_f64(),
@@ -286,7 +294,7 @@ fn num_field(v: &Value, key: &str) -> Option<f64> {
 
 /// Camera raw that ffprobe leaves unnamed, named from its fourcc as the
 /// native reader names it, so the report is the same from either reader.
-fn raw_codec(stream: &Value) -> Option<String> {
+pub(super) fn raw_codec(stream: &Value) -> Option<String> {
     let tag = stream.get("codec_tag_string")?.as_str()?;
     super::native::raw::codec(tag.as_bytes()).map(Into::into)
 }

@@ -68,3 +68,31 @@ pub struct MediaItem {
     /// Probe status.
     pub probe: ProbeStatus,
 }
+
+/// The container's short name: ffprobe names a demuxer by every format it
+/// reads (`mov,mp4,m4a,3gp,3g2,mj2`, `matroska,webm`); people name the one
+/// the file is. The file's extension picks it when it is in the list, else
+/// the first name (the demuxer's own).
+pub fn short_container<'a>(name: &'a str, path: &str) -> &'a str {
+    if !name.contains(',') {
+        return name;
+    }
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    name.split(',')
+        .find(|n| ext.as_deref() == Some(*n))
+        .or_else(|| name.split(',').next())
+        .unwrap_or(name)
+}
+
+#[cfg(test)]
+mod short_names {
+    #[test]
+    fn the_extension_picks_the_name_in_the_demuxer_list() {
+        let qt = "mov,mp4,m4a,3gp,3g2,mj2";
+        assert_eq!(super::short_container(qt, "/a/b.MP4"), "mp4");
+        assert_eq!(super::short_container(qt, "/a/b.mov"), "mov");
+        assert_eq!(super::short_container(qt, "/a/b.m4v"), "mov");
+        assert_eq!(super::short_container("matroska,webm", "x.webm"), "webm");
+        assert_eq!(super::short_container("mxf", "x.mxf"), "mxf");
+    }
+}

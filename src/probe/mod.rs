@@ -10,6 +10,7 @@ pub mod memo;
 pub use media::{ASSUMED_SEQUENCE_FPS, MediaItem};
 pub use memo::CachedProbe;
 
+pub mod detail;
 pub mod ffprobe;
 pub mod header;
 pub mod native;

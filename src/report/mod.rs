@@ -10,6 +10,7 @@ pub mod export;
 pub mod folders;
 pub mod html;
 pub mod html_tables;
+pub mod info;
 pub mod json;
 pub mod names;
 pub mod summary;
@@ -329,27 +330,18 @@ pub fn headline(r: &Report) -> String {
     }
 }
 
-/// The container's short name: ffprobe names a demuxer by every format it
-/// reads (`mov,mp4,m4a,3gp,3g2,mj2`, `matroska,webm`); people name the one
-/// the file is. The file's extension picks it when it is in the list, else
-/// the first name (the demuxer's own).
+/// The container's short name ([`crate::probe::media::short_container`]).
 pub fn container_label(m: &MediaItem) -> Option<&str> {
     let name = m.container.as_deref()?;
-    if !name.contains(',') {
-        return Some(name);
-    }
-    let ext = m.path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    let mut names = name.split(',');
-    Some(
-        name.split(',')
-            .find(|n| ext.as_deref() == Some(*n))
-            .unwrap_or_else(|| names.next().unwrap_or(name)),
-    )
+    Some(crate::probe::media::short_container(name, &m.path))
 }
 
 /// `13×`, `1.2×`, `0.23×`.
 pub fn times(ratio: f64) -> String {
-    if ratio >= 10.0 {
+    if ratio > 0.0 && ratio < 0.01 {
+        // "0.00× its DCP" reads as nothing; it is less than a hundredth.
+        "< 0.01×".into()
+    } else if ratio >= 10.0 {
         format!("{ratio:.0}×")
     } else if ratio >= 1.0 {
         format!("{ratio:.1}×")

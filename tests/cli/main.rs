@@ -8,6 +8,7 @@ mod common;
 mod consolidate;
 mod fixtures;
 mod folders;
+mod info;
 mod muxers;
 mod native;
 mod package;
