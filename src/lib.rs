@@ -25,6 +25,7 @@ pub mod cmd;
 pub mod report;
 
 pub mod cache;
+pub mod catalog;
 pub mod classify;
 pub mod co2;
 pub mod hash;

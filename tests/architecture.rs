@@ -16,7 +16,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "stage",
         &[
-            "walk", "classify", "probe", "hash", "cache", "manifest", "waste", "targets", "co2",
+            "walk", "classify", "probe", "hash", "cache", "catalog", "manifest", "waste",
+            "targets", "co2",
         ],
     ),
     ("report", &["report"]),

@@ -202,6 +202,15 @@ pub struct ProbeArgs {
     pub probe_with: crate::probe::ProbeWith,
 }
 
+/// `--hash`: which files get a whole-content hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum HashWhich {
+    /// Files with a same-size twin in this audit (duplicate search).
+    Duplicates,
+    /// Every non-empty file.
+    All,
+}
+
 /// Options of `footprint info`.
 #[derive(Debug, Args)]
 pub struct InfoArgs {
@@ -383,6 +392,20 @@ pub struct AuditArgs {
     /// Skip content hashing (duplicate search). The report says it was skipped.
     #[arg(long)]
     pub no_hash: bool,
+
+    /// Which files get a whole-content BLAKE3: `duplicates` (files that may
+    /// have a copy in this audit, the default) or `all` (every non-empty
+    /// file: what a manifest needs to find copies on other hosts; the cache
+    /// keeps re-scans cheap).
+    #[arg(long, value_enum, value_name = "WHICH", conflicts_with = "no_hash")]
+    pub hash: Option<HashWhich>,
+
+    /// Also write the scan as a Parquet manifest: one row per file (host,
+    /// root, path, size, mtime, inode, kind, media fields, BLAKE3), for
+    /// `footprint diff`, `footprint fleet`, DuckDB or Spark. docs/FLEET.md
+    /// has the schema.
+    #[arg(long, value_name = "FILE.parquet")]
+    pub manifest: Option<PathBuf>,
 
     /// Probing options.
     #[command(flatten)]

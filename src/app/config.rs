@@ -60,6 +60,10 @@ pub struct Config {
     pub probe: bool,
     /// Run the hash stage.
     pub hash: bool,
+    /// Hash every non-empty file in full (`--hash all`).
+    pub hash_all: bool,
+    /// `--manifest`: the Parquet manifest to write.
+    pub manifest: Option<PathBuf>,
     /// Explicit ffprobe binary.
     pub ffprobe: Option<PathBuf>,
     /// Per-file ffprobe timeout.
@@ -250,6 +254,8 @@ impl Config {
             weigh,
             probe: !args.no_probe,
             hash: !args.no_hash,
+            hash_all: args.hash == Some(crate::app::cli::HashWhich::All),
+            manifest: args.manifest.clone(),
             top: args.top,
             depth: usize::from(args.depth),
             verify_mhl: args.verify_mhl,
@@ -299,6 +305,8 @@ impl Config {
             },
             probe: true,
             hash: true,
+            hash_all: false,
+            manifest: None,
             ffprobe: None,
             probe_timeout: Duration::from_secs(30),
             probe_with: crate::probe::ProbeWith::Auto,

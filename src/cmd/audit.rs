@@ -75,7 +75,9 @@ fn gate(fail_on: &[FailOn], errors: &[ErrorEntry], log: &Progress) -> Exit {
 /// waste, totals and copies → targets → CO₂, into one report.
 pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, AuditError> {
     // Walk, classify, manifests; probe and hash when on.
-    let mut steps = Steps::new(3 + usize::from(cfg.probe) + usize::from(cfg.hash));
+    let mut steps =
+        Steps::new(3 + usize::from(cfg.probe) + usize::from(cfg.hash) + usize::from(cfg.hash_all));
+    let started = crate::util::timefmt::rfc3339(std::time::SystemTime::now());
     let walked = stages::walk(cfg, log, &mut steps)?;
     let mut problems = Problems::new(walked.errors);
     let files = walked.files;
@@ -85,6 +87,18 @@ pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, Au
     let mut dup = match cfg.hash {
         true => stages::hash(cfg, &files, &mut cache, log, &mut steps, &mut problems)?,
         false => Default::default(),
+    };
+    let full = match cfg.hash_all {
+        true => stages::hash_all(
+            cfg,
+            &files,
+            &dup,
+            &mut cache,
+            log,
+            &mut steps,
+            &mut problems,
+        )?,
+        false => Vec::new(),
     };
     let folders = stages::folders(cfg, &files, &mut dup);
     let found = stages::inspect(
@@ -104,6 +118,18 @@ pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, Au
     } = found;
     for e in package_problems(cfg, &inv.packages, &media) {
         problems.add(e, log);
+    }
+    if let Some(dest) = &cfg.manifest {
+        let scan = stages::ScanFacts {
+            files: &files,
+            kinds: &kinds,
+            items: &inv.items,
+            media: &media,
+            dup: &dup,
+            full: &full,
+            started: &started,
+        };
+        stages::write_manifest(cfg, dest, &scan, log).map_err(AuditError::Manifest)?;
     }
     let mut errors = stages::sorted(problems);
     let weighed = weigh(

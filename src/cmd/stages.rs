@@ -21,6 +21,9 @@ pub enum AuditError {
     /// Ctrl-C or SIGTERM.
     #[error("interrupted")]
     Interrupted,
+    /// `--manifest` could not be written.
+    #[error("{0}")]
+    Manifest(String),
 }
 
 /// Stops the run after Ctrl-C, between stages.
@@ -135,6 +138,99 @@ pub fn hash(
         problems.add(e, log);
     }
     Ok(dup)
+}
+
+/// Stage 4b (`--hash all`): the whole-content hash of every non-empty
+/// file the duplicate search did not already hash in full, one read per
+/// inode, cached.
+pub fn hash_all(
+    cfg: &Config,
+    files: &[FileEntry],
+    dup: &DupOutcome,
+    cache: &mut Session,
+    log: &Progress,
+    steps: &mut Steps,
+    problems: &mut Problems,
+) -> Result<Vec<(usize, [u8; 32])>, AuditError> {
+    let (n, of) = steps.advance();
+    let bar = log.phase(n, of, "Hashing all", Some(0));
+    let mut done = vec![false; files.len()];
+    for &i in dup.members.iter().flatten() {
+        done[i] = true;
+    }
+    let want: Vec<usize> = (0..files.len())
+        .filter(|&i| !done[i] && files[i].size > 0)
+        .collect();
+    let full = crate::hash::full_hashes(files, &want, cache, cfg.io_threads, &bar);
+    bar.finish_and_clear();
+    cache.usage.hashes_computed += full.computed.len() as u64;
+    cache.usage.hashes_from_cache += full.from_cache;
+    cache.save(files, &full.computed, &[], log);
+    interrupted()?;
+    for e in full.errors {
+        problems.add(e, log);
+    }
+    Ok(full.hashes)
+}
+
+/// What a manifest is made of.
+pub struct ScanFacts<'a> {
+    /// Every file walked.
+    pub files: &'a [FileEntry],
+    /// Their kinds.
+    pub kinds: &'a [crate::classify::Kind],
+    /// Media items.
+    pub items: &'a [crate::classify::inventory::Item],
+    /// Their probe results, parallel to `items`.
+    pub media: &'a [crate::probe::MediaItem],
+    /// Duplicate groups (their hashes are full).
+    pub dup: &'a DupOutcome,
+    /// `--hash all`'s hashes.
+    pub full: &'a [(usize, [u8; 32])],
+    /// When the scan started.
+    pub started: &'a str,
+}
+
+/// Writes `--manifest`: one row per file.
+pub fn write_manifest(
+    cfg: &Config,
+    dest: &std::path::Path,
+    s: &ScanFacts,
+    log: &Progress,
+) -> Result<(), String> {
+    let mut hashes: Vec<Option<[u8; 32]>> = vec![None; s.files.len()];
+    for (g, members) in s.dup.groups.iter().zip(&s.dup.members) {
+        let mut h = [0u8; 32];
+        if let Ok(b) = blake3::Hash::from_hex(&g.hash) {
+            h = *b.as_bytes();
+        }
+        for &i in members {
+            hashes[i] = Some(h);
+        }
+    }
+    for &(i, h) in s.full {
+        hashes[i] = Some(h);
+    }
+    let host = crate::catalog::rows::host_name();
+    let scan_id = crate::catalog::rows::scan_id(&host, s.started, &cfg.walk.roots);
+    let rows = crate::catalog::rows::rows(&crate::catalog::rows::Scan {
+        host: &host,
+        scan_id: &scan_id,
+        scan_time: s.started,
+        roots: &cfg.walk.roots,
+        files: s.files,
+        kinds: s.kinds,
+        items: s.items,
+        media: s.media,
+        hashes: &hashes,
+    });
+    crate::catalog::write::write(dest, &rows, &scan_id)?;
+    log.note(&format!(
+        "manifest: {} rows, scan {scan_id}, written to {}",
+        rows.len(),
+        dest.display()
+    ));
+    Ok(())
 }
 
 /// What the manifest stage and the media assembly give, with the waste

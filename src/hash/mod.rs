@@ -378,3 +378,79 @@ fn find_duplicates_in(
         fresh: ctx.fresh,
     }
 }
+
+/// Full hashes of chosen files (`audit --hash all`, for manifests that
+/// must match copies on other hosts).
+#[derive(Debug, Default)]
+pub struct FullHashes {
+    /// (walk index, BLAKE3) of every file hashed; hard links share one read.
+    pub hashes: Vec<(usize, [u8; 32])>,
+    /// Files that could not be read or changed while read.
+    pub errors: Vec<FileError>,
+    /// Hashes computed in this run, for the cache.
+    pub computed: Vec<(usize, Part, [u8; 32])>,
+    /// Hashes taken from the cache.
+    pub from_cache: u64,
+}
+
+/// The whole-content BLAKE3 of each file of `want` (walk indices), one
+/// read per inode, from the cache when it has one; on `io_threads` readers.
+pub fn full_hashes(
+    files: &[FileEntry],
+    want: &[usize],
+    cache: &crate::cache::Session,
+    io_threads: usize,
+    bar: &indicatif::ProgressBar,
+) -> FullHashes {
+    let (cached, record) = (cache.cached.as_slice(), cache.is_on());
+    // One name per inode is read, largest first (big reads start together).
+    let mut reps: Vec<(FileId, usize)> = want.iter().map(|&i| (files[i].id, i)).collect();
+    reps.sort_unstable();
+    let mut names: HashMap<FileId, Vec<usize>> = HashMap::new();
+    for &(id, i) in &reps {
+        names.entry(id).or_default().push(i);
+    }
+    let mut work: Vec<usize> = names.values().map(|n| n[0]).collect();
+    work.sort_unstable_by_key(|&i| std::cmp::Reverse(files[i].size));
+    bar.set_length(work.len() as u64);
+    let run = || {
+        work.par_iter()
+            .with_max_len(1)
+            .map(|&i| {
+                let known = cached.get(i).and_then(|c| c.as_ref()?.hash(Part::Full));
+                let r = match known {
+                    Some(h) => Ok(h),
+                    None => hash_part(&files[i], Part::Full),
+                };
+                bar.inc(1);
+                (i, r, known.is_some())
+            })
+            .collect::<Vec<_>>()
+    };
+    let results = match rayon::ThreadPoolBuilder::new()
+        .num_threads(io_threads)
+        .thread_name(|i| format!("footprint-hash-{i}"))
+        .build()
+    {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    };
+    let mut out = FullHashes::default();
+    for (i, r, cached) in results {
+        match r {
+            Ok(h) => {
+                if cached {
+                    out.from_cache += 1;
+                } else if record {
+                    out.computed.push((i, Part::Full, h));
+                }
+                for &n in &names[&files[i].id] {
+                    out.hashes.push((n, h));
+                }
+            }
+            Err(e) => out.errors.push(e),
+        }
+    }
+    out.hashes.sort_unstable();
+    out
+}

@@ -95,6 +95,13 @@ impl Progress {
         ));
     }
 
+    /// Prints an information line on stderr (not with `-q`).
+    pub fn note(&self, message: &str) {
+        if self.warnings {
+            self.multi.suspend(|| eprintln!("footprint: {message}"));
+        }
+    }
+
     /// Prints a warning line on stderr without tearing the bars.
     pub fn warn(&self, message: &str) {
         if self.warnings {

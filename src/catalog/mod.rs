@@ -1,0 +1,67 @@
+//! Scans as data: one row per file, written as a Parquet manifest that
+//! DuckDB, Spark or Trino read as they are, and read back by `footprint
+//! diff` and `footprint fleet`.
+//!
+//! The schema is versioned ([`SCHEMA_VERSION`], in the file's key-value
+//! metadata and in docs/FLEET.md); a reader refuses a newer one instead of
+//! misreading it. Parquet: <https://parquet.apache.org/docs/file-format/>.
+
+pub mod read;
+pub mod rows;
+pub mod write;
+
+/// Version of the manifest schema this build writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Key-value metadata keys of a manifest.
+pub const META_SCHEMA: &str = "footprint.manifest_schema";
+/// The scan id, also in every row.
+pub const META_SCAN: &str = "footprint.scan_id";
+
+/// One file of a scan.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Row {
+    /// Host name of the machine that scanned.
+    pub host: String,
+    /// The root (volume) it was found under, absolute.
+    pub root: String,
+    /// Absolute path.
+    pub path: String,
+    /// Path relative to the root.
+    pub rel_path: String,
+    /// Apparent size.
+    pub size: u64,
+    /// Modification time, ns since the Unix epoch.
+    pub mtime_ns: i64,
+    /// `st_dev`.
+    pub device: u64,
+    /// `st_ino`.
+    pub inode: u64,
+    /// Hard-link count.
+    pub nlink: u64,
+    /// `video`, `image_sequence`, `cache`…
+    pub kind: String,
+    /// The media item it belongs to (a clip, or an image sequence's pattern).
+    pub media_item: Option<String>,
+    /// Video (else first audio) codec.
+    pub codec: Option<String>,
+    /// Pixels.
+    pub width: Option<u32>,
+    /// Pixels.
+    pub height: Option<u32>,
+    /// Nominal frame rate.
+    pub fps: Option<f64>,
+    /// Seconds this file holds: a clip's duration; one frame's for a frame
+    /// of an image sequence, so that sums are running times.
+    pub duration_s: Option<f64>,
+    /// Bits per second of the media item.
+    pub bit_rate: Option<u64>,
+    /// BLAKE3 of the whole content, hex, when computed.
+    pub blake3: Option<String>,
+    /// Unique id of the scan.
+    pub scan_id: String,
+    /// When the scan started (RFC 3339, UTC).
+    pub scan_time: String,
+    /// footprint's version.
+    pub footprint_version: String,
+}
