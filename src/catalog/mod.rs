@@ -10,6 +10,8 @@ pub mod read;
 pub mod rows;
 pub mod write;
 
+use std::sync::Arc;
+
 /// Version of the manifest schema this build writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -18,13 +20,14 @@ pub const META_SCHEMA: &str = "footprint.manifest_schema";
 /// The scan id, also in every row.
 pub const META_SCAN: &str = "footprint.scan_id";
 
-/// One file of a scan.
+/// One file of a scan. The columns that repeat from row to row (host,
+/// root, kind, scan) share one allocation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Row {
     /// Host name of the machine that scanned.
-    pub host: String,
+    pub host: Arc<str>,
     /// The root (volume) it was found under, absolute.
-    pub root: String,
+    pub root: Arc<str>,
     /// Absolute path.
     pub path: String,
     /// Path relative to the root.
@@ -40,7 +43,7 @@ pub struct Row {
     /// Hard-link count.
     pub nlink: u64,
     /// `video`, `image_sequence`, `cache`…
-    pub kind: String,
+    pub kind: Arc<str>,
     /// The media item it belongs to (a clip, or an image sequence's pattern).
     pub media_item: Option<String>,
     /// Video (else first audio) codec.
@@ -59,9 +62,9 @@ pub struct Row {
     /// BLAKE3 of the whole content, hex, when computed.
     pub blake3: Option<String>,
     /// Unique id of the scan.
-    pub scan_id: String,
+    pub scan_id: Arc<str>,
     /// When the scan started (RFC 3339, UTC).
-    pub scan_time: String,
+    pub scan_time: Arc<str>,
     /// footprint's version.
-    pub footprint_version: String,
+    pub footprint_version: Arc<str>,
 }

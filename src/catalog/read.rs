@@ -3,9 +3,11 @@
 //! belong to one scan.
 
 use super::{META_SCAN, META_SCHEMA, Row, SCHEMA_VERSION};
+use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
+use parquet::data_type::DataType;
 use parquet::file::reader::{FileReader, SerializedFileReader};
-use parquet::record::Field;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One scan's rows.
 #[derive(Debug, Default)]
@@ -16,13 +18,41 @@ pub struct Manifest {
     pub rows: Vec<Row>,
 }
 
-/// Reads `path`; every error says which file and what is wrong with it.
+/// Reads all of `path`; every error says which file and what is wrong.
 pub fn read(path: &Path) -> Result<Manifest, String> {
+    let reader = open(path)?;
+    let mut rows = Vec::with_capacity(usize::try_from(reader.rows()).unwrap_or(0));
+    reader.for_each_group(|group| {
+        rows.extend(group);
+        Ok(())
+    })?;
+    Ok(Manifest {
+        scan_id: reader.scan_id.clone(),
+        rows,
+    })
+}
+
+/// An open manifest, read a row group at a time.
+pub struct Reader {
+    path: PathBuf,
+    file: SerializedFileReader<std::fs::File>,
+    scan_id: String,
+    /// For each column of the file, the field of [`Row`] it fills.
+    columns: Vec<Option<Col>>,
+}
+
+/// Columns a manifest must have: without them no question can be answered.
+const REQUIRED: [&str; 8] = [
+    "host", "root", "path", "size", "device", "inode", "kind", "scan_id",
+];
+
+/// Opens `path` and checks it is a manifest this build reads.
+pub fn open(path: &Path) -> Result<Reader, String> {
     let at = |what: String| format!("{}: {what}", path.display());
     let file = std::fs::File::open(path).map_err(|e| at(format!("cannot open: {e}")))?;
-    let reader = SerializedFileReader::new(file)
+    let file = SerializedFileReader::new(file)
         .map_err(|e| at(format!("not a readable Parquet file ({e})")))?;
-    let meta = reader.metadata().file_metadata();
+    let meta = file.metadata().file_metadata();
     let kv = |key: &str| {
         meta.key_value_metadata()
             .and_then(|kv| kv.iter().find(|k| k.key == key))
@@ -42,70 +72,263 @@ pub fn read(path: &Path) -> Result<Manifest, String> {
             "manifest schema {version} is newer than this footprint reads ({SCHEMA_VERSION}): upgrade footprint"
         )));
     }
-    let scan_id = kv(META_SCAN).unwrap_or_default();
-    let rows_iter = reader
-        .get_row_iter(None)
-        .map_err(|e| at(format!("cannot read rows ({e})")))?;
-    let mut rows = Vec::with_capacity(usize::try_from(meta.num_rows()).unwrap_or(0));
-    for r in rows_iter {
-        let r = r.map_err(|e| at(format!("damaged row data ({e})")))?;
-        let mut row = Row::default();
-        for (name, field) in r.get_column_iter() {
-            set(&mut row, name, field);
+    let columns: Vec<Option<Col>> = meta
+        .schema_descr()
+        .columns()
+        .iter()
+        .map(|c| Col::named(c.name()))
+        .collect();
+    for name in REQUIRED {
+        if !columns.iter().flatten().any(|c| c.name() == name) {
+            return Err(at(format!("not a footprint manifest: no column {name}")));
         }
-        if row.scan_id != scan_id {
-            return Err(at(format!(
-                "mixed scan ids ({} and {}): one manifest holds one scan",
-                scan_id, row.scan_id
-            )));
-        }
-        rows.push(row);
     }
-    Ok(Manifest { scan_id, rows })
+    Ok(Reader {
+        path: path.to_path_buf(),
+        scan_id: kv(META_SCAN).unwrap_or_default(),
+        file,
+        columns,
+    })
 }
 
-/// Sets the field `name` of `row`; unknown columns (a later minor schema)
-/// are ignored.
-fn set(row: &mut Row, name: &str, field: &Field) {
-    let text = || match field {
-        Field::Str(s) => Some(s.clone()),
-        _ => None,
+impl Reader {
+    /// The scan id the file declares.
+    pub fn scan_id(&self) -> &str {
+        &self.scan_id
+    }
+
+    /// Rows in the file.
+    pub fn rows(&self) -> u64 {
+        u64::try_from(self.file.metadata().file_metadata().num_rows()).unwrap_or(0)
+    }
+
+    /// Calls `f` with the rows of each row group in turn.
+    pub fn for_each_group(
+        &self,
+        mut f: impl FnMut(Vec<Row>) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let at = |what: String| format!("{}: {what}", self.path.display());
+        for g in 0..self.file.num_row_groups() {
+            let group = self
+                .file
+                .get_row_group(g)
+                .map_err(|e| at(format!("damaged row group {g} ({e})")))?;
+            let n = usize::try_from(group.metadata().num_rows()).unwrap_or(0);
+            let mut rows = vec![Row::default(); n];
+            for (i, col) in self.columns.iter().enumerate() {
+                let Some(col) = col else { continue };
+                let reader = group
+                    .get_column_reader(i)
+                    .map_err(|e| at(format!("damaged column {} ({e})", col.name())))?;
+                fill(reader, *col, &mut rows)
+                    .map_err(|e| at(format!("damaged column {} ({e})", col.name())))?;
+            }
+            if let Some(r) = rows.iter().find(|r| *r.scan_id != *self.scan_id) {
+                return Err(at(format!(
+                    "mixed scan ids ({} and {}): one manifest holds one scan",
+                    self.scan_id, r.scan_id
+                )));
+            }
+            f(rows)?;
+        }
+        Ok(())
+    }
+}
+
+/// The fields of [`Row`], as columns.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Col {
+    Host,
+    Root,
+    Path,
+    RelPath,
+    Size,
+    Mtime,
+    Device,
+    Inode,
+    Nlink,
+    Kind,
+    MediaItem,
+    Codec,
+    Width,
+    Height,
+    Fps,
+    Duration,
+    BitRate,
+    Blake3,
+    ScanId,
+    ScanTime,
+    Version,
+}
+
+impl Col {
+    const ALL: [(Col, &'static str); 21] = [
+        (Col::Host, "host"),
+        (Col::Root, "root"),
+        (Col::Path, "path"),
+        (Col::RelPath, "rel_path"),
+        (Col::Size, "size"),
+        (Col::Mtime, "mtime_ns"),
+        (Col::Device, "device"),
+        (Col::Inode, "inode"),
+        (Col::Nlink, "nlink"),
+        (Col::Kind, "kind"),
+        (Col::MediaItem, "media_item"),
+        (Col::Codec, "codec"),
+        (Col::Width, "width"),
+        (Col::Height, "height"),
+        (Col::Fps, "fps"),
+        (Col::Duration, "duration_s"),
+        (Col::BitRate, "bit_rate"),
+        (Col::Blake3, "blake3"),
+        (Col::ScanId, "scan_id"),
+        (Col::ScanTime, "scan_time"),
+        (Col::Version, "footprint_version"),
+    ];
+
+    /// Unknown columns (a later minor version) are skipped.
+    fn named(name: &str) -> Option<Col> {
+        Col::ALL.iter().find(|(_, n)| *n == name).map(|(c, _)| *c)
+    }
+
+    fn name(self) -> &'static str {
+        Col::ALL
+            .iter()
+            .find(|(c, _)| *c == self)
+            .map_or("?", |(_, n)| n)
+    }
+}
+
+/// Reads one column chunk into `rows`: nulls (definition level 0) leave
+/// the field empty.
+fn fill(reader: ColumnReader, col: Col, rows: &mut [Row]) -> Result<(), String> {
+    let n = rows.len();
+    match reader {
+        ColumnReader::ByteArrayColumnReader(mut r) => {
+            let (values, present) = drain(&mut r, n)?;
+            let mut last: Option<Arc<str>> = None;
+            let mut values = values.into_iter();
+            for (row, here) in rows.iter_mut().zip(present) {
+                if !here {
+                    continue;
+                }
+                let v = values.next().ok_or("fewer values than rows")?;
+                let text = std::str::from_utf8(v.data()).map_err(|_| "text that is not UTF-8")?;
+                set_text(row, col, text, &mut last);
+            }
+        }
+        ColumnReader::Int64ColumnReader(mut r) => {
+            let (values, present) = drain(&mut r, n)?;
+            set_numbers(rows, col, values.into_iter().map(Num::I), present)?;
+        }
+        ColumnReader::Int32ColumnReader(mut r) => {
+            let (values, present) = drain(&mut r, n)?;
+            set_numbers(
+                rows,
+                col,
+                values.into_iter().map(|v| Num::I(i64::from(v))),
+                present,
+            )?;
+        }
+        ColumnReader::DoubleColumnReader(mut r) => {
+            let (values, present) = drain(&mut r, n)?;
+            set_numbers(rows, col, values.into_iter().map(Num::F), present)?;
+        }
+        _ => return Err("a column type no manifest has".into()),
+    }
+    Ok(())
+}
+
+/// All `n` records of a column chunk: the values, and which rows have one.
+fn drain<T: DataType>(
+    r: &mut ColumnReaderImpl<T>,
+    n: usize,
+) -> Result<(Vec<T::T>, Vec<bool>), String> {
+    let mut values = Vec::with_capacity(n);
+    let mut levels = Vec::with_capacity(n);
+    let mut read = 0;
+    while read < n {
+        let (records, _, _) = r
+            .read_records(n - read, Some(&mut levels), None, &mut values)
+            .map_err(|e| e.to_string())?;
+        if records == 0 {
+            return Err(format!("{read} of {n} rows"));
+        }
+        read += records;
+    }
+    // A required column has no levels: every row has a value.
+    let present = match levels.len() == n {
+        true => levels.iter().map(|l| *l > 0).collect(),
+        false => vec![true; n],
     };
-    let long = || match field {
-        Field::Long(v) => Some(*v),
-        Field::Int(v) => Some(i64::from(*v)),
-        _ => None,
+    Ok((values, present))
+}
+
+fn set_text(row: &mut Row, col: Col, text: &str, last: &mut Option<Arc<str>>) {
+    // Repeating columns share one allocation, as the writer's rows did.
+    let mut shared = || match last {
+        Some(l) if **l == *text => l.clone(),
+        _ => {
+            let a: Arc<str> = text.into();
+            *last = Some(a.clone());
+            a
+        }
     };
-    let double = || match field {
-        Field::Double(v) => Some(*v),
-        Field::Float(v) => Some(f64::from(*v)),
-        _ => None,
-    };
-    let unsigned = || long().map(|v| v as u64);
-    match name {
-        "host" => row.host = text().unwrap_or_default(),
-        "root" => row.root = text().unwrap_or_default(),
-        "path" => row.path = text().unwrap_or_default(),
-        "rel_path" => row.rel_path = text().unwrap_or_default(),
-        "size" => row.size = unsigned().unwrap_or_default(),
-        "mtime_ns" => row.mtime_ns = long().unwrap_or_default(),
-        "device" => row.device = unsigned().unwrap_or_default(),
-        "inode" => row.inode = unsigned().unwrap_or_default(),
-        "nlink" => row.nlink = unsigned().unwrap_or_default(),
-        "kind" => row.kind = text().unwrap_or_default(),
-        "media_item" => row.media_item = text(),
-        "codec" => row.codec = text(),
-        "width" => row.width = long().and_then(|v| u32::try_from(v).ok()),
-        "height" => row.height = long().and_then(|v| u32::try_from(v).ok()),
-        "fps" => row.fps = double(),
-        "duration_s" => row.duration_s = double(),
-        "bit_rate" => row.bit_rate = unsigned(),
-        "blake3" => row.blake3 = text(),
-        "scan_id" => row.scan_id = text().unwrap_or_default(),
-        "scan_time" => row.scan_time = text().unwrap_or_default(),
-        "footprint_version" => row.footprint_version = text().unwrap_or_default(),
+    match col {
+        Col::Host => row.host = shared(),
+        Col::Root => row.root = shared(),
+        Col::Kind => row.kind = shared(),
+        Col::ScanId => row.scan_id = shared(),
+        Col::ScanTime => row.scan_time = shared(),
+        Col::Version => row.footprint_version = shared(),
+        Col::Path => row.path = text.to_string(),
+        Col::RelPath => row.rel_path = text.to_string(),
+        Col::MediaItem => row.media_item = Some(text.to_string()),
+        Col::Codec => row.codec = Some(text.to_string()),
+        Col::Blake3 => row.blake3 = Some(text.to_string()),
         _ => {}
     }
+}
+
+#[derive(Clone, Copy)]
+enum Num {
+    I(i64),
+    F(f64),
+}
+
+fn set_numbers(
+    rows: &mut [Row],
+    col: Col,
+    mut values: impl Iterator<Item = Num>,
+    present: Vec<bool>,
+) -> Result<(), String> {
+    for (row, here) in rows.iter_mut().zip(present) {
+        if !here {
+            continue;
+        }
+        let v = values.next().ok_or("fewer values than rows")?;
+        // Unsigned fields were stored as their 64 bits.
+        let (int, float) = match v {
+            Num::I(i) => (Some(i), None),
+            Num::F(f) => (None, Some(f)),
+        };
+        let unsigned = int.map(|i| i as u64);
+        let dim = int.and_then(|i| u32::try_from(i).ok());
+        match col {
+            Col::Size => row.size = unsigned.unwrap_or_default(),
+            Col::Mtime => row.mtime_ns = int.unwrap_or_default(),
+            Col::Device => row.device = unsigned.unwrap_or_default(),
+            Col::Inode => row.inode = unsigned.unwrap_or_default(),
+            Col::Nlink => row.nlink = unsigned.unwrap_or_default(),
+            Col::Width => row.width = dim,
+            Col::Height => row.height = dim,
+            Col::Fps => row.fps = float,
+            Col::Duration => row.duration_s = float,
+            Col::BitRate => row.bit_rate = unsigned,
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@ use crate::classify::inventory::Item;
 use crate::probe::MediaItem;
 use crate::util::pathfmt;
 use crate::walk::FileEntry;
+use rayon::prelude::*;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What one scan knows, file by file.
 pub struct Scan<'a> {
@@ -31,77 +33,115 @@ pub struct Scan<'a> {
     pub hashes: &'a [Option<[u8; 32]>],
 }
 
-/// One row per file, sorted by path.
-pub fn rows(s: &Scan) -> Vec<Row> {
-    // Each file's media item, and the share of its duration a file carries.
-    let mut item_of: Vec<Option<(usize, Option<f64>)>> = vec![None; s.files.len()];
-    for (n, (item, m)) in s.items.iter().zip(s.media).enumerate() {
-        let files = item.file_indices();
-        let frame = m
-            .sequence
-            .as_ref()
-            .and(m.video.as_ref().and_then(|v| v.fps));
-        for (k, &i) in files.iter().enumerate() {
-            let seconds = match frame {
-                // A frame: one frame's duration, so that sums are running times.
-                Some(fps) if fps > 0.0 => Some(1.0 / fps),
-                // A clip in several files: its duration on the first one.
-                _ if k == 0 => m.duration_s,
-                _ => None,
-            };
-            if let Some(slot) = item_of.get_mut(i) {
-                *slot = Some((n, seconds));
+/// A scan ready to give its rows, a range at a time: a manifest of a
+/// million files never holds a million rows.
+pub struct Rows<'a> {
+    scan: &'a Scan<'a>,
+    /// Each file's media item and the seconds it carries.
+    item_of: Vec<Option<(usize, Option<f64>)>>,
+    roots: Vec<Arc<str>>,
+    host: Arc<str>,
+    scan_id: Arc<str>,
+    scan_time: Arc<str>,
+    version: Arc<str>,
+    kinds: Vec<Arc<str>>,
+}
+
+impl<'a> Rows<'a> {
+    /// Prepares the rows of `s`.
+    pub fn new(s: &'a Scan<'a>) -> Self {
+        let mut item_of: Vec<Option<(usize, Option<f64>)>> = vec![None; s.files.len()];
+        for (n, (item, m)) in s.items.iter().zip(s.media).enumerate() {
+            let frame = m
+                .sequence
+                .as_ref()
+                .and(m.video.as_ref().and_then(|v| v.fps));
+            for (k, &i) in item.file_indices().iter().enumerate() {
+                let seconds = match frame {
+                    // A frame: one frame's duration, so that sums are running times.
+                    Some(fps) if fps > 0.0 => Some(1.0 / fps),
+                    // A clip in several files: its duration on the first one.
+                    _ if k == 0 => m.duration_s,
+                    _ => None,
+                };
+                if let Some(slot) = item_of.get_mut(i) {
+                    *slot = Some((n, seconds));
+                }
             }
         }
+        Rows {
+            scan: s,
+            item_of,
+            roots: s.roots.iter().map(|r| pathfmt::display(r).into()).collect(),
+            host: s.host.into(),
+            scan_id: s.scan_id.into(),
+            scan_time: s.scan_time.into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            kinds: Kind::ALL.iter().map(|k| k.name().into()).collect(),
+        }
     }
-    let roots: Vec<String> = s.roots.iter().map(|r| pathfmt::display(r)).collect();
-    let mut rows: Vec<Row> = s
-        .files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let root = roots.get(f.root).cloned().unwrap_or_default();
-            let rel = f
+
+    /// Number of rows: one per file walked.
+    pub fn len(&self) -> usize {
+        self.scan.files.len()
+    }
+
+    /// True when the scan found no file.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Rows `range`, in walk order (byte order of the paths), built in
+    /// parallel.
+    pub fn range(&self, range: std::ops::Range<usize>) -> Vec<Row> {
+        range.into_par_iter().map(|i| self.row(i)).collect()
+    }
+
+    fn row(&self, i: usize) -> Row {
+        let s = self.scan;
+        let f = &s.files[i];
+        let root_path = &s.roots[f.root.min(s.roots.len().saturating_sub(1))];
+        let media = self.item_of[i].map(|(n, secs)| (&s.media[n], secs));
+        let video = media.and_then(|(m, _)| m.video.as_ref());
+        let kind = s.kinds.get(i).copied().unwrap_or(Kind::Other);
+        Row {
+            host: self.host.clone(),
+            root: self.roots.get(f.root).cloned().unwrap_or_default(),
+            path: pathfmt::display(&f.path),
+            rel_path: f
                 .path
-                .strip_prefix(&s.roots[f.root.min(s.roots.len().saturating_sub(1))])
+                .strip_prefix(root_path)
                 .map(pathfmt::display)
-                .unwrap_or_default();
-            let media = item_of[i].map(|(n, secs)| (&s.media[n], secs));
-            let video = media.and_then(|(m, _)| m.video.as_ref());
-            Row {
-                host: s.host.to_string(),
-                root,
-                path: pathfmt::display(&f.path),
-                rel_path: rel,
-                size: f.size,
-                mtime_ns: f.mtime_ns,
-                device: f.id.dev,
-                inode: f.id.ino,
-                nlink: f.nlink,
-                kind: s.kinds.get(i).map_or("other", |k| k.name()).to_string(),
-                media_item: media.map(|(m, _)| m.path.clone()),
-                codec: video
-                    .map(|v| v.codec.clone())
-                    .or_else(|| media.and_then(|(m, _)| m.audio.first().map(|a| a.codec.clone()))),
-                width: video.map(|v| v.width).filter(|w| *w > 0),
-                height: video.map(|v| v.height).filter(|h| *h > 0),
-                fps: video.and_then(|v| v.fps),
-                duration_s: media.and_then(|(_, secs)| secs),
-                bit_rate: media.and_then(|(m, _)| m.bit_rate),
-                blake3: s
-                    .hashes
-                    .get(i)
-                    .copied()
-                    .flatten()
-                    .map(|h| blake3::Hash::from(h).to_hex().to_string()),
-                scan_id: s.scan_id.to_string(),
-                scan_time: s.scan_time.to_string(),
-                footprint_version: env!("CARGO_PKG_VERSION").to_string(),
-            }
-        })
-        .collect();
-    rows.sort_by(|a, b| a.path.cmp(&b.path));
-    rows
+                .unwrap_or_default(),
+            size: f.size,
+            mtime_ns: f.mtime_ns,
+            device: f.id.dev,
+            inode: f.id.ino,
+            nlink: f.nlink,
+            kind: Kind::ALL
+                .iter()
+                .position(|k| *k == kind)
+                .map_or_else(|| kind.name().into(), |p| self.kinds[p].clone()),
+            media_item: media.map(|(m, _)| m.path.clone()),
+            codec: video
+                .map(|v| v.codec.clone())
+                .or_else(|| media.and_then(|(m, _)| m.audio.first().map(|a| a.codec.clone()))),
+            width: video.map(|v| v.width).filter(|w| *w > 0),
+            height: video.map(|v| v.height).filter(|h| *h > 0),
+            fps: video.and_then(|v| v.fps),
+            duration_s: media.and_then(|(_, secs)| secs),
+            bit_rate: media.and_then(|(m, _)| m.bit_rate),
+            blake3: s
+                .hashes
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|h| blake3::Hash::from(h).to_hex().to_string()),
+            scan_id: self.scan_id.clone(),
+            scan_time: self.scan_time.clone(),
+            footprint_version: self.version.clone(),
+        }
+    }
 }
 
 /// This machine's host name (`gethostname`), `unknown` if it has none.

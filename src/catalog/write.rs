@@ -6,9 +6,11 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::column::writer::ColumnWriter;
 use parquet::data_type::ByteArray;
 use parquet::file::metadata::KeyValue;
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
+use parquet::schema::types::ColumnPath;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -52,18 +54,31 @@ enum Values {
     F64(Vec<f64>, Option<Vec<i16>>),
 }
 
+/// Text values; a value equal to the one before shares its bytes (the
+/// host, root, kind and scan columns repeat row after row).
+fn byte_arrays<'r>(values: impl Iterator<Item = &'r str>) -> Vec<ByteArray> {
+    let mut out: Vec<ByteArray> = Vec::new();
+    let mut last: Option<&str> = None;
+    for v in values {
+        match (last, out.last()) {
+            (Some(l), Some(prev)) if l == v => {
+                let prev = prev.clone();
+                out.push(prev);
+            }
+            _ => out.push(ByteArray::from(v)),
+        }
+        last = Some(v);
+    }
+    out
+}
+
 fn text(rows: &[Row], f: impl Fn(&Row) -> &str) -> Values {
-    Values::Bytes(rows.iter().map(|r| ByteArray::from(f(r))).collect(), None)
+    Values::Bytes(byte_arrays(rows.iter().map(f)), None)
 }
 
 fn opt_text(rows: &[Row], f: impl Fn(&Row) -> Option<&str>) -> Values {
     let levels = rows.iter().map(|r| i16::from(f(r).is_some())).collect();
-    Values::Bytes(
-        rows.iter()
-            .filter_map(|r| f(r).map(ByteArray::from))
-            .collect(),
-        Some(levels),
-    )
+    Values::Bytes(byte_arrays(rows.iter().filter_map(f)), Some(levels))
 }
 
 fn int(rows: &[Row], f: impl Fn(&Row) -> i64) -> Values {
@@ -114,9 +129,24 @@ fn column(rows: &[Row], n: usize) -> Values {
     }
 }
 
-/// Writes `rows` to `dest` (a temporary name beside it, renamed at the end:
-/// a reader never sees half a manifest).
+/// Columns whose values are nearly all distinct: a dictionary would only
+/// be built to be thrown away.
+const UNIQUE: [&str; 5] = ["path", "rel_path", "mtime_ns", "inode", "blake3"];
+
+/// Writes `rows` to `dest`.
 pub fn write(dest: &Path, rows: &[Row], scan_id: &str) -> Result<(), String> {
+    write_with(dest, rows.len(), scan_id, |r| rows[r].to_vec())
+}
+
+/// Writes `total` rows to `dest`, asking `produce` for them a row group at a
+/// time; the next group is built while one is encoded. A temporary name
+/// beside `dest` is renamed at the end: a reader never sees half a manifest.
+pub fn write_with(
+    dest: &Path,
+    total: usize,
+    scan_id: &str,
+    produce: impl Fn(Range<usize>) -> Vec<Row> + Sync,
+) -> Result<(), String> {
     let err = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", dest.display());
     let tmp = dest.with_file_name(format!(
         ".{}.part",
@@ -127,43 +157,44 @@ pub fn write(dest: &Path, rows: &[Row], scan_id: &str) -> Result<(), String> {
     let result = (|| -> Result<(), String> {
         let file = std::fs::File::create(&tmp).map_err(|e| err(&e))?;
         let schema = Arc::new(parse_message_type(SCHEMA).map_err(|e| err(&e))?);
-        let props = WriterProperties::builder()
+        let mut props = WriterProperties::builder()
             .set_compression(Compression::ZSTD(
-                ZstdLevel::try_new(3).map_err(|e| err(&e))?,
+                ZstdLevel::try_new(1).map_err(|e| err(&e))?,
             ))
             .set_created_by(format!("footprint {}", env!("CARGO_PKG_VERSION")))
             .set_key_value_metadata(Some(vec![
                 KeyValue::new(META_SCHEMA.into(), SCHEMA_VERSION.to_string()),
                 KeyValue::new(META_SCAN.into(), scan_id.to_string()),
-            ]))
-            .build();
-        let mut writer =
-            SerializedFileWriter::new(file, schema, Arc::new(props)).map_err(|e| err(&e))?;
-        for chunk in rows.chunks(ROW_GROUP) {
-            let mut group = writer.next_row_group().map_err(|e| err(&e))?;
-            let mut n = 0;
-            while let Some(mut col) = group.next_column().map_err(|e| err(&e))? {
-                let done = match (col.untyped(), column(chunk, n)) {
-                    (ColumnWriter::ByteArrayColumnWriter(w), Values::Bytes(v, d)) => {
-                        w.write_batch(&v, d.as_deref(), None).map(drop)
-                    }
-                    (ColumnWriter::Int64ColumnWriter(w), Values::I64(v, d)) => {
-                        w.write_batch(&v, d.as_deref(), None).map(drop)
-                    }
-                    (ColumnWriter::Int32ColumnWriter(w), Values::I32(v, d)) => {
-                        w.write_batch(&v, d.as_deref(), None).map(drop)
-                    }
-                    (ColumnWriter::DoubleColumnWriter(w), Values::F64(v, d)) => {
-                        w.write_batch(&v, d.as_deref(), None).map(drop)
-                    }
-                    _ => unreachable!("column {n} of SCHEMA has the type column() gives it"),
-                };
-                done.map_err(|e| err(&e))?;
-                col.close().map_err(|e| err(&e))?;
-                n += 1;
-            }
-            group.close().map_err(|e| err(&e))?;
+            ]));
+        for c in UNIQUE {
+            props = props.set_column_dictionary_enabled(ColumnPath::from(c), false);
         }
+        // Min/max of long unique strings per page cost a comparison per row
+        // and prune nothing: statistics of those stay per column chunk.
+        for c in ["path", "rel_path", "media_item", "blake3"] {
+            props =
+                props.set_column_statistics_enabled(ColumnPath::from(c), EnabledStatistics::Chunk);
+        }
+        let mut writer = SerializedFileWriter::new(file, schema, Arc::new(props.build()))
+            .map_err(|e| err(&e))?;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(1);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                for start in (0..total).step_by(ROW_GROUP) {
+                    if tx
+                        .send(produce(start..total.min(start + ROW_GROUP)))
+                        .is_err()
+                    {
+                        break; // the writer failed
+                    }
+                }
+                drop(tx);
+            });
+            for chunk in rx {
+                write_group(&mut writer, &chunk).map_err(|e| err(&e))?;
+            }
+            Ok::<(), String>(())
+        })?;
         writer.close().map_err(|e| err(&e))?;
         std::fs::rename(&tmp, dest).map_err(|e| err(&e))
     })();
@@ -171,4 +202,34 @@ pub fn write(dest: &Path, rows: &[Row], scan_id: &str) -> Result<(), String> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// One row group, column by column.
+fn write_group(
+    writer: &mut SerializedFileWriter<std::fs::File>,
+    chunk: &[Row],
+) -> parquet::errors::Result<()> {
+    let mut group = writer.next_row_group()?;
+    let mut n = 0;
+    while let Some(mut col) = group.next_column()? {
+        match (col.untyped(), column(chunk, n)) {
+            (ColumnWriter::ByteArrayColumnWriter(w), Values::Bytes(v, d)) => {
+                w.write_batch(&v, d.as_deref(), None)?;
+            }
+            (ColumnWriter::Int64ColumnWriter(w), Values::I64(v, d)) => {
+                w.write_batch(&v, d.as_deref(), None)?;
+            }
+            (ColumnWriter::Int32ColumnWriter(w), Values::I32(v, d)) => {
+                w.write_batch(&v, d.as_deref(), None)?;
+            }
+            (ColumnWriter::DoubleColumnWriter(w), Values::F64(v, d)) => {
+                w.write_batch(&v, d.as_deref(), None)?;
+            }
+            _ => unreachable!("column {n} of SCHEMA has the type column() gives it"),
+        }
+        col.close()?;
+        n += 1;
+    }
+    group.close()?;
+    Ok(())
 }

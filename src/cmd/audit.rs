@@ -119,28 +119,38 @@ pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, Au
     for e in package_problems(cfg, &inv.packages, &media) {
         problems.add(e, log);
     }
-    if let Some(dest) = &cfg.manifest {
-        let scan = stages::ScanFacts {
-            files: &files,
-            kinds: &kinds,
-            items: &inv.items,
-            media: &media,
-            dup: &dup,
-            full: &full,
-            started: &started,
-        };
-        stages::write_manifest(cfg, dest, &scan, log).map_err(AuditError::Manifest)?;
-    }
     let mut errors = stages::sorted(problems);
-    let weighed = weigh(
-        cfg,
-        &files,
-        &inv,
-        (&media, &kinds),
-        ground,
-        &dup.members,
-        needs,
-    );
+    let scan = stages::ScanFacts {
+        files: &files,
+        kinds: &kinds,
+        items: &inv.items,
+        media: &media,
+        dup: &dup,
+        full: &full,
+        started: &started,
+    };
+    // The manifest is written while the waste finder weighs: neither reads
+    // what the other makes, and the writer mostly waits on compression.
+    let (written, weighed) = std::thread::scope(|scope| {
+        let writer = cfg
+            .manifest
+            .as_deref()
+            .map(|dest| scope.spawn(|| stages::write_manifest(cfg, dest, &scan, log)));
+        let weighed = weigh(
+            cfg,
+            &files,
+            &inv,
+            (&media, &kinds),
+            ground,
+            &dup.members,
+            needs,
+        );
+        let written = writer.map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        (written, weighed)
+    });
+    if let Some(w) = written {
+        w.map_err(AuditError::Manifest)?;
+    }
     let copies = (cfg.walk.roots.len() > 1).then(|| {
         copies::assess(&copies::Inputs {
             files: &files,

@@ -213,7 +213,7 @@ pub fn write_manifest(
     }
     let host = crate::catalog::rows::host_name();
     let scan_id = crate::catalog::rows::scan_id(&host, s.started, &cfg.walk.roots);
-    let rows = crate::catalog::rows::rows(&crate::catalog::rows::Scan {
+    let scan = crate::catalog::rows::Scan {
         host: &host,
         scan_id: &scan_id,
         scan_time: s.started,
@@ -223,8 +223,9 @@ pub fn write_manifest(
         items: s.items,
         media: s.media,
         hashes: &hashes,
-    });
-    crate::catalog::write::write(dest, &rows, &scan_id)?;
+    };
+    let rows = crate::catalog::rows::Rows::new(&scan);
+    crate::catalog::write::write_with(dest, rows.len(), &scan_id, |r| rows.range(r))?;
     log.note(&format!(
         "manifest: {} rows, scan {scan_id}, written to {}",
         rows.len(),
