@@ -18,6 +18,8 @@ fn main() -> ExitCode {
         }
         Command::Check(args) => footprint::cmd::check::run(args),
         Command::Info(args) => footprint::cmd::info::run(args),
+        Command::Diff(args) => footprint::cmd::scans::diff(args),
+        Command::Fleet(args) => footprint::cmd::scans::fleet(args),
         Command::Targets(args) => footprint::cmd::check::list(args),
         Command::Cache(args) => footprint::cmd::cache::run(args),
     };

@@ -84,6 +84,37 @@ pub enum Command {
   footprint info --probe-with native clip.mov   # what footprint reads without FFmpeg")]
     Info(InfoArgs),
 
+    /// Compare two scans: files added, removed, changed and moved, growth by
+    /// kind and folder, clip folders that lost a copy.
+    ///
+    /// OLD and NEW are manifests (`audit --manifest`) or JSON reports (`audit
+    /// --format json`; those list media files only). Files are matched by
+    /// path; a move is the same content (BLAKE3) at a new path, so manifests
+    /// written with `--hash all` answer best. Exit 1 with --fail-on-growth
+    /// when the scan grew more than allowed.
+    #[command(after_long_help = "Examples:
+  footprint audit --hash all --manifest monday.parquet /mnt/raid/PROJX
+  footprint audit --hash all --manifest friday.parquet /mnt/raid/PROJX
+  footprint diff monday.parquet friday.parquet
+  footprint diff --format json last_week.json today.json
+  footprint diff --fail-on-growth 5% base.parquet head.parquet   # CI")]
+    Diff(DiffArgs),
+
+    /// Read the manifests of many volumes and hosts as one audit: totals per
+    /// host, volume and kind, duplicates across hosts, what is on one host only.
+    ///
+    /// Takes manifest files, folders (searched for *.parquet, as a Hive layout
+    /// host=*/volume=*/scan=*.parquet) and quoted globs. Hard links count once,
+    /// empty files are never duplicates; when several scans of one volume are
+    /// given the newest counts. Rows are streamed: memory grows with the files
+    /// that may be duplicates, not with the rows. DuckDB, Spark and Trino read
+    /// the same files (docs/FLEET.md).
+    #[command(after_long_help = "Examples:
+  footprint fleet /mnt/scans                       # every *.parquet below
+  footprint fleet 'scans/host=*/volume=*/*.parquet'
+  footprint fleet --format json nas1.parquet nas2.parquet > fleet.json")]
+    Fleet(FleetArgs),
+
     /// List the delivery targets (built-in and from footprint.toml) with their sources.
     Targets(TargetsArgs),
 
@@ -225,6 +256,56 @@ pub struct InfoArgs {
     /// Probing options.
     #[command(flatten)]
     pub probe: ProbeArgs,
+}
+
+/// Options shared by the commands that read scans.
+#[derive(Debug, Args)]
+pub struct ScanReadArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+
+    /// Rows each table lists (JSON lists all).
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub top: usize,
+
+    /// Fit tables in N columns (default: the terminal, or 100 off a
+    /// terminal; 0 for no limit).
+    #[arg(long, value_name = "N")]
+    pub width: Option<u16>,
+}
+
+/// Options of `footprint diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older scan: a manifest (.parquet) or a JSON report.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+
+    /// The newer scan.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+
+    /// Exit 1 when NEW is more than N percent larger than OLD (`5%` or `5`;
+    /// `0` fails on any growth).
+    #[arg(long, value_name = "N%")]
+    pub fail_on_growth: Option<String>,
+
+    /// Output options.
+    #[command(flatten)]
+    pub out: ScanReadArgs,
+}
+
+/// Options of `footprint fleet`.
+#[derive(Debug, Args)]
+pub struct FleetArgs {
+    /// Manifests: files, folders searched for *.parquet, or quoted globs.
+    #[arg(required = true, value_name = "MANIFEST")]
+    pub manifests: Vec<PathBuf>,
+
+    /// Output options.
+    #[command(flatten)]
+    pub out: ScanReadArgs,
 }
 
 /// Options of `footprint targets`.
@@ -406,6 +487,12 @@ pub struct AuditArgs {
     /// has the schema.
     #[arg(long, value_name = "FILE.parquet")]
     pub manifest: Option<PathBuf>,
+
+    /// The host name the manifest records (default: this machine's). Name
+    /// the machine the volume belongs to when it is scanned from another
+    /// one, as a NAS share mounted on a workstation.
+    #[arg(long, value_name = "NAME", requires = "manifest")]
+    pub host: Option<String>,
 
     /// Probing options.
     #[command(flatten)]

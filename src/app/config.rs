@@ -64,6 +64,8 @@ pub struct Config {
     pub hash_all: bool,
     /// `--manifest`: the Parquet manifest to write.
     pub manifest: Option<PathBuf>,
+    /// `--host`: the host name a manifest records.
+    pub host: Option<String>,
     /// Explicit ffprobe binary.
     pub ffprobe: Option<PathBuf>,
     /// Per-file ffprobe timeout.
@@ -256,6 +258,7 @@ impl Config {
             hash: !args.no_hash,
             hash_all: args.hash == Some(crate::app::cli::HashWhich::All),
             manifest: args.manifest.clone(),
+            host: args.host.clone(),
             top: args.top,
             depth: usize::from(args.depth),
             verify_mhl: args.verify_mhl,
@@ -307,6 +310,7 @@ impl Config {
             hash: true,
             hash_all: false,
             manifest: None,
+            host: None,
             ffprobe: None,
             probe_timeout: Duration::from_secs(30),
             probe_with: crate::probe::ProbeWith::Auto,

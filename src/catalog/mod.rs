@@ -6,6 +6,8 @@
 //! metadata and in docs/FLEET.md); a reader refuses a newer one instead of
 //! misreading it. Parquet: <https://parquet.apache.org/docs/file-format/>.
 
+pub mod diff;
+pub mod fleet;
 pub mod read;
 pub mod rows;
 pub mod write;
@@ -19,6 +21,26 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub const META_SCHEMA: &str = "footprint.manifest_schema";
 /// The scan id, also in every row.
 pub const META_SCAN: &str = "footprint.scan_id";
+/// The host, also in every row.
+pub const META_HOST: &str = "footprint.host";
+/// When the scan started, also in every row.
+pub const META_TIME: &str = "footprint.scan_time";
+/// The roots scanned, as a JSON array (a root may hold no file).
+pub const META_ROOTS: &str = "footprint.roots";
+
+/// What a manifest says of its scan, in its footer: read without reading
+/// the rows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Head {
+    /// Unique id of the scan.
+    pub scan_id: String,
+    /// Host that scanned.
+    pub host: String,
+    /// When (RFC 3339, UTC).
+    pub scan_time: String,
+    /// The roots, absolute.
+    pub roots: Vec<String>,
+}
 
 /// One file of a scan. The columns that repeat from row to row (host,
 /// root, kind, scan) share one allocation.

@@ -2,7 +2,7 @@
 //! Parquet file (not truncated), of a schema version it knows, whose rows
 //! belong to one scan.
 
-use super::{META_SCAN, META_SCHEMA, Row, SCHEMA_VERSION};
+use super::{Head, META_HOST, META_ROOTS, META_SCAN, META_SCHEMA, META_TIME, Row, SCHEMA_VERSION};
 use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
 use parquet::data_type::DataType;
 use parquet::file::reader::{FileReader, SerializedFileReader};
@@ -12,8 +12,8 @@ use std::sync::Arc;
 /// One scan's rows.
 #[derive(Debug, Default)]
 pub struct Manifest {
-    /// The scan id of every row.
-    pub scan_id: String,
+    /// The scan.
+    pub head: Head,
     /// Rows in file order.
     pub rows: Vec<Row>,
 }
@@ -27,7 +27,7 @@ pub fn read(path: &Path) -> Result<Manifest, String> {
         Ok(())
     })?;
     Ok(Manifest {
-        scan_id: reader.scan_id.clone(),
+        head: reader.head.clone(),
         rows,
     })
 }
@@ -36,7 +36,7 @@ pub fn read(path: &Path) -> Result<Manifest, String> {
 pub struct Reader {
     path: PathBuf,
     file: SerializedFileReader<std::fs::File>,
-    scan_id: String,
+    head: Head,
     /// For each column of the file, the field of [`Row`] it fills.
     columns: Vec<Option<Col>>,
 }
@@ -84,17 +84,29 @@ pub fn open(path: &Path) -> Result<Reader, String> {
         }
     }
     Ok(Reader {
+        head: Head {
+            scan_id: kv(META_SCAN).unwrap_or_default(),
+            host: kv(META_HOST).unwrap_or_default(),
+            scan_time: kv(META_TIME).unwrap_or_default(),
+            roots: kv(META_ROOTS)
+                .and_then(|r| serde_json::from_str(&r).ok())
+                .unwrap_or_default(),
+        },
         path: path.to_path_buf(),
-        scan_id: kv(META_SCAN).unwrap_or_default(),
         file,
         columns,
     })
 }
 
 impl Reader {
-    /// The scan id the file declares.
-    pub fn scan_id(&self) -> &str {
-        &self.scan_id
+    /// The scan the file declares.
+    pub fn head(&self) -> &Head {
+        &self.head
+    }
+
+    /// The file read.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// Rows in the file.
@@ -123,10 +135,10 @@ impl Reader {
                 fill(reader, *col, &mut rows)
                     .map_err(|e| at(format!("damaged column {} ({e})", col.name())))?;
             }
-            if let Some(r) = rows.iter().find(|r| *r.scan_id != *self.scan_id) {
+            if let Some(r) = rows.iter().find(|r| *r.scan_id != *self.head.scan_id) {
                 return Err(at(format!(
                     "mixed scan ids ({} and {}): one manifest holds one scan",
-                    self.scan_id, r.scan_id
+                    self.head.scan_id, r.scan_id
                 )));
             }
             f(rows)?;
@@ -335,6 +347,15 @@ fn set_numbers(
 mod tests {
     use super::*;
 
+    fn head(scan: &str) -> Head {
+        Head {
+            scan_id: scan.into(),
+            host: "edit-01".into(),
+            scan_time: "2026-12-07T07:00:00Z".into(),
+            roots: vec!["/mnt/a".into()],
+        }
+    }
+
     fn row(path: &str, scan: &str) -> Row {
         Row {
             host: "edit-01".into(),
@@ -368,9 +389,9 @@ mod tests {
         rows[1].codec = None;
         rows[1].fps = None;
         rows[1].blake3 = None;
-        super::super::write::write(&p, &rows, "s1").unwrap();
+        super::super::write::write(&p, &rows, &head("s1")).unwrap();
         let m = read(&p).unwrap();
-        assert_eq!(m.scan_id, "s1");
+        assert_eq!(m.head.scan_id, "s1");
         assert_eq!(m.rows, rows);
     }
 
@@ -378,7 +399,7 @@ mod tests {
     fn bad_manifests_get_clear_errors() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("scan.parquet");
-        super::super::write::write(&p, &[row("a.mov", "s1")], "s1").unwrap();
+        super::super::write::write(&p, &[row("a.mov", "s1")], &head("s1")).unwrap();
         // Truncated: the footer is gone.
         let bytes = std::fs::read(&p).unwrap();
         let cut = dir.path().join("cut.parquet");
@@ -390,8 +411,12 @@ mod tests {
         );
         // Rows of another scan than the file says.
         let mixed = dir.path().join("mixed.parquet");
-        super::super::write::write(&mixed, &[row("a.mov", "s1"), row("b.mov", "s2")], "s1")
-            .unwrap();
+        super::super::write::write(
+            &mixed,
+            &[row("a.mov", "s1"), row("b.mov", "s2")],
+            &head("s1"),
+        )
+        .unwrap();
         assert!(read(&mixed).unwrap_err().contains("mixed scan ids"));
     }
 }

@@ -1,7 +1,7 @@
 //! Writes a manifest: Parquet, zstd, row groups of [`ROW_GROUP`] rows,
 //! written column by column with the low-level API (no Arrow in the build).
 
-use super::{META_SCAN, META_SCHEMA, Row, SCHEMA_VERSION};
+use super::{Head, META_HOST, META_ROOTS, META_SCAN, META_SCHEMA, META_TIME, Row, SCHEMA_VERSION};
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::column::writer::ColumnWriter;
 use parquet::data_type::ByteArray;
@@ -134,8 +134,20 @@ fn column(rows: &[Row], n: usize) -> Values {
 const UNIQUE: [&str; 5] = ["path", "rel_path", "mtime_ns", "inode", "blake3"];
 
 /// Writes `rows` to `dest`.
-pub fn write(dest: &Path, rows: &[Row], scan_id: &str) -> Result<(), String> {
-    write_with(dest, rows.len(), scan_id, |r| rows[r].to_vec())
+pub fn write(dest: &Path, rows: &[Row], head: &Head) -> Result<(), String> {
+    write_with(dest, rows.len(), head, |r| rows[r].to_vec())
+}
+
+/// Writes `rows` declaring schema `version`: what another footprint would
+/// write, for the tests of readers' refusals.
+#[doc(hidden)]
+pub fn write_versioned(
+    dest: &Path,
+    rows: &[Row],
+    head: &Head,
+    version: &str,
+) -> Result<(), String> {
+    write_inner(dest, rows.len(), head, version, |r| rows[r].to_vec())
 }
 
 /// Writes `total` rows to `dest`, asking `produce` for them a row group at a
@@ -144,7 +156,17 @@ pub fn write(dest: &Path, rows: &[Row], scan_id: &str) -> Result<(), String> {
 pub fn write_with(
     dest: &Path,
     total: usize,
-    scan_id: &str,
+    head: &Head,
+    produce: impl Fn(Range<usize>) -> Vec<Row> + Sync,
+) -> Result<(), String> {
+    write_inner(dest, total, head, &SCHEMA_VERSION.to_string(), produce)
+}
+
+fn write_inner(
+    dest: &Path,
+    total: usize,
+    head: &Head,
+    version: &str,
     produce: impl Fn(Range<usize>) -> Vec<Row> + Sync,
 ) -> Result<(), String> {
     let err = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", dest.display());
@@ -163,8 +185,14 @@ pub fn write_with(
             ))
             .set_created_by(format!("footprint {}", env!("CARGO_PKG_VERSION")))
             .set_key_value_metadata(Some(vec![
-                KeyValue::new(META_SCHEMA.into(), SCHEMA_VERSION.to_string()),
-                KeyValue::new(META_SCAN.into(), scan_id.to_string()),
+                KeyValue::new(META_SCHEMA.into(), version.to_string()),
+                KeyValue::new(META_SCAN.into(), head.scan_id.clone()),
+                KeyValue::new(META_HOST.into(), head.host.clone()),
+                KeyValue::new(META_TIME.into(), head.scan_time.clone()),
+                KeyValue::new(
+                    META_ROOTS.into(),
+                    serde_json::to_string(&head.roots).unwrap_or_default(),
+                ),
             ]));
         for c in UNIQUE {
             props = props.set_column_dictionary_enabled(ColumnPath::from(c), false);

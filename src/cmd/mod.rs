@@ -7,6 +7,7 @@ pub mod cache;
 pub mod check;
 pub mod dupes;
 pub mod info;
+pub mod scans;
 pub mod stages;
 
 use crate::app::config::Config;

@@ -211,7 +211,10 @@ pub fn write_manifest(
     for &(i, h) in s.full {
         hashes[i] = Some(h);
     }
-    let host = crate::catalog::rows::host_name();
+    let host = cfg
+        .host
+        .clone()
+        .unwrap_or_else(crate::catalog::rows::host_name);
     let scan_id = crate::catalog::rows::scan_id(&host, s.started, &cfg.walk.roots);
     let scan = crate::catalog::rows::Scan {
         host: &host,
@@ -225,7 +228,18 @@ pub fn write_manifest(
         hashes: &hashes,
     };
     let rows = crate::catalog::rows::Rows::new(&scan);
-    crate::catalog::write::write_with(dest, rows.len(), &scan_id, |r| rows.range(r))?;
+    let head = crate::catalog::Head {
+        scan_id: scan_id.clone(),
+        host: host.clone(),
+        scan_time: s.started.to_string(),
+        roots: cfg
+            .walk
+            .roots
+            .iter()
+            .map(|r| crate::util::pathfmt::display(r))
+            .collect(),
+    };
+    crate::catalog::write::write_with(dest, rows.len(), &head, |r| rows.range(r))?;
     log.note(&format!(
         "manifest: {} rows, scan {scan_id}, written to {}",
         rows.len(),

@@ -13,6 +13,7 @@ pub mod html_tables;
 pub mod info;
 pub mod json;
 pub mod names;
+pub mod scans;
 pub mod summary;
 pub mod svg;
 pub mod table;

@@ -16,6 +16,7 @@ mod parity;
 mod probe;
 mod reports;
 mod robust;
+mod scans;
 mod streams;
 mod targets;
 mod trees;
