@@ -146,6 +146,12 @@ pub struct Fleet {
     pub only_here_folders: Vec<Folder>,
 }
 
+/// Columns each pass reads.
+const PASS1: [&str; 7] = ["host", "root", "kind", "size", "device", "inode", "nlink"];
+const PASS2: [&str; 8] = [
+    "host", "path", "kind", "size", "device", "inode", "nlink", "blake3",
+];
+
 /// What pass 1 knows of a size: how many inodes, on which host first and
 /// whether on several.
 #[derive(Clone, Copy)]
@@ -184,7 +190,7 @@ pub fn assess(manifests: &[PathBuf]) -> Result<Fleet, String> {
     let mut per_kind: HashMap<String, Total> = HashMap::new();
     let mut linked: HashSet<(u32, u64, u64)> = HashSet::new();
     for reader in &readers {
-        reader.for_each_group(|rows| {
+        reader.for_each_group_of(Some(&PASS1), |rows| {
             for r in &rows {
                 let h = host_of(r).unwrap_or(0) as u32;
                 let first = r.nlink <= 1 || linked.insert((h, r.device, r.inode));
@@ -220,7 +226,7 @@ pub fn assess(manifests: &[PathBuf]) -> Result<Fleet, String> {
     let mut folders: Vec<Folder> = Vec::new();
     let mut folder_ix: HashMap<(u32, String), usize> = HashMap::new();
     for reader in &readers {
-        reader.for_each_group(|rows| {
+        reader.for_each_group_of(Some(&PASS2), |rows| {
             for r in rows {
                 let h = host_of(&r).unwrap_or(0) as u32;
                 let first = r.nlink <= 1 || linked.insert((h, r.device, r.inode));

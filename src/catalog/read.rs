@@ -117,33 +117,73 @@ impl Reader {
     /// Calls `f` with the rows of each row group in turn.
     pub fn for_each_group(
         &self,
+        f: impl FnMut(Vec<Row>) -> Result<(), String>,
+    ) -> Result<(), String> {
+        self.for_each_group_of(None, f)
+    }
+
+    /// Same, filling only the `only` columns (and `scan_id`, always
+    /// checked): the others are not even decompressed.
+    pub fn for_each_group_of(
+        &self,
+        only: Option<&[&str]>,
         mut f: impl FnMut(Vec<Row>) -> Result<(), String>,
     ) -> Result<(), String> {
-        let at = |what: String| format!("{}: {what}", self.path.display());
-        for g in 0..self.file.num_row_groups() {
-            let group = self
-                .file
-                .get_row_group(g)
-                .map_err(|e| at(format!("damaged row group {g} ({e})")))?;
-            let n = usize::try_from(group.metadata().num_rows()).unwrap_or(0);
-            let mut rows = vec![Row::default(); n];
-            for (i, col) in self.columns.iter().enumerate() {
-                let Some(col) = col else { continue };
-                let reader = group
-                    .get_column_reader(i)
-                    .map_err(|e| at(format!("damaged column {} ({e})", col.name())))?;
-                fill(reader, *col, &mut rows)
-                    .map_err(|e| at(format!("damaged column {} ({e})", col.name())))?;
+        // The next group is decoded while `f` takes the current one.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Row>, String>>(1);
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                for g in 0..self.file.num_row_groups() {
+                    let group = self.group(g, only);
+                    let failed = group.is_err();
+                    if tx.send(group).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+            for group in rx {
+                f(group?)?;
             }
-            if let Some(r) = rows.iter().find(|r| *r.scan_id != *self.head.scan_id) {
+            Ok(())
+        })
+    }
+
+    /// Row group `g`, with the `only` columns filled.
+    fn group(&self, g: usize, only: Option<&[&str]>) -> Result<Vec<Row>, String> {
+        let at = |what: String| format!("{}: {what}", self.path.display());
+        let group = self
+            .file
+            .get_row_group(g)
+            .map_err(|e| at(format!("damaged row group {g} ({e})")))?;
+        let n = usize::try_from(group.metadata().num_rows()).unwrap_or(0);
+        let mut rows = vec![Row::default(); n];
+        for (i, col) in self.columns.iter().enumerate() {
+            let Some(col) = col else { continue };
+            let wanted = only.is_none_or(|o| o.contains(&col.name()) || *col == Col::ScanId);
+            if !wanted {
+                continue;
+            }
+            let reader = group
+                .get_column_reader(i)
+                .map_err(|e| at(format!("damaged column {} ({e})", col.name())))?;
+            fill(reader, *col, &mut rows)
+                .map_err(|e| at(format!("damaged column {} ({e})", col.name())))?;
+        }
+        // Rows of one scan share one string: compare text only on a change.
+        let mut last: Option<&Arc<str>> = None;
+        for r in &rows {
+            if last.is_some_and(|l| Arc::ptr_eq(l, &r.scan_id)) {
+                continue;
+            }
+            if *r.scan_id != *self.head.scan_id {
                 return Err(at(format!(
                     "mixed scan ids ({} and {}): one manifest holds one scan",
                     self.head.scan_id, r.scan_id
                 )));
             }
-            f(rows)?;
+            last = Some(&r.scan_id);
         }
-        Ok(())
+        Ok(rows)
     }
 }
 
