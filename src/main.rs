@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     footprint::util::cancel::install_handler();
+    footprint::catalog::read::quiet_decoder_panics();
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Audit(args) => {

@@ -5,7 +5,7 @@
 use super::{Head, META_HOST, META_ROOTS, META_SCAN, META_SCHEMA, META_TIME, Row, SCHEMA_VERSION};
 use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
 use parquet::data_type::DataType;
-use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::file::reader::{ChunkReader, FileReader, SerializedFileReader};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -20,7 +20,10 @@ pub struct Manifest {
 
 /// Reads all of `path`; every error says which file and what is wrong.
 pub fn read(path: &Path) -> Result<Manifest, String> {
-    let reader = open(path)?;
+    collect(&open(path)?)
+}
+
+fn collect<R: ChunkReader + 'static>(reader: &Reader<R>) -> Result<Manifest, String> {
     let mut rows = Vec::with_capacity(usize::try_from(reader.rows()).unwrap_or(0));
     reader.for_each_group(|group| {
         rows.extend(group);
@@ -32,13 +35,30 @@ pub fn read(path: &Path) -> Result<Manifest, String> {
     })
 }
 
-/// An open manifest, read a row group at a time.
-pub struct Reader {
+/// An open manifest, read a row group at a time: from a file, or from
+/// bytes in memory ([`from_bytes`]).
+pub struct Reader<R: ChunkReader + 'static = std::fs::File> {
     path: PathBuf,
-    file: SerializedFileReader<std::fs::File>,
+    file: SerializedFileReader<R>,
     head: Head,
     /// For each column of the file, the field of [`Row`] it fills.
     columns: Vec<Option<Col>>,
+}
+
+/// Name of the threads that decode row groups: a panic there is caught
+/// and reported as a damaged file ([`quiet_decoder_panics`]).
+const DECODER: &str = "footprint-manifest-read";
+
+/// Keeps the panic hook from printing the parquet crate's panics on damaged
+/// input (they are caught and reported as "damaged row group"); every other
+/// panic is printed as before. Called once by the binary.
+pub fn quiet_decoder_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().name() != Some(DECODER) {
+            previous(info);
+        }
+    }));
 }
 
 /// Columns a manifest must have: without them no question can be answered.
@@ -48,9 +68,19 @@ const REQUIRED: [&str; 8] = [
 
 /// Opens `path` and checks it is a manifest this build reads.
 pub fn open(path: &Path) -> Result<Reader, String> {
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("{}: cannot open: {e}", path.display()))?;
+    open_from(file, path)
+}
+
+/// Reads a whole manifest held in memory (`name` for the messages).
+pub fn from_bytes(bytes: Vec<u8>, name: &Path) -> Result<Manifest, String> {
+    collect(&open_from(bytes::Bytes::from(bytes), name)?)
+}
+
+fn open_from<R: ChunkReader + 'static>(data: R, path: &Path) -> Result<Reader<R>, String> {
     let at = |what: String| format!("{}: {what}", path.display());
-    let file = std::fs::File::open(path).map_err(|e| at(format!("cannot open: {e}")))?;
-    let file = SerializedFileReader::new(file)
+    let file = SerializedFileReader::new(data)
         .map_err(|e| at(format!("not a readable Parquet file ({e})")))?;
     let meta = file.metadata().file_metadata();
     let kv = |key: &str| {
@@ -98,7 +128,7 @@ pub fn open(path: &Path) -> Result<Reader, String> {
     })
 }
 
-impl Reader {
+impl<R: ChunkReader + 'static> Reader<R> {
     /// The scan the file declares.
     pub fn head(&self) -> &Head {
         &self.head
@@ -132,15 +162,23 @@ impl Reader {
         // The next group is decoded while `f` takes the current one.
         let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Row>, String>>(1);
         std::thread::scope(|scope| {
-            scope.spawn(move || {
-                for g in 0..self.file.num_row_groups() {
-                    let group = self.group(g, only);
-                    let failed = group.is_err();
-                    if tx.send(group).is_err() || failed {
-                        break;
+            let decoder = std::thread::Builder::new()
+                .name(DECODER.into())
+                .spawn_scoped(scope, move || {
+                    for g in 0..self.file.num_row_groups() {
+                        let group = self.group(g, only);
+                        let failed = group.is_err();
+                        if tx.send(group).is_err() || failed {
+                            break;
+                        }
                     }
-                }
-            });
+                });
+            if let Err(e) = decoder {
+                return Err(format!(
+                    "{}: cannot start a reader thread ({e})",
+                    self.path.display()
+                ));
+            }
             for group in rx {
                 f(group?)?;
             }
@@ -148,8 +186,27 @@ impl Reader {
         })
     }
 
-    /// Row group `g`, with the `only` columns filled.
+    /// Row group `g`, with the `only` columns filled. A damaged file is an
+    /// error, never a crash: offsets are checked before the parquet crate
+    /// sees them (it asserts on negative ones), and any panic left in its
+    /// decoders is caught and reported as damage.
     fn group(&self, g: usize, only: Option<&[&str]>) -> Result<Vec<Row>, String> {
+        let at = |what: String| format!("{}: {what}", self.path.display());
+        let meta = self.file.metadata().row_group(g);
+        for c in meta.columns() {
+            let start = c.dictionary_page_offset().unwrap_or(c.data_page_offset());
+            if start < 0 || c.compressed_size() < 0 || c.data_page_offset() < 0 {
+                return Err(at(format!(
+                    "damaged row group {g} (column {} has a negative offset or size)",
+                    c.column_path()
+                )));
+            }
+        }
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.decode(g, only)))
+            .unwrap_or_else(|_| Err(at(format!("damaged row group {g} (undecodable)"))))
+    }
+
+    fn decode(&self, g: usize, only: Option<&[&str]>) -> Result<Vec<Row>, String> {
         let at = |what: String| format!("{}: {what}", self.path.display());
         let group = self
             .file

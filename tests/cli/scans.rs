@@ -395,6 +395,46 @@ fn bad_manifests_get_clear_errors() {
     );
 }
 
+#[test]
+fn damaged_manifests_are_errors_never_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("v");
+    for n in 0..40u32 {
+        write(
+            &root,
+            &format!("A{n:03}/clip_{n}.mov"),
+            &noise(n + 1, 500 + n as usize),
+        );
+    }
+    let good = dir.path().join("good.parquet");
+    manifest(&good, "h", &[&root]);
+    let bytes = std::fs::read(&good).unwrap();
+    // Column data, page headers and the footer, one byte at a time.
+    let mut damaged = 0;
+    for k in 0..60usize {
+        let mut b = bytes.clone();
+        let at = 4 + (k * 7919) % (b.len() - 12);
+        b[at] ^= 0x5A ^ (k as u8);
+        let p = dir.path().join(format!("d{k}.parquet"));
+        std::fs::write(&p, &b).unwrap();
+        let out = footprint().arg("fleet").arg(&p).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "byte {at}: {err}");
+        match out.status.code() {
+            Some(0) => {}
+            Some(2) => {
+                damaged += 1;
+                assert!(err.contains(p.to_str().unwrap()), "byte {at}: {err}");
+            }
+            c => panic!("byte {at}: exit {c:?}: {err}"),
+        }
+    }
+    assert!(
+        damaged > 10,
+        "only {damaged} of 60 corruptions were noticed"
+    );
+}
+
 /// A manifest written by the library with any schema version and rows of
 /// any scans: what a newer footprint or a broken writer would leave.
 fn write_raw(dest: &Path, version: &str, rows: &[(&str, &str)]) {

@@ -16,6 +16,47 @@ use mutate::Rng;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
+/// Manifests as `audit --manifest` writes them: one row, and three rows
+/// with nulls, several kinds and hashes.
+fn manifest_seeds() -> Vec<Vec<u8>> {
+    use footprint::catalog::{Head, Row};
+    let dir = tempfile::tempdir().unwrap();
+    let head = Head {
+        scan_id: "0123456789abcdef".into(),
+        host: "edit1".into(),
+        scan_time: "2026-12-07T00:00:00Z".into(),
+        roots: vec!["/mnt/a".into()],
+    };
+    let row = |p: &str, size: u64| Row {
+        host: "edit1".into(),
+        root: "/mnt/a".into(),
+        path: format!("/mnt/a/{p}"),
+        rel_path: p.into(),
+        size,
+        kind: "video".into(),
+        codec: (size > 1).then(|| "prores".into()),
+        width: Some(1920),
+        fps: (size > 2).then_some(23.976),
+        blake3: (size > 0).then(|| "ab".repeat(32)),
+        scan_id: head.scan_id.as_str().into(),
+        scan_time: head.scan_time.as_str().into(),
+        footprint_version: "0.1.0".into(),
+        ..Row::default()
+    };
+    [
+        vec![row("a.mov", 5)],
+        vec![row("a.mov", 0), row("b/c.wav", 2), row("d.exr", 9)],
+    ]
+    .iter()
+    .enumerate()
+    .map(|(n, rows)| {
+        let p = dir.path().join(format!("{n}.parquet"));
+        footprint::catalog::write::write(&p, rows, &head).unwrap();
+        std::fs::read(&p).unwrap()
+    })
+    .collect()
+}
+
 /// A parser under test: it takes bytes and must not panic.
 struct Target {
     name: &'static str,
@@ -125,6 +166,13 @@ fn targets() -> Vec<Target> {
                 let _ = footprint::probe::header::probe_info(b, u64::MAX);
             },
             seeds: fixture_seeds(|p| p.ends_with(".dpx") || p.ends_with(".exr"), 8192),
+        },
+        Target {
+            name: "manifest",
+            run: |b| {
+                let _ = footprint::catalog::read::from_bytes(b.to_vec(), Path::new("fuzz.parquet"));
+            },
+            seeds: manifest_seeds(),
         },
         Target {
             name: "wav",
