@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# footprint on the three tree shapes of benches/gen_shapes.py (mixed,
+# media-heavy, render-farm frames), next to the peers, warm page cache:
+#
+#   metadata   `audit --no-probe --no-hash`  vs  du -s --apparent-size, diskus
+#   duplicates `dupes --no-cache`            vs  fclones group, czkawka_cli dup
+#   memory     peak RSS of both (GNU time), and bytes per file
+#
+#   benches/shapes.sh [FILES] [SHAPES]      default: 100000 "mixed media frames"
+#
+# Trees are built once under /tmp/footprint-shape-SHAPE-FILES. Peers that
+# are missing are skipped (cargo install diskus fclones czkawka_cli).
+# Medians of hyperfine runs; quote ratios, the machines are small and noisy.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FILES=${1:-100000}
+SHAPES=${2:-mixed media frames}
+cargo build --release --quiet
+FP=$PWD/target/release/footprint
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+has() { command -v "$1" >/dev/null 2>&1; }
+median() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][int(sys.argv[2])]['median'])" "$1" "$2"; }
+rss() { for _ in 1 2 3; do /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; done | sort -n | sed -n 2p; }
+
+for shape in $SHAPES; do
+  TREE=/tmp/footprint-shape-$shape-$FILES
+  [ -d "$TREE" ] || python3 benches/gen_shapes.py "$shape" "$TREE" "$FILES" >/dev/null
+  n=$(find "$TREE/" -type f | wc -l)
+  echo "== $shape: $n files, $(du -s --apparent-size -h "$TREE/" | cut -f1)"
+
+  cmds=("$FP audit -q --format json --no-probe --no-hash $TREE" "du -s --apparent-size $TREE")
+  has diskus && cmds+=("diskus $TREE")
+  hyperfine -N --style none --warmup 2 --runs 10 --export-json "$OUT/m.json" "${cmds[@]}" >/dev/null
+  fp=$(median "$OUT/m.json" 0); du_=$(median "$OUT/m.json" 1)
+  line="metadata: footprint $(printf %.3f "$fp") s, du $(printf %.3f "$du_") s ($(python3 -c "print(f'{$fp/$du_:.2f}')")x)"
+  if has diskus; then
+    dk=$(median "$OUT/m.json" 2)
+    line+=", diskus $(printf %.3f "$dk") s ($(python3 -c "print(f'{$fp/$dk:.2f}')")x)"
+  fi
+  echo "$line"
+
+  cmds=("$FP dupes -q --no-cache --format json $TREE")
+  has fclones && cmds+=("fclones group --format json $TREE")
+  has czkawka_cli && cmds+=("czkawka_cli dup -d $TREE -f $OUT/cz.txt")
+  hyperfine -N --style none --warmup 1 --runs 5 --export-json "$OUT/d.json" "${cmds[@]}" >/dev/null
+  fp=$(median "$OUT/d.json" 0)
+  line="duplicates: footprint $(printf %.3f "$fp") s"
+  i=1
+  for peer in fclones czkawka_cli; do
+    has $peer || continue
+    p=$(median "$OUT/d.json" $i); i=$((i + 1))
+    line+=", $peer $(printf %.3f "$p") s ($(python3 -c "print(f'{$fp/$p:.2f}')")x)"
+  done
+  echo "$line"
+
+  m=$(rss "$FP" audit -q --format json --no-probe --no-hash "$TREE")
+  d=$(rss "$FP" dupes -q --no-cache --format json "$TREE")
+  line="peak memory: audit $m KB ($(( m * 1024 / n )) B/file), dupes $d KB"
+  has fclones && line+=", fclones $(rss fclones group --format json "$TREE") KB"
+  has czkawka_cli && line+=", czkawka $(rss czkawka_cli dup -d "$TREE" -f "$OUT/cz.txt") KB"
+  echo "$line"
+done
