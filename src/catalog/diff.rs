@@ -169,7 +169,7 @@ pub fn compare(old: Side, new: Side) -> Diff {
             }
         }
     }
-    let mut fresh: Vec<&Row> = new
+    let fresh: Vec<&Row> = new
         .rows
         .iter()
         .filter(|r| !before.contains_key(r.path.as_str()))
@@ -201,11 +201,12 @@ pub fn compare(old: Side, new: Side) -> Diff {
         });
         false
     });
-    let mut i = 0;
-    fresh.retain(|_| {
-        i += 1;
-        !taken.contains(&(i - 1))
-    });
+    let fresh: Vec<&Row> = fresh
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !taken.contains(i))
+        .map(|(_, r)| r)
+        .collect();
     d.removed = gone.iter().map(|r| entry(r)).collect();
     d.added = fresh.iter().map(|r| entry(r)).collect();
     d.moved.sort_by(|a, b| a.from.cmp(&b.from));

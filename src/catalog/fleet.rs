@@ -220,6 +220,13 @@ pub fn assess(manifests: &[PathBuf]) -> Result<Fleet, String> {
             Ok(())
         })?;
     }
+    // Every host states its verdicts, zeros included.
+    for t in per_host.values_mut() {
+        t.only_here_files = Some(0);
+        t.only_here_bytes = Some(0);
+        t.unknown_files = Some(0);
+        t.unknown_bytes = Some(0);
+    }
     // Pass 2: candidates, clip folders and what is known to be only here.
     linked.clear();
     let mut candidates: Vec<Candidate> = Vec::new();

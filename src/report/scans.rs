@@ -237,8 +237,10 @@ pub fn write_fleet(f: &Fleet, style: &TableStyle, out: &mut dyn Write) -> io::Re
                 files(h.only_here_files.unwrap_or(0))
             ),
             match h.unknown_files {
-                Some(n) => format!("{} ({})", Bytes(h.unknown_bytes.unwrap_or(0)), files(n)),
-                None => "-".into(),
+                Some(n) if n > 0 => {
+                    format!("{} ({})", Bytes(h.unknown_bytes.unwrap_or(0)), files(n))
+                }
+                _ => "-".into(),
             },
         ]);
     }
