@@ -87,8 +87,11 @@ pub fn find(files: &[FileEntry]) -> (Vec<PathBuf>, Vec<PathBuf>) {
         .collect();
     mhl.sort();
     mhl.dedup();
+    // A packing list is known by its root element, not its name (SMPTE ST
+    // 429-8 names none): every XML head is read, on every core (a card's
+    // sidecar XMLs number in the thousands).
     let mut pkls: Vec<PathBuf> = files
-        .iter()
+        .par_iter()
         .filter(|f| crate::util::pathbytes::has_ext(&f.path, "xml"))
         .filter(|f| {
             crate::util::fsutil::read_head(&f.path, 4096).is_ok_and(|h| {
