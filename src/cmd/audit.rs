@@ -32,6 +32,7 @@ pub fn run(cfg: &Config) -> Result<Exit> {
         return Ok(Exit::Interrupted);
     };
     let style = table_style(cfg);
+    log.mark("Rendering");
     render(sink, |w| match cfg.format {
         OutputFormat::Json => report::json::write(&report, w),
         OutputFormat::Csv => report::csv::write(&report, w),
@@ -41,6 +42,7 @@ pub fn run(cfg: &Config) -> Result<Exit> {
     if let Some((sink, fmt)) = export {
         render(sink, |w| report::export::write(&report, fmt, w))?;
     }
+    log.mark("Done");
     // Last on the terminal, under the report: what went wrong, by kind.
     log.summarize(report.errors.iter().map(|e| (e.kind, e.path.as_str())));
     Ok(gate(&cfg.fail_on, &report.errors, &log))
@@ -100,7 +102,9 @@ pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, Au
         )?,
         false => Vec::new(),
     };
+    log.mark("Folders");
     let folders = stages::folders(cfg, &files, &mut dup);
+    log.mark("Inspecting (manifests, media items, groundwork)");
     let found = stages::inspect(
         cfg,
         &files,
@@ -129,6 +133,7 @@ pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, Au
         full: &full,
         started: &started,
     };
+    log.mark("Weighing (waste)");
     // The manifest is written while the waste finder weighs: neither reads
     // what the other makes, and the writer mostly waits on compression.
     let (written, weighed) = std::thread::scope(|scope| {
@@ -167,6 +172,7 @@ pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, Au
         errors.extend(c.problems.iter().cloned());
         crate::util::error::sort_errors(&mut errors);
     }
+    log.mark("Targets, CO2 and the report");
     let runtime =
         crate::targets::runtime::programme_runtime(cfg.weigh.runtime, &files, &inv.packages);
     let other_files = match needs.file_rows {

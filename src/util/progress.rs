@@ -14,6 +14,9 @@ pub struct Progress {
     bars: bool,
     warnings: bool,
     verbose: bool,
+    /// `FOOTPRINT_TIMINGS` set: when the run started, to print each phase's
+    /// start in wall and CPU time (docs/PERFORMANCE.md).
+    timings: Option<std::time::Instant>,
 }
 
 impl Progress {
@@ -30,6 +33,7 @@ impl Progress {
             bars,
             warnings,
             verbose: false,
+            timings: std::env::var_os("FOOTPRINT_TIMINGS").map(|_| std::time::Instant::now()),
         }
     }
 
@@ -47,6 +51,7 @@ impl Progress {
     /// Starts a phase, e.g. "2/4 Probing". With `total` it is a bar, else a
     /// spinner that counts files (`inc`) or shows only its label (no `inc`).
     pub fn phase(&self, step: usize, of: usize, label: &str, total: Option<u64>) -> ProgressBar {
+        self.mark(label);
         if !self.bars {
             return ProgressBar::hidden();
         }
@@ -69,6 +74,26 @@ impl Progress {
         let bar = self.multi.add(bar.with_prefix(prefix));
         bar.enable_steady_tick(Duration::from_millis(120));
         bar
+    }
+
+    /// With `FOOTPRINT_TIMINGS` set, prints on stderr the wall and CPU
+    /// (user + system) time since the start as `label` begins: the
+    /// difference between two lines is one stage's cost, whatever its
+    /// threads did. Shown even with `-q`: it was asked for.
+    pub fn mark(&self, label: &str) {
+        let Some(start) = self.timings else { return };
+        // SAFETY: getrusage only writes the struct it is given.
+        let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+        unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
+        let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+        let (user, sys) = (secs(ru.ru_utime), secs(ru.ru_stime));
+        self.multi.suspend(|| {
+            eprintln!(
+                "footprint: timing {:>8.3} s wall {:>8.3} s cpu ({user:.3} user, {sys:.3} sys): {label}",
+                start.elapsed().as_secs_f64(),
+                user + sys
+            )
+        });
     }
 
     /// Starts a phase shown as a label and a spinner, without a count.

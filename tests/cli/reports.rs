@@ -160,3 +160,48 @@ fn csv_fills_category_columns_on_sequences_and_caches() {
     assert_eq!(mxf[col("container")], "mxf");
     assert!(mxf[col("duplicate_of")].is_empty(), "the copy kept");
 }
+
+#[test]
+fn footprint_timings_prints_each_stage_in_order_on_stderr_only() {
+    let plain = footprint()
+        .args(["audit", "-q", "--format", "json"])
+        .arg(fixtures())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&plain.stderr).contains("timing"));
+    let out = footprint()
+        .env("FOOTPRINT_TIMINGS", "1")
+        .args(["audit", "-q", "--format", "json"])
+        .arg(fixtures())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    parse_one_document(&out.stdout);
+    let err = String::from_utf8(out.stderr).unwrap();
+    let marks: Vec<(f64, f64, String)> = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("footprint: timing "))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let label = l.split(": ").nth(1).unwrap().to_string();
+            (f[0].parse().unwrap(), f[3].parse().unwrap(), label)
+        })
+        .collect();
+    let labels: Vec<&str> = marks.iter().map(|m| m.2.as_str()).collect();
+    for stage in [
+        "Walking",
+        "Classifying",
+        "Probing",
+        "Hashing",
+        "Weighing (waste)",
+        "Rendering",
+        "Done",
+    ] {
+        assert!(labels.contains(&stage), "{stage} missing: {labels:?}");
+    }
+    assert_eq!(labels.last(), Some(&"Done"));
+    // Wall and CPU clocks only move forward.
+    for w in marks.windows(2) {
+        assert!(w[1].0 >= w[0].0 && w[1].1 >= w[0].1, "{err}");
+    }
+}
