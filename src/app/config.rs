@@ -365,7 +365,7 @@ fn threads(requested: Option<usize>) -> Result<usize> {
 
 /// Color rules shared by the model CLIs: auto means a terminal on stdout, NO_COLOR
 /// unset or empty, and TERM not `dumb`. JSON is never colored.
-fn color(when: ColorWhen, format: OutputFormat, to_file: bool) -> bool {
+pub(crate) fn color(when: ColorWhen, format: OutputFormat, to_file: bool) -> bool {
     if format != OutputFormat::Table {
         return false;
     }

@@ -7,13 +7,10 @@
 //! appears at a new path was moved; without hashes no move can be told
 //! from a delete and an add.
 
-use super::Row;
+use super::{Row, clip_folder};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
-
-/// Kinds whose folders are clip folders.
-const MEDIA: [&str; 4] = ["video", "audio", "image_sequence", "dcp"];
 
 /// One side of the comparison.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -323,11 +320,8 @@ fn lost_copies(old: &[Row], new: &[Row]) -> Vec<LostCopy> {
     let (before, after) = (copies(old), copies(new));
     let still: HashMap<&str, &Row> = new.iter().map(|r| (r.path.as_str(), r)).collect();
     let mut folders: BTreeMap<String, LostCopy> = BTreeMap::new();
-    for r in old
-        .iter()
-        .filter(|r| MEDIA.contains(&&*r.kind) && r.size > 0)
-    {
-        let Some(h) = r.blake3.as_deref() else {
+    for r in old.iter().filter(|r| r.size > 0) {
+        let (Some(h), Some(dir)) = (r.blake3.as_deref(), clip_folder(r)) else {
             continue;
         };
         let kept = still
@@ -341,10 +335,6 @@ fn lost_copies(old: &[Row], new: &[Row]) -> Vec<LostCopy> {
         if kept || a >= b || b < 2 {
             continue;
         }
-        let dir = Path::new(&r.path)
-            .parent()
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or_default();
         let f = folders.entry(dir.clone()).or_insert(LostCopy {
             folder: dir,
             files: 0,

@@ -11,14 +11,11 @@
 //! written without `--hash all`), its verdict is "unknown", never "only on
 //! this host".
 
-use super::Row;
 use super::read::{Reader, open};
+use super::{Row, clip_folder};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
-
-/// Kinds whose folders are clip folders.
-const MEDIA: [&str; 4] = ["video", "audio", "image_sequence", "dcp"];
+use std::path::PathBuf;
 
 /// One scan taken into account.
 #[derive(Clone, Debug, Serialize)]
@@ -237,11 +234,7 @@ pub fn assess(manifests: &[PathBuf]) -> Result<Fleet, String> {
             for r in rows {
                 let h = host_of(&r).unwrap_or(0) as u32;
                 let first = r.nlink <= 1 || linked.insert((h, r.device, r.inode));
-                let folder = MEDIA.contains(&&*r.kind).then(|| {
-                    let dir = Path::new(&r.path)
-                        .parent()
-                        .map(|p| p.to_string_lossy().into_owned())
-                        .unwrap_or_default();
+                let folder = clip_folder(&r).map(|dir| {
                     let n = folders.len();
                     let ix = *folder_ix.entry((h, dir.clone())).or_insert(n);
                     if ix == n {

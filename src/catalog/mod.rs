@@ -42,6 +42,20 @@ pub struct Head {
     pub roots: Vec<String>,
 }
 
+/// Kinds whose folders are clip folders (diff's lost copies, fleet's
+/// folders on one host).
+pub const CLIP_KINDS: [&str; 4] = ["video", "audio", "image_sequence", "dcp"];
+
+/// The clip folder of a row: the folder holding the file, when it is media.
+pub fn clip_folder(r: &Row) -> Option<String> {
+    CLIP_KINDS.contains(&&*r.kind).then(|| {
+        std::path::Path::new(&r.path)
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    })
+}
+
 /// One file of a scan. The columns that repeat from row to row (host,
 /// root, kind, scan) share one allocation.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -44,17 +44,27 @@ const DEFAULT_WIDTH: u16 = 100;
 
 pub(crate) fn table_style(cfg: &Config) -> report::table::TableStyle {
     let terminal = cfg.output.is_none() && std::io::stdout().is_terminal();
+    fitted_style(cfg.color, terminal, cfg.width, cfg.top)
+}
+
+/// Tables for stdout (`terminal`) or elsewhere, fitted to `--width`.
+pub(crate) fn fitted_style(
+    color: bool,
+    terminal: bool,
+    width: Option<u16>,
+    top: usize,
+) -> report::table::TableStyle {
     report::table::TableStyle {
-        color: cfg.color,
-        fit_terminal: terminal && cfg.width.is_none(),
+        color,
+        fit_terminal: terminal && width.is_none(),
         // Off a terminal (a pipe, a file, CI logs) 100 columns unless told.
-        width: match cfg.width {
+        width: match width {
             Some(0) => None,
             Some(w) => Some(w),
             None if terminal => None,
             None => Some(DEFAULT_WIDTH),
         },
-        top: cfg.top,
+        top,
     }
 }
 

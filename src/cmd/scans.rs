@@ -19,19 +19,15 @@ pub fn diff(args: &DiffArgs) -> Result<Exit> {
     let old = diff::load(&args.old).map_err(|e| anyhow!(e))?;
     let new = diff::load(&args.new).map_err(|e| anyhow!(e))?;
     let d = diff::compare(old, new);
-    let mut out = std::io::stdout().lock();
-    match args.out.format {
-        ListFormat::Table => crate::report::scans::write_diff(&d, &style(&args.out), &mut out)?,
-        ListFormat::Json => crate::report::json::document(
-            &DiffReport {
-                schema_version: 1,
-                tool: crate::report::Tool::default(),
-                diff: &d,
-            },
-            &mut out,
-        )?,
-    }
-    out.flush()?;
+    print(
+        &args.out,
+        |st, w| crate::report::scans::write_diff(&d, st, w),
+        &DiffReport {
+            schema_version: 1,
+            tool: crate::report::Tool::default(),
+            diff: &d,
+        },
+    )?;
     if let Some(limit) = limit {
         // An empty OLD that gained bytes grew without bound.
         let grew = match d.growth_percent {
@@ -80,19 +76,15 @@ pub fn fleet(args: &FleetArgs) -> Result<Exit> {
         eprintln!("footprint: reading {} manifests…", files.len());
     }
     let f = fleet::assess(&files).map_err(|e| anyhow!(e))?;
-    let mut out = std::io::stdout().lock();
-    match args.out.format {
-        ListFormat::Table => crate::report::scans::write_fleet(&f, &style(&args.out), &mut out)?,
-        ListFormat::Json => crate::report::json::document(
-            &FleetReport {
-                schema_version: 1,
-                tool: crate::report::Tool::default(),
-                fleet: &f,
-            },
-            &mut out,
-        )?,
-    }
-    out.flush()?;
+    print(
+        &args.out,
+        |st, w| crate::report::scans::write_fleet(&f, st, w),
+        &FleetReport {
+            schema_version: 1,
+            tool: crate::report::Tool::default(),
+            fleet: &f,
+        },
+    )?;
     Ok(Exit::Success)
 }
 
@@ -105,19 +97,24 @@ fn list(paths: &[PathBuf]) -> String {
 }
 
 fn style(a: &ScanReadArgs) -> TableStyle {
-    let terminal = std::io::stdout().is_terminal();
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    TableStyle {
-        color: terminal && !no_color,
-        fit_terminal: terminal && a.width.is_none(),
-        width: match a.width {
-            Some(0) => None,
-            Some(w) => Some(w),
-            None if terminal => None,
-            None => Some(100),
-        },
-        top: a.top,
+    use crate::app::{cli::ColorWhen, config::OutputFormat};
+    let color = crate::app::config::color(ColorWhen::Auto, OutputFormat::Table, false);
+    super::fitted_style(color, std::io::stdout().is_terminal(), a.width, a.top)
+}
+
+/// Writes `table` or `json` (with `schema_version` and `tool`) to stdout.
+fn print<T: serde::Serialize>(
+    a: &ScanReadArgs,
+    table: impl FnOnce(&TableStyle, &mut dyn Write) -> std::io::Result<()>,
+    json: &T,
+) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match a.format {
+        ListFormat::Table => table(&style(a), &mut out)?,
+        ListFormat::Json => crate::report::json::document(json, &mut out)?,
     }
+    out.flush()?;
+    Ok(())
 }
 
 /// Files as given, folders searched for `*.parquet` (a Hive layout is

@@ -200,12 +200,12 @@ pub fn write_manifest(
 ) -> Result<(), String> {
     let mut hashes: Vec<Option<[u8; 32]>> = vec![None; s.files.len()];
     for (g, members) in s.dup.groups.iter().zip(&s.dup.members) {
-        let mut h = [0u8; 32];
-        if let Ok(b) = blake3::Hash::from_hex(&g.hash) {
-            h = *b.as_bytes();
-        }
+        // A hash that does not parse is left out, never written as zeros.
+        let Ok(h) = blake3::Hash::from_hex(&g.hash) else {
+            continue;
+        };
         for &i in members {
-            hashes[i] = Some(h);
+            hashes[i] = Some(*h.as_bytes());
         }
     }
     for &(i, h) in s.full {

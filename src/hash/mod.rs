@@ -280,13 +280,21 @@ fn find_duplicates_on(
     io_threads: usize,
     bar: &indicatif::ProgressBar,
 ) -> DupOutcome {
+    on_readers(io_threads, || {
+        find_duplicates_in(files, cached, record, bar)
+    })
+}
+
+/// Runs `work` on a pool of `io_threads` readers (reads, not cores, bound
+/// hashing), or on the global pool if one cannot be built.
+fn on_readers<R: Send>(io_threads: usize, work: impl FnOnce() -> R + Send) -> R {
     match rayon::ThreadPoolBuilder::new()
         .num_threads(io_threads)
         .thread_name(|i| format!("footprint-hash-{i}"))
         .build()
     {
-        Ok(pool) => pool.install(|| find_duplicates_in(files, cached, record, bar)),
-        Err(_) => find_duplicates_in(files, cached, record, bar),
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
     }
 }
 
@@ -404,11 +412,9 @@ pub fn full_hashes(
 ) -> FullHashes {
     let (cached, record) = (cache.cached.as_slice(), cache.is_on());
     // One name per inode is read, largest first (big reads start together).
-    let mut reps: Vec<(FileId, usize)> = want.iter().map(|&i| (files[i].id, i)).collect();
-    reps.sort_unstable();
     let mut names: HashMap<FileId, Vec<usize>> = HashMap::new();
-    for &(id, i) in &reps {
-        names.entry(id).or_default().push(i);
+    for &i in want {
+        names.entry(files[i].id).or_default().push(i);
     }
     let mut work: Vec<usize> = names.values().map(|n| n[0]).collect();
     work.sort_unstable_by_key(|&i| std::cmp::Reverse(files[i].size));
@@ -427,14 +433,7 @@ pub fn full_hashes(
             })
             .collect::<Vec<_>>()
     };
-    let results = match rayon::ThreadPoolBuilder::new()
-        .num_threads(io_threads)
-        .thread_name(|i| format!("footprint-hash-{i}"))
-        .build()
-    {
-        Ok(pool) => pool.install(run),
-        Err(_) => run(),
-    };
+    let results = on_readers(io_threads, run);
     let mut out = FullHashes::default();
     for (i, r, cached) in results {
         match r {

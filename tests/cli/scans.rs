@@ -46,6 +46,22 @@ fn two_volumes(dir: &Path) -> (PathBuf, PathBuf) {
     (a, b)
 }
 
+/// The two volumes audited apart, on hosts edit1 and nas2, their manifests
+/// in a Hive layout under `dir/scans`: (card, shuttle, scans, card's manifest).
+fn hive_scans(dir: &Path) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
+    let (a, b) = two_volumes(dir);
+    let scans = dir.join("scans");
+    let (ma, mb) = (
+        scans.join("host=edit1/volume=card/scan=1.parquet"),
+        scans.join("host=nas2/volume=shuttle/scan=1.parquet"),
+    );
+    std::fs::create_dir_all(ma.parent().unwrap()).unwrap();
+    std::fs::create_dir_all(mb.parent().unwrap()).unwrap();
+    manifest(&ma, "edit1", &[&a]);
+    manifest(&mb, "nas2", &[&b]);
+    (a, b, scans, ma)
+}
+
 /// Each group as its sorted set of paths.
 fn group_sets(groups: &Value, path: impl Fn(&Value) -> String) -> BTreeSet<Vec<String>> {
     groups
@@ -63,16 +79,7 @@ fn group_sets(groups: &Value, path: impl Fn(&Value) -> String) -> BTreeSet<Vec<S
 #[test]
 fn fleet_of_volumes_audited_apart_finds_the_groups_of_one_audit_of_both() {
     let dir = tempfile::tempdir().unwrap();
-    let (a, b) = two_volumes(dir.path());
-    let scans = dir.path().join("scans");
-    let (ma, mb) = (
-        scans.join("host=edit1/volume=card/scan=1.parquet"),
-        scans.join("host=nas2/volume=shuttle/scan=1.parquet"),
-    );
-    std::fs::create_dir_all(ma.parent().unwrap()).unwrap();
-    std::fs::create_dir_all(mb.parent().unwrap()).unwrap();
-    manifest(&ma, "edit1", &[&a]);
-    manifest(&mb, "nas2", &[&b]);
+    let (a, b, scans, _) = hive_scans(dir.path());
     let both = command_json("audit", &["-q", a.to_str().unwrap(), b.to_str().unwrap()]);
     // A folder (Hive layout) and a glob give the same answer.
     let fleet = command_json("fleet", &[scans.to_str().unwrap()]);
@@ -491,16 +498,7 @@ fn data_python() -> Option<PathBuf> {
 fn duckdb_and_pyarrow_read_manifests_and_the_recipes_agree_with_fleet() {
     let Some(py) = data_python() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let (a, b) = two_volumes(dir.path());
-    let scans = dir.path().join("scans");
-    let (ma, mb) = (
-        scans.join("host=edit1/volume=card/scan=1.parquet"),
-        scans.join("host=nas2/volume=shuttle/scan=1.parquet"),
-    );
-    std::fs::create_dir_all(ma.parent().unwrap()).unwrap();
-    std::fs::create_dir_all(mb.parent().unwrap()).unwrap();
-    manifest(&ma, "edit1", &[&a]);
-    manifest(&mb, "nas2", &[&b]);
+    let (a, b, scans, ma) = hive_scans(dir.path());
     let fleet = command_json("fleet", &[scans.to_str().unwrap()]);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/engines.py");
     let sql = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/sql");
