@@ -21,6 +21,13 @@ $FF -f lavfi -i testsrc2=size=64x36:rate=25 -t 0.08 -c:v mpeg2video -pix_fmt yuv
 $FF -f lavfi -i testsrc2=size=64x36:rate=25 -t 0.08 -c:v libx264 -pix_fmt yuv420p mxf/avc.mxf
 $FF -f lavfi -i testsrc2=size=64x36:rate=24000/1001 $A -t 0.5 -c:v libx264 -g 4 -c:a aac -ac 2 -movflags frag_keyframe bmff/h264_aac_fragmented.mp4
 $FF -f lavfi -i testsrc2=size=64x36:rate=25 -t 0.08 -c:v prores -profile:v 3 mxf/prores_hq.mxf
+# A DASH init segment with its segment indexes (`sidx`), cut before the first fragment.
+$FF -f lavfi -i testsrc2=size=64x36:rate=25 $A -t 0.2 -c:v libx264 -g 2 -c:a aac -ac 2 -movflags +frag_keyframe+empty_moov+global_sidx /tmp/fp_sidx.mp4
+python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(); i=c=0
+while i+8<=len(d):
+    n,t=struct.unpack(">I4s",d[i:i+8]); c=i+n if t==b"sidx" else c; i+=max(n,8)
+open(sys.argv[2],"wb").write(d[:c])' /tmp/fp_sidx.mp4 bmff/init_sidx.mp4
+rm -f /tmp/fp_sidx.mp4
 $FF -f lavfi -i sine=sample_rate=48000 -t 0.01 -c:a pcm_s24be -ac 2 -write_id3v2 1 aiff/s24_id3.aiff
 $FF -f lavfi -i sine=sample_rate=48000 -t 0.01 -c:a pcm_f32be -af aformat=channel_layouts=quad aiff/f32_chan.aifc
 # Elementary streams, transport streams, Ogg, AVI and stills (issue 22's readers).

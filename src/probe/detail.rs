@@ -7,7 +7,7 @@
 //! timecode of each stream. ffprobe states them all; a native reader
 //! states what its headers hold and leaves the rest unstated, never guessed.
 
-use super::ffprobe::{num_field, raw_codec, str_field};
+use super::ffprobe::{num_field, raw_codec, str_field, tag_codec};
 use super::rate::{self, FpsMode};
 use super::{ProbeInfo, VideoInfo};
 use serde::Serialize;
@@ -109,7 +109,7 @@ pub fn from_ffprobe(v: &Value) -> FileDetail {
             // A timecode or metadata track has no codec name, only its tag (`tmcd`).
             let codec = str_field(s, "codec_name")
                 .or_else(|| raw_codec(s))
-                .or_else(|| str_field(s, "codec_tag_string").filter(|t| !t.starts_with('[')))
+                .or_else(|| tag_codec(s))
                 .unwrap_or_else(|| "unknown".into());
             let pix_fmt = str_field(s, "pix_fmt");
             let (depth, chroma) = pix_fmt.as_deref().map(pix_fmt_facts).unwrap_or_default();

@@ -299,6 +299,12 @@ pub(super) fn raw_codec(stream: &Value) -> Option<String> {
     super::native::raw::codec(tag.as_bytes()).map(Into::into)
 }
 
+/// A stream FFmpeg has no decoder for, named by its fourcc as the native
+/// reader names it (`iamf`): a printable tag, not FFmpeg's `[0][0][0][0]`.
+pub(super) fn tag_codec(stream: &Value) -> Option<String> {
+    str_field(stream, "codec_tag_string").filter(|t| !t.starts_with('['))
+}
+
 /// Maps ffprobe's `-show_format -show_streams` JSON to [`ProbeInfo`].
 pub fn from_json(v: &Value) -> ProbeInfo {
     let empty = Vec::new();
@@ -336,7 +342,9 @@ pub fn from_json(v: &Value) -> ProbeInfo {
         .iter()
         .filter(|s| s.get("codec_type").and_then(Value::as_str) == Some("audio"))
         .map(|s| AudioInfo {
-            codec: str_field(s, "codec_name").unwrap_or_else(|| "unknown".into()),
+            codec: str_field(s, "codec_name")
+                .or_else(|| tag_codec(s))
+                .unwrap_or_else(|| "unknown".into()),
             channels: num_field(s, "channels").unwrap_or(0.0) as u32,
             sample_rate: num_field(s, "sample_rate").unwrap_or(0.0) as u32,
             channel_layout: str_field(s, "channel_layout"),

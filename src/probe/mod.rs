@@ -139,33 +139,65 @@ pub enum ProbeWith {
 
 /// The readers a run probes with: native header readers and/or ffprobe.
 pub struct Readers {
-    /// ffprobe, when wanted and found.
-    pub ff: Option<ffprobe::Ffprobe>,
+    /// ffprobe once looked for: found, or why not.
+    ff: std::sync::OnceLock<Result<ffprobe::Ffprobe, ProbeError>>,
+    /// How to look for it: the binary given, the per-file timeout.
+    bin: Option<std::path::PathBuf>,
+    timeout: std::time::Duration,
     /// Which readers answer.
     pub with: ProbeWith,
 }
 
 impl Readers {
-    /// Finds ffprobe unless `with` is `Native`; the error says why it is missing.
+    /// Finds ffprobe now unless `with` is `Native`; the error says why it is missing.
     pub fn locate(
         with: ProbeWith,
         bin: Option<&Path>,
         timeout: std::time::Duration,
     ) -> (Self, Option<ProbeError>) {
-        if with == ProbeWith::Native {
-            return (Readers { ff: None, with }, None);
+        let readers = Self::deferred(with, bin, timeout);
+        readers.ffprobe();
+        let missing = readers.missing().cloned();
+        (readers, missing)
+    }
+
+    /// Looks for ffprobe only when a file first needs it: running
+    /// `ffprobe -version` costs a process start (100-200 ms of loading
+    /// FFmpeg's libraries), which a drive the native readers read whole
+    /// never needs.
+    pub fn deferred(with: ProbeWith, bin: Option<&Path>, timeout: std::time::Duration) -> Self {
+        Readers {
+            ff: std::sync::OnceLock::new(),
+            bin: bin.map(Path::to_path_buf),
+            timeout,
+            with,
         }
-        let locate_timeout = timeout.min(std::time::Duration::from_secs(10));
-        match ffprobe::Ffprobe::locate(bin, locate_timeout) {
-            Ok(ff) => (
-                Readers {
-                    ff: Some(ff.with_timeout(timeout)),
-                    with,
-                },
-                None,
-            ),
-            Err(e) => (Readers { ff: None, with }, Some(e)),
+    }
+
+    /// ffprobe, looked for on the first call; `None` under `--probe-with
+    /// native` or when it is missing.
+    pub fn ffprobe(&self) -> Option<&ffprobe::Ffprobe> {
+        if self.with == ProbeWith::Native {
+            return None;
         }
+        self.ff
+            .get_or_init(|| {
+                let locate_timeout = self.timeout.min(std::time::Duration::from_secs(10));
+                ffprobe::Ffprobe::locate(self.bin.as_deref(), locate_timeout)
+                    .map(|ff| ff.with_timeout(self.timeout))
+            })
+            .as_ref()
+            .ok()
+    }
+
+    /// Why ffprobe is missing, once it was looked for.
+    pub fn missing(&self) -> Option<&ProbeError> {
+        self.ff.get().and_then(|r| r.as_ref().err())
+    }
+
+    /// Whether ffprobe was looked for and found.
+    pub fn has_ffprobe(&self) -> bool {
+        self.ff.get().is_some_and(Result::is_ok)
     }
 
     /// Probes one file of `size` bytes; `None` when no reader may read it.
@@ -181,7 +213,7 @@ impl Readers {
             Some(info) if !info.streams_unsure => Some((Ok(info), "native")),
             // The streams from ffprobe (it decodes), the length counted
             // natively (ffprobe estimates it from the bit rate there).
-            Some(info) => self.ff.as_ref().map(|ff| {
+            Some(info) => self.ffprobe().map(|ff| {
                 let answer = ff.probe(path).map(|mut f| {
                     if info.duration_s.is_some() {
                         f.duration_s = info.duration_s;
@@ -193,9 +225,9 @@ impl Readers {
             }),
             None if self.with != ProbeWith::Ffprobe => match native::refuse(path, size) {
                 Some(why) => Some((Err(ProbeError::Unreadable(why)), "native")),
-                None => self.ff.as_ref().map(|ff| (ff.probe(path), "ffprobe")),
+                None => self.ffprobe().map(|ff| (ff.probe(path), "ffprobe")),
             },
-            None => self.ff.as_ref().map(|ff| (ff.probe(path), "ffprobe")),
+            None => self.ffprobe().map(|ff| (ff.probe(path), "ffprobe")),
         }
     }
 }

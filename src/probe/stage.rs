@@ -58,13 +58,11 @@ pub fn run(
     files: &[FileEntry],
     cache: &mut Session,
 ) -> Probed {
-    let (readers, missing) = Readers::locate(cfg.with, cfg.ffprobe.as_deref(), cfg.timeout);
-    if let Some(e) = missing {
-        log.warn(&format!(
-            "{e}; only formats footprint reads natively (WAV, DPX, EXR and TIFF frames, \
-             QuickTime/MP4, MXF and Matroska with ProRes, DNxHD/HR, H.264, HEVC, JPEG 2000, \
-             PCM, AAC) will be probed (install FFmpeg, or pass --ffprobe PATH)"
-        ));
+    let readers = Readers::deferred(cfg.with, cfg.ffprobe.as_deref(), cfg.timeout);
+    // A binary named with --ffprobe is checked at once: a wrong path is
+    // said even when no file needed it.
+    if cfg.ffprobe.is_some() {
+        readers.ffprobe();
     }
     // Under --probe-with ffprobe, answers the native readers gave are read again.
     let usable = |c: &CachedProbe| cfg.with != ProbeWith::Ffprobe || c.source() != "native";
@@ -77,6 +75,15 @@ pub fn run(
         .collect();
     let hit: Vec<bool> = memo.iter().map(Option::is_some).collect();
     let results = probe_items(&readers, items, files, &memo, cfg.threads, bar);
+    // Said once a file needed ffprobe: a drive the native readers read
+    // whole loses nothing without it.
+    if let Some(e) = readers.missing() {
+        log.warn(&format!(
+            "{e}; only formats footprint reads natively (WAV, DPX, EXR and TIFF frames, \
+             QuickTime/MP4, MXF and Matroska with ProRes, DNxHD/HR, H.264, HEVC, JPEG 2000, \
+             PCM, AAC) were probed (install FFmpeg, or pass --ffprobe PATH)"
+        ));
+    }
     // Items a reader had to read: not cached, not empty, not unreadable.
     cache.usage.probes_from_cache = hit.iter().filter(|h| **h).count() as u64;
     cache.usage.probes_run = items
@@ -103,7 +110,7 @@ pub fn run(
     cache.save(files, &[], &fresh, log);
     Probed {
         results,
-        status: if readers.ff.is_some() || cfg.with == ProbeWith::Native {
+        status: if readers.missing().is_none() {
             StageStatus::Done
         } else {
             StageStatus::Unavailable
@@ -119,11 +126,6 @@ fn probe_items(
     threads: usize,
     bar: &indicatif::ProgressBar,
 ) -> Results {
-    let fallback = if readers.ff.is_some() {
-        "ffprobe"
-    } else {
-        "none"
-    };
     let work = || {
         items
             .par_iter()
@@ -134,12 +136,13 @@ fn probe_items(
                 }
                 let i = probe_index(item);
                 let size = files[i].size;
+                // An empty or unreadable file is read by no reader.
                 let r = if size == 0 {
-                    Some((Err(ProbeError::Empty), fallback))
+                    Some((Err(ProbeError::Empty), "none"))
                 } else if let Some(c) = memo {
                     Some((c.to_result(), c.source()))
                 } else if let Some(e) = &item.unreadable {
-                    Some((Err(ProbeError::Io(e.message.clone())), fallback))
+                    Some((Err(ProbeError::Io(e.message.clone())), "none"))
                 } else {
                     readers.probe(item.probe_path(files), size)
                 };

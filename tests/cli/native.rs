@@ -324,13 +324,14 @@ fn seed_files(kind: &str) -> Vec<std::path::PathBuf> {
 fn the_quicktime_reader_survives_truncation_and_flipped_bytes() {
     use footprint::probe::native::bmff;
     let files = seed_files("bmff");
-    assert_eq!(files.len(), 6);
+    assert_eq!(files.len(), 7);
     for f in files {
         let b = std::fs::read(&f).unwrap();
         let whole = bmff::parse(&b[..]).unwrap_or_else(|| panic!("{f:?} reads"));
         // Cut anywhere: a file whose boxes run past its end is never answered
         // natively (ffprobe decides what is left of it). A fragmented file
-        // cut between two fragments is a shorter, whole file: it may be.
+        // cut between two fragments, or an init segment cut before its
+        // segment index, is a shorter, whole file: it may be.
         let mut boundaries = vec![0usize];
         while let Some(&at) = boundaries.last().filter(|&&at| at + 8 <= b.len()) {
             boundaries.push(at + u32::from_be_bytes(b[at..at + 4].try_into().unwrap()) as usize);
@@ -339,7 +340,7 @@ fn the_quicktime_reader_survives_truncation_and_flipped_bytes() {
         for cut in cuts.filter(|&c| c < b.len()) {
             if let Some(info) = bmff::parse(&b[..cut]) {
                 assert!(boundaries.contains(&cut), "{f:?} cut at {cut}");
-                assert!(b.windows(4).any(|w| w == b"moof"), "{f:?} cut at {cut}");
+                assert!(b.windows(4).any(|w| w == b"mvex"), "{f:?} cut at {cut}");
                 assert_eq!(
                     info.video.map(|v| v.codec),
                     whole.video.clone().map(|v| v.codec)
@@ -815,4 +816,48 @@ fn matroska_variants_match_ffprobe_field_for_field() {
         m[i] ^= 0xFF;
         let _ = footprint::probe::native::matroska::parse(&m[..]);
     }
+}
+
+#[test]
+fn ffprobe_is_not_even_looked_for_when_the_native_readers_read_everything() {
+    // PATH without ffprobe: a tree of formats read natively is probed whole,
+    // the stage is done and nothing warns; one file that needs ffprobe
+    // brings the warning and the `unavailable` stage back.
+    let dir = tempfile::tempdir().unwrap();
+    let bin = tempfile::tempdir().unwrap();
+    for f in [
+        "media/audio/tone_48k_24bit.wav",
+        "media/camera/A001C001_prores_hq.mov",
+    ] {
+        let src = fixtures().join(f);
+        std::fs::copy(&src, dir.path().join(src.file_name().unwrap())).unwrap();
+    }
+    let audit = || {
+        footprint()
+            .args(["audit", "--format", "json", "--no-cache", "--no-hash"])
+            .arg(dir.path())
+            .env("PATH", bin.path())
+            .output()
+            .unwrap()
+    };
+    let out = audit();
+    let r = parse_one_document(&out.stdout);
+    assert_eq!(r["stages"]["probe"], "done");
+    assert_eq!(media(&r, "tone_48k_24bit.wav")["probe"]["source"], "native");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("ffprobe"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut asf = vec![
+        0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11, 0xA6, 0xD9, 0x00, 0xAA, 0x00, 0x62, 0xCE,
+        0x6C,
+    ];
+    asf.resize(4096, 0);
+    std::fs::write(dir.path().join("clip.wmv"), asf).unwrap();
+    let out = audit();
+    let r = parse_one_document(&out.stdout);
+    assert_eq!(r["stages"]["probe"], "unavailable");
+    assert_eq!(media(&r, "clip.wmv")["probe"]["source"], "none");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ffprobe not found"));
 }

@@ -69,13 +69,13 @@ const FRAGMENTS_CAP: usize = 100_000;
 const MOOF_CAP: u64 = 16 << 20;
 
 /// Finds `moov` among the top-level boxes and reads it, with the position
-/// and body length of every movie fragment (`moof`).
-fn read_moov<S: Source + ?Sized>(src: &S) -> Option<(Vec<u8>, Vec<Moof>, bool)> {
+/// and body length of every movie fragment (`moof`) and the segment indexes.
+fn read_moov<S: Source + ?Sized>(src: &S) -> Option<(Vec<u8>, Vec<Moof>, Vec<SegmentIndex>)> {
     let size = src.size();
     let mut at = 0u64;
     let mut moov = None;
     let mut moofs = Vec::new();
-    let mut sidx = false;
+    let mut sidx = Vec::new();
     for _ in 0..TOP_CAP + FRAGMENTS_CAP * 2 {
         if at >= size {
             return moov.map(|m| (m, moofs, sidx));
@@ -100,12 +100,60 @@ fn read_moov<S: Source + ?Sized>(src: &S) -> Option<(Vec<u8>, Vec<Moof>, bool)> 
                 len: len - header,
             }),
             b"moov" | b"moof" => return None, // a second movie, or too many fragments
-            b"sidx" => sidx = true,
+            b"sidx" if len - header <= SIDX_CAP => {
+                let body = src.read(at + header, len - header)?;
+                sidx.push(SegmentIndex::parse(&body, at + len, size)?);
+            }
+            b"sidx" => return None,
             _ => {}
         }
         at += len;
     }
     None
+}
+
+/// The largest `sidx` read (65,535 references of 12 bytes, and its header).
+const SIDX_CAP: u64 = 1 << 20;
+
+/// What a segment index (`sidx`, ISO/IEC 14496-12 8.16.3) says about its
+/// track, as FFmpeg 5.1's `mov_read_sidx` reads it: the track ends at the
+/// earliest presentation time plus every subsegment's duration (counted in
+/// the track's own time scale, as FFmpeg counts it), and the index is
+/// complete when its subsegments reach the end of the file.
+struct SegmentIndex {
+    track_id: u32,
+    end: u64,
+    complete: bool,
+}
+
+impl SegmentIndex {
+    /// `body` after the box header; `box_end` is where the box ends, `size`
+    /// the file's. `None` on a malformed or hierarchical index, which
+    /// FFmpeg rejects too.
+    fn parse(body: &[u8], box_end: u64, size: u64) -> Option<Self> {
+        let version = u8_at(body, 0)?;
+        let track_id = be32(body, 4)?;
+        let (mut end, first_offset, at) = match version {
+            0 => (u64::from(be32(body, 12)?), u64::from(be32(body, 16)?), 20),
+            1 => (be64(body, 12)?, be64(body, 20)?, 28),
+            _ => return None,
+        };
+        let count = usize::from(be16(body, at + 2)?);
+        let mut offset = box_end.checked_add(first_offset)?;
+        for i in 0..count {
+            let reference = be32(body, at + 4 + i * 12)?;
+            if reference & 0x8000_0000 != 0 {
+                return None; // an index of indexes
+            }
+            offset = offset.checked_add(u64::from(reference))?;
+            end = end.checked_add(u64::from(be32(body, at + 8 + i * 12)?))?;
+        }
+        (count > 0).then_some(Self {
+            track_id,
+            end,
+            complete: offset == size,
+        })
+    }
 }
 
 /// Where a movie fragment box is: its start, its body's start and length.
@@ -519,6 +567,26 @@ fn first_pts(stts: Option<&[u8]>, ctts: Option<&[u8]>) -> Option<i64> {
     Some(if best == i64::MAX { 0 } else { best })
 }
 
+/// The length segment indexes give tracks without samples, as FFmpeg 5.1
+/// reads them: each indexed track ends where its last index does, and once
+/// an index is complete the other tracks end with the first indexed one.
+fn indexed_length(tracks: &[Track], sidx: &[SegmentIndex]) -> Option<u64> {
+    let ends = |t: &Track| {
+        let own = sidx.iter().rev().find(|s| s.track_id == t.id);
+        own.map(|s| rescale_us(s.end, t.timescale))
+            .unwrap_or_else(|| {
+                let first = sidx.first().filter(|_| sidx.iter().any(|s| s.complete))?;
+                let by = tracks.iter().find(|r| r.id == first.track_id)?;
+                rescale_us(first.end, by.timescale)
+            })
+    };
+    tracks
+        .iter()
+        .filter(|t| t.timescale > 0)
+        .filter_map(ends)
+        .max()
+}
+
 /// av_rescale to microseconds, rounded to nearest; `None` for zero.
 fn rescale_us(duration: u64, scale: u32) -> Option<u64> {
     let us = (u128::from(duration) * 1_000_000 + u128::from(scale) / 2) / u128::from(scale);
@@ -747,10 +815,14 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
                     Some((start, start + rescale_us(t.duration, t.timescale)?))
                 })
                 .collect();
-            // An init segment alone has no samples, so no duration.
             let start = spans.iter().map(|s| s.0).min();
             let end = spans.iter().map(|s| s.1).max();
-            start.zip(end).map(|(s, e)| e - s).filter(|d| *d > 0)
+            match start.zip(end) {
+                Some((s, e)) => Some(e - s).filter(|d| *d > 0),
+                // An init segment has no samples: only a segment index
+                // states a length, else it has none.
+                None => indexed_length(&tracks, &sidx),
+            }
         }
     };
     let mut video: Option<VideoInfo> = None;
@@ -766,14 +838,14 @@ pub fn parse<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
                 // A segment index lets FFmpeg stop reading fragments early,
                 // and its stream bit rate then counts only those it read:
                 // this one counts every fragment, so it is left unstated.
-                if sidx {
+                if !sidx.is_empty() {
                     v.bit_rate = None;
                 }
                 video = Some(v);
             }
             b"vide" => {}
             b"soun" => {
-                let mut a = super::sound::parse(&t.fourcc, t.entry)?;
+                let mut a = super::sound::parse(&t.fourcc, t.entry, t.timescale)?;
                 // MPEG audio's sample entry states 2 channels whatever the
                 // stream has: the first frame's header knows.
                 if matches!(a.codec.as_str(), "mp3" | "mp2" | "mp1")

@@ -306,6 +306,16 @@ fn id3_len(head: &[u8]) -> usize {
     10 + size + if footer { 10 } else { 0 }
 }
 
+/// Zero bytes after an ID3v2 tag: padding a tagger left out of the tag's
+/// size (ID3v2.4 4.1 puts padding inside it). Skipped, so the first frame
+/// counts as the stream's start and not as one found after junk.
+fn padding(b: &[u8], tagged: bool) -> usize {
+    if !tagged {
+        return 0;
+    }
+    b.iter().take(RESYNC).take_while(|&&x| x == 0).count()
+}
+
 /// A frame header parser.
 type Parser = fn(&[u8]) -> Option<Frame>;
 
@@ -350,7 +360,8 @@ fn first_frame(b: &[u8], parse: Parser, scan: usize) -> Option<usize> {
 /// Which audio elementary stream `head` is, and where its first frame
 /// starts (after any ID3 tag, and junk for MPEG audio and ADTS).
 fn recognise(head: &[u8]) -> Option<(&'static str, Parser, usize)> {
-    let at = id3_len(head).min(head.len());
+    let tag = id3_len(head).min(head.len());
+    let at = tag + padding(&head[tag..], tag > 0);
     let b = &head[at..];
     PARSERS
         .iter()
@@ -380,7 +391,9 @@ pub fn probe<S: Source + ?Sized>(src: &S) -> Option<ProbeInfo> {
     if b.starts_with(b"#!AMR") {
         return amr(src, &b, size);
     }
-    let (container, parse, at) = recognise(&b)?;
+    let pad = padding(&b, tag > 0);
+    let (container, parse, at) = recognise(&b[pad..])?;
+    let at = pad + at;
     let start = tag + at as u64;
     let b = &b[at..];
     let first = parse(b)?;

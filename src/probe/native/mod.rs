@@ -113,8 +113,14 @@ pub fn refuse(path: &Path, size: u64) -> Option<String> {
     if bmff::looks_like(&magic) || boxed {
         return bmff::refuse(&src);
     }
+    if magic.starts_with(b"RIFF") {
+        return wav::refuse(&src.read(0, WAV_HEAD.min(size))?, size);
+    }
     None
 }
+
+/// The bytes of a WAVE file whose chunks a refusal walks.
+const WAV_HEAD: u64 = 64 * 1024;
 
 /// Random access to the bytes of a file (or, for tests and fuzzing, a slice).
 pub trait Source {

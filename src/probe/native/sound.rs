@@ -8,8 +8,10 @@ use super::bytes::{be16, be32, be64, u8_at};
 use super::wav::layout_name;
 use crate::probe::{AudioInfo, ProbeInfo};
 
-/// A sound sample entry: `entry` is the box body after its 8-byte header.
-pub fn parse(fourcc: &[u8], entry: &[u8]) -> Option<AudioInfo> {
+/// A sound sample entry: `entry` is the box body after its 8-byte header,
+/// `timescale` its track's media time scale, the rate of an entry stating
+/// none (FFmpeg 5.1's `mov_finalize_stsd_codec` takes it too).
+pub fn parse(fourcc: &[u8], entry: &[u8], timescale: u32) -> Option<AudioInfo> {
     let version = be16(entry, 8)?;
     let mut channels = u32::from(be16(entry, 16)?);
     let mut bits = u32::from(be16(entry, 18)?);
@@ -27,6 +29,9 @@ pub fn parse(fourcc: &[u8], entry: &[u8]) -> Option<AudioInfo> {
         }
         _ => return None,
     };
+    if rate == 0 && timescale > 1 {
+        rate = timescale;
+    }
     let kids = children(entry.get(boxes_at..)?)?;
     // QuickTime nests codec boxes in `wave`; MP4 puts them in the entry.
     let wave = kids.iter().find(|(t, _)| t == b"wave");
@@ -140,7 +145,10 @@ pub fn parse(fourcc: &[u8], entry: &[u8]) -> Option<AudioInfo> {
                 "amr_wb" => (1, 16000),
                 _ => (channels, rate),
             };
-            (channels > 0 && rate > 0).then_some(())?;
+            // IAMF states its channels per audio element, in configuration
+            // OBUs (IAMF 1.0, 3.6); its sample entry says 0, as FFmpeg 5.1
+            // reports it.
+            (rate > 0 && (channels > 0 || codec == "iamf")).then_some(())?;
             Some(AudioInfo {
                 codec: codec.into(),
                 channels,

@@ -61,6 +61,30 @@ fn layout(mask: u32, channels: u16) -> Option<&'static str> {
         .and_then(|()| layout_name(mask))
 }
 
+/// Why a RIFF/WAVE file certainly holds no sound to describe: its chunks
+/// are whole, reach the end of the file, and none is a format chunk (`fmt `,
+/// or `XMA2`, which FFmpeg also takes). `None` when unsure (RF64, a chunk
+/// past the end, a head too short to see every chunk).
+pub fn refuse(head: &[u8], file_size: u64) -> Option<String> {
+    if head.get(..4)? != b"RIFF" || head.get(8..12)? != b"WAVE" {
+        return None;
+    }
+    let mut at = 12u64;
+    while at < file_size {
+        let i = usize::try_from(at).ok()?;
+        let id = head.get(i..i + 4)?;
+        if id == b"fmt " || id == b"XMA2" {
+            return None;
+        }
+        // Chunks are padded to an even length (RIFF, Multimedia Programming
+        // Interface and Data Specifications 1.0).
+        let size = u64::from(u32le(head, i + 4)?);
+        at = at.checked_add(8 + size + (size & 1))?;
+    }
+    (at == file_size || at == file_size + 1)
+        .then(|| "a WAVE file without a format chunk (`fmt `): nothing describes its sound".into())
+}
+
 /// Parses `head` (the file's first bytes) of a file of `file_size` bytes.
 pub fn parse(head: &[u8], file_size: u64) -> Option<ProbeInfo> {
     let rf64 = match head.get(..4)? {
