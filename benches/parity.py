@@ -29,6 +29,8 @@ import sys
 from collections import Counter, defaultdict
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Bumped when what is cached per file changes.
+CACHE_VERSION = 2
 NOT_MEDIA_NAMES = {"ASSETMAP", "VOLINDEX"}
 NOT_MEDIA = {".txt", ".xml", ".md", ".tsv", ".m3u8", ".mpd", ".vtt", ".srt", ".json", ".html"}
 
@@ -52,6 +54,8 @@ MI_ALIASES = {"vvc1": "vvc", "vp90": "vp9", "vvi1": "vvc"}
 
 
 def mi_video_codec(t):
+    if container_code(t):
+        return None
     f = t.get("Format")
     if f == "MPEG Video":
         return "mpeg1video" if t.get("Format_Version") == "1" else "mpeg2video"
@@ -59,7 +63,16 @@ def mi_video_codec(t):
     return MI_ALIASES.get(f, f)
 
 
+def container_code(t):
+    """MediaInfo names a track it cannot identify by its Matroska CodecID
+    (`V_MS/VFW/FOURCC` on an audio track): a container's code, not a codec."""
+    f = t.get("Format") or ""
+    return f == t.get("CodecID") and f[:2] in ("V_", "A_", "S_")
+
+
 def mi_audio_codec(t):
+    if container_code(t):
+        return None
     f = t.get("Format")
     if f == "MPEG Audio":
         layer = t.get("Format_Profile", "")
@@ -100,7 +113,7 @@ def rate(s):
 
 def cached(kind, path, cmd, cache):
     st = os.stat(path)
-    key = hashlib.sha1(f"{kind}\0{path}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()
+    key = hashlib.sha1(f"{kind}\0{CACHE_VERSION}\0{path}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()
     f = os.path.join(cache, key + ".json")
     if os.path.exists(f):
         with open(f) as fh:
@@ -111,11 +124,42 @@ def cached(kind, path, cmd, cache):
         if kind == "ff" and data and b"Estimating duration from bitrate" in run.stderr:
             # ffprobe says its duration is a guess: the decoded length is the truth.
             data["decoded_duration"] = decoded_duration(path)
+        if kind == "ff" and data:
+            data["packets_cfr"] = packets_cfr(path, data)
     except (subprocess.TimeoutExpired, json.JSONDecodeError):
         data = None
     with open(f, "w") as fh:
         json.dump(data, fh)
     return data
+
+
+def first_video(d):
+    return next((s for s in d.get("streams") or [] if s.get("codec_type") == "video"
+                 and not s.get("disposition", {}).get("attached_pic")), None)
+
+
+def packets_cfr(path, d):
+    """When ffprobe's two rates disagree, whether the first video stream's
+    packets step evenly at its base rate `r_frame_rate`: every interval
+    between sorted presentation times within one time-base tick of the
+    frame period (timestamps rounded to milliseconds step 33 or 34 ms at
+    29.97 fps, which moves ffprobe's average on a short clip). Then the
+    base rate is a statement about the file; otherwise nothing is."""
+    v = first_video(d)
+    if not v:
+        return None
+    r, a = rate(v.get("r_frame_rate")), rate(v.get("avg_frame_rate"))
+    tb = rate(v.get("time_base"))
+    if not (r and a and tb) or abs(r - a) <= 0.0011:
+        return None
+    run = subprocess.run(["ffprobe", "-v", "quiet", "-select_streams", str(v["index"]),
+                          "-show_entries", "packet=pts", "-of", "csv=p=0", path],
+                         capture_output=True, timeout=120)
+    pts = sorted(int(x) for x in run.stdout.decode().split() if x.strip().lstrip("-").isdigit())
+    if len(pts) < 3:
+        return None
+    period = 1.0 / (r * tb)
+    return all(abs((b - a) - period) <= 1.0 for a, b in zip(pts, pts[1:]))
 
 
 def decoded_duration(path):
@@ -147,9 +191,12 @@ def ffprobe_truth(d):
     raw = fmt in ("h264", "hevc", "vvc", "mpegvideo", "m4v", "obu", "cavsvideo", "evc")
     if v and not still and not raw:
         r, a = rate(v.get("r_frame_rate")), rate(v.get("avg_frame_rate"))
-        # Only an unambiguous rate is truth: both rates agree (a constant-rate stream).
+        # Only an unambiguous rate is truth: both rates agree (a constant-rate
+        # stream), or the packets step evenly at the base rate.
         if r and a and abs(r - a) <= 0.0011:
             fps = a
+        elif d.get("packets_cfr"):
+            fps = r
     # An image pipe states 25 fps and one frame's duration by default: not truth.
     dur = None if still else num((d.get("format") or {}).get("duration"))
     start = num((d.get("format") or {}).get("start_time")) or 0.0
@@ -185,9 +232,12 @@ def mediainfo_truth(d):
                 fps.add(num(v.get(k)))
     duration = num(general.get("Duration"))
     raw = general.get("Format") in ("AVC", "HEVC", "VVC", "MPEG Video", "MPEG-4 Visual", "AV1")
-    if raw and not fps:
+    if raw and (not fps or v.get("FrameRate_Mode") == "VFR"):
         # A raw stream without timing: MediaInfo's duration assumes a rate.
-        duration = None
+        # A raw stream has no timestamps either, so a variable rate cannot be
+        # measured: MediaInfo's is its frame count over a length it estimated
+        # from the encoder's declared bit rate (245 frames in "237 ms").
+        fps, duration = set(), None
     return {
         "video": v and {"codec": mi_video_codec(v), "width": num(v.get("Width")),
                         "height": num(v.get("Height")), "fps": fps or None},
