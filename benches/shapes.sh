@@ -8,13 +8,25 @@
 #
 #   benches/shapes.sh [FILES] [SHAPES]      default: 100000 "mixed media frames"
 #
+#   COLD=1   drop the page cache before every run (hyperfine --prepare; needs
+#            root and a writable /proc/sys/vm/drop_caches, else it stops)
+#   RUNS=N   hyperfine runs per command (default 10, 5 for duplicates)
+#
+# Each shape also gets one line of wall, user and system time and peak RSS
+# per footprint run (GNU time), so a 1M-file run shows where time goes.
 # Trees are built once under /tmp/footprint-shape-SHAPE-FILES. Peers that
-# are missing are skipped (cargo install diskus fclones czkawka_cli).
+# are missing are skipped (cargo install diskus fclones czkawka_cli b3sum).
 # Medians of hyperfine runs; quote ratios, the machines are small and noisy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FILES=${1:-100000}
 SHAPES=${2:-mixed media frames}
+RUNS=${RUNS:-10}
+PREP=()
+if [ "${COLD:-0}" = 1 ]; then
+  sync && echo 3 > /proc/sys/vm/drop_caches || { echo "COLD=1: cannot drop the page cache (root?)" >&2; exit 2; }
+  PREP=(--prepare "sync; echo 3 > /proc/sys/vm/drop_caches")
+fi
 cargo build --release --quiet
 FP=$PWD/target/release/footprint
 OUT=$(mktemp -d)
@@ -31,7 +43,7 @@ for shape in $SHAPES; do
 
   cmds=("$FP audit -q --format json --no-probe --no-hash $TREE" "du -s --apparent-size $TREE")
   has diskus && cmds+=("diskus $TREE")
-  hyperfine -N --style none --warmup 2 --runs 10 --export-json "$OUT/m.json" "${cmds[@]}" >/dev/null
+  hyperfine -N --style none --warmup 2 --runs "$RUNS" "${PREP[@]}" --export-json "$OUT/m.json" "${cmds[@]}" >/dev/null
   fp=$(median "$OUT/m.json" 0); du_=$(median "$OUT/m.json" 1)
   line="metadata: footprint $(printf %.3f "$fp") s, du $(printf %.3f "$du_") s ($(python3 -c "print(f'{$fp/$du_:.2f}')")x)"
   if has diskus; then
@@ -43,7 +55,7 @@ for shape in $SHAPES; do
   cmds=("$FP dupes -q --no-cache --format json $TREE")
   has fclones && cmds+=("fclones group --format json $TREE")
   has czkawka_cli && cmds+=("czkawka_cli dup -d $TREE -f $OUT/cz.txt")
-  hyperfine -N --style none --warmup 1 --runs 5 --export-json "$OUT/d.json" "${cmds[@]}" >/dev/null
+  hyperfine -N --style none --warmup 1 --runs "$(( RUNS > 5 ? 5 : RUNS ))" "${PREP[@]}" --export-json "$OUT/d.json" "${cmds[@]}" >/dev/null
   fp=$(median "$OUT/d.json" 0)
   line="duplicates: footprint $(printf %.3f "$fp") s"
   i=1
@@ -54,6 +66,14 @@ for shape in $SHAPES; do
   done
   echo "$line"
 
+  for job in "audit -q --format json --no-probe --no-hash" "dupes -q --no-cache --format json"; do
+    [ ${#PREP[@]} -gt 0 ] && { sync; echo 3 > /proc/sys/vm/drop_caches; }
+    # shellcheck disable=SC2086
+    /usr/bin/time -f "%e %U %S %M" -o "$OUT/t" "$FP" $job "$TREE" >/dev/null
+    read -r wall user sys kb < "$OUT/t"
+    echo "footprint ${job%% *}: ${wall} s wall, ${user} s user, ${sys} s system, ${kb} KB peak ($(( kb * 1024 / n )) B/file)"
+  done
+  [ ${#PREP[@]} -gt 0 ] && continue # peak memory below is a warm measure
   m=$(rss "$FP" audit -q --format json --no-probe --no-hash "$TREE")
   d=$(rss "$FP" dupes -q --no-cache --format json "$TREE")
   line="peak memory: audit $m KB ($(( m * 1024 / n )) B/file), dupes $d KB"

@@ -95,8 +95,11 @@ pub fn find(files: &[FileEntry]) -> (Vec<PathBuf>, Vec<PathBuf>) {
         .filter(|f| crate::util::pathbytes::has_ext(&f.path, "xml"))
         .filter(|f| {
             crate::util::fsutil::read_head(&f.path, 4096).is_ok_and(|h| {
-                crate::classify::inventory::root_element(&String::from_utf8_lossy(&h)).as_deref()
-                    == Some("PackingList")
+                // Most heads never name it: skip their text conversion.
+                h.windows(11).any(|w| w == b"PackingList")
+                    && crate::classify::inventory::root_element(&String::from_utf8_lossy(&h))
+                        .as_deref()
+                        == Some("PackingList")
             })
         })
         .map(|f| f.path.clone())
