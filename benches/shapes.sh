@@ -33,7 +33,7 @@ OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 has() { command -v "$1" >/dev/null 2>&1; }
 median() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][int(sys.argv[2])]['median'])" "$1" "$2"; }
-rss() { for _ in 1 2 3; do /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; done | sort -n | sed -n 2p; }
+rss() { for _ in 1 2 3; do { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null || true; } | tail -1; done | sort -n | sed -n 2p; }
 
 for shape in $SHAPES; do
   TREE=/tmp/footprint-shape-$shape-$FILES
@@ -54,8 +54,10 @@ for shape in $SHAPES; do
 
   cmds=("$FP dupes -q --no-cache --format json $TREE")
   has fclones && cmds+=("fclones group --format json $TREE")
-  has czkawka_cli && cmds+=("czkawka_cli dup -d $TREE -f $OUT/cz.txt")
-  hyperfine -N --style none --warmup 1 --runs "$(( RUNS > 5 ? 5 : RUNS ))" "${PREP[@]}" --export-json "$OUT/d.json" "${cmds[@]}" >/dev/null
+  # czkawka: files of 1 byte and more (its default skips those under 8 KiB),
+  # no cache, BLAKE3; it exits 11 when it finds duplicates, hence -i.
+  has czkawka_cli && cmds+=("czkawka_cli dup -d $TREE -m 1 -H -t BLAKE3 -f $OUT/cz.txt")
+  hyperfine -i -N --style none --warmup 1 --runs "$(( RUNS > 5 ? 5 : RUNS ))" "${PREP[@]}" --export-json "$OUT/d.json" "${cmds[@]}" >/dev/null
   fp=$(median "$OUT/d.json" 0)
   line="duplicates: footprint $(printf %.3f "$fp") s"
   i=1
@@ -78,6 +80,6 @@ for shape in $SHAPES; do
   d=$(rss "$FP" dupes -q --no-cache --format json "$TREE")
   line="peak memory: audit $m KB ($(( m * 1024 / n )) B/file), dupes $d KB"
   has fclones && line+=", fclones $(rss fclones group --format json "$TREE") KB"
-  has czkawka_cli && line+=", czkawka $(rss czkawka_cli dup -d "$TREE" -f "$OUT/cz.txt") KB"
+  has czkawka_cli && line+=", czkawka $(rss czkawka_cli dup -d "$TREE" -m 1 -H -t BLAKE3 -f "$OUT/cz.txt") KB"
   echo "$line"
 done

@@ -7,6 +7,7 @@ use footprint::util::error::Exit;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    footprint::util::arenas::one_per_core();
     footprint::util::cancel::install_handler();
     footprint::catalog::read::quiet_decoder_panics();
     let cli = Cli::parse();

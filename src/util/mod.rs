@@ -1,6 +1,7 @@
 //! Utilities below every stage: units, paths as bytes, time, hashing maps,
 //! file opening, cancellation, progress and errors. They import no stage.
 
+pub mod arenas;
 pub mod cancel;
 pub mod error;
 pub mod fasthash;
