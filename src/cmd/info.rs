@@ -100,7 +100,7 @@ fn describe(readers: &Readers, path: &Path) -> InfoEntry {
         }
     };
     // ffprobe's whole answer carries every stream and its details.
-    let full = match (&readers.ff, readers.with) {
+    let full = match (readers.ffprobe(), readers.with) {
         (Some(ff), ProbeWith::Auto | ProbeWith::Ffprobe) => ff.probe_json(path).ok(),
         _ => None,
     };
