@@ -83,9 +83,27 @@ struct Ctx<'a> {
 }
 
 fn hash_part(f: &FileEntry, part: Part) -> Result<[u8; 32], FileError> {
-    let file = crate::util::fsutil::open_readonly(&f.path)
+    // No type check before a block read: its `pread` fails on a FIFO or a
+    // tape, and the identity check below refuses a file that is not the
+    // walked inode. A full hash may map the file, so it checks first.
+    let file = crate::util::fsutil::open_near_unchecked(&f.path)
         .map_err(|e| FileError::io(&f.path, "cannot read", &e))?;
-    let io = |e: std::io::Error| FileError::io(&f.path, "cannot read", &e);
+    let replaced = || {
+        FileError::new(
+            &f.path,
+            ErrorKind::Changed,
+            "replaced by another file during scan: not compared",
+        )
+    };
+    let walked = || crate::util::fsutil::identity(&file).is_ok_and(|(.., id)| id == f.id);
+    if part == Part::Full && !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(replaced());
+    }
+    // A read error on a file that is no longer the walked one says so.
+    let io = |e: std::io::Error| match walked() {
+        true => FileError::io(&f.path, "cannot read", &e),
+        false => replaced(),
+    };
     let interrupted = || FileError::new(&f.path, ErrorKind::Io, "interrupted");
     let changed = |size: u64| {
         FileError::new(
@@ -135,11 +153,7 @@ fn hash_part(f: &FileEntry, part: Part) -> Result<[u8; 32], FileError> {
     }
     let (size, mtime, id) = crate::util::fsutil::identity(&file).map_err(io)?;
     if id != f.id {
-        return Err(FileError::new(
-            &f.path,
-            ErrorKind::Changed,
-            "replaced by another file during scan: not compared",
-        ));
+        return Err(replaced());
     }
     if at < end || size != f.size || mtime != f.mtime_ns {
         return Err(changed(size));
@@ -156,7 +170,12 @@ fn read_range(
     hasher: &mut blake3::Hasher,
 ) -> std::io::Result<Option<u64>> {
     BUF.with_borrow_mut(|buf| {
-        buf.resize(CHUNK, 0);
+        // Grown only as far as the reads need: a 16 KiB head must not make
+        // each of the reader threads zero (and keep resident) a whole chunk.
+        let need = (n as usize).min(CHUNK);
+        if buf.len() < need {
+            buf.resize(need, 0);
+        }
         let mut done = 0u64;
         while done < n {
             if crate::util::cancel::is_cancelled() {
@@ -195,6 +214,10 @@ fn refine(
         // Largest first, one file per task: big reads start together instead
         // of queueing behind one thread at the end.
         work.sort_unstable_by_key(|&(_, i)| std::cmp::Reverse(files[i].size));
+    } else {
+        // Block reads in walk (path) order: each reader's run of 64 files
+        // shares folders, so names are opened relative to the last folder.
+        work.sort_unstable_by_key(|&(_, i)| i);
     }
     let chunk = if part == Part::Full { 1 } else { 64 };
     let failed = std::sync::Mutex::new(Vec::new());
