@@ -25,7 +25,8 @@ RUNS=${RUNS:-10}
 PREP=()
 if [ "${COLD:-0}" = 1 ]; then
   sync && echo 3 > /proc/sys/vm/drop_caches || { echo "COLD=1: cannot drop the page cache (root?)" >&2; exit 2; }
-  PREP=(--prepare "sync; echo 3 > /proc/sys/vm/drop_caches")
+  # -N runs the prepare command without a shell too: give it one.
+  PREP=(--prepare "sh -c 'sync; echo 3 > /proc/sys/vm/drop_caches'")
 fi
 cargo build --release --quiet
 FP=$PWD/target/release/footprint

@@ -364,11 +364,13 @@ pub struct ScanArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Worker threads (in `audit`: classifying and probing). Default: number of CPUs.
+    /// Worker threads (in `audit`: classifying, and at most N ffprobe processes at
+    /// once). Default: number of CPUs.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
-    /// Concurrent readers for walking and hashing. Default: 8, or -j when given.
+    /// Concurrent readers for walking, hashing and reading media headers.
+    /// Default: 8, or -j when given.
     ///
     /// A cold scan waits on the disk, not the CPU: keeping several reads in
     /// flight is faster on SSDs, RAID, NAS and virtual disks even with 2 cores.

@@ -221,6 +221,7 @@ impl Config {
             ffprobe: self.ffprobe.clone(),
             timeout: self.probe_timeout,
             threads: self.threads,
+            io_threads: self.io_threads,
         }
     }
 

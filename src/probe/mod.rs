@@ -146,6 +146,42 @@ pub struct Readers {
     timeout: std::time::Duration,
     /// Which readers answer.
     pub with: ProbeWith,
+    /// ffprobe children allowed at once.
+    children: Gate,
+}
+
+/// A counting gate: at most `n` callers inside at once, the rest wait.
+struct Gate {
+    free: std::sync::Mutex<usize>,
+    turn: std::sync::Condvar,
+}
+
+impl Gate {
+    fn new(n: usize) -> Self {
+        Gate {
+            free: std::sync::Mutex::new(n.max(1)),
+            turn: std::sync::Condvar::new(),
+        }
+    }
+
+    fn run<T>(&self, f: impl FnOnce() -> T) -> T {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        while *free == 0 {
+            free = self.turn.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+        *free -= 1;
+        drop(free);
+        // Given back even if `f` panics: a poisoned run must not stall the rest.
+        struct Back<'a>(&'a Gate);
+        impl Drop for Back<'_> {
+            fn drop(&mut self) {
+                *self.0.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+                self.0.turn.notify_one();
+            }
+        }
+        let _back = Back(self);
+        f()
+    }
 }
 
 impl Readers {
@@ -171,7 +207,20 @@ impl Readers {
             bin: bin.map(Path::to_path_buf),
             timeout,
             with,
+            children: Gate::new(usize::MAX),
         }
+    }
+
+    /// At most `n` ffprobe children at once, however many threads probe:
+    /// header reads may run many at a time, FFmpeg processes one per core.
+    pub fn with_children(mut self, n: usize) -> Self {
+        self.children = Gate::new(n);
+        self
+    }
+
+    /// One ffprobe run, through the gate.
+    fn run_ffprobe(&self, ff: &ffprobe::Ffprobe, path: &Path) -> Result<ProbeInfo, ProbeError> {
+        self.children.run(|| ff.probe(path))
     }
 
     /// ffprobe, looked for on the first call; `None` under `--probe-with
@@ -214,7 +263,7 @@ impl Readers {
             // The streams from ffprobe (it decodes), the length counted
             // natively (ffprobe estimates it from the bit rate there).
             Some(info) => self.ffprobe().map(|ff| {
-                let answer = ff.probe(path).map(|mut f| {
+                let answer = self.run_ffprobe(ff, path).map(|mut f| {
                     if info.duration_s.is_some() {
                         f.duration_s = info.duration_s;
                         f.bit_rate = info.bit_rate;
@@ -225,9 +274,13 @@ impl Readers {
             }),
             None if self.with != ProbeWith::Ffprobe => match native::refuse(path, size) {
                 Some(why) => Some((Err(ProbeError::Unreadable(why)), "native")),
-                None => self.ffprobe().map(|ff| (ff.probe(path), "ffprobe")),
+                None => self
+                    .ffprobe()
+                    .map(|ff| (self.run_ffprobe(ff, path), "ffprobe")),
             },
-            None => self.ffprobe().map(|ff| (ff.probe(path), "ffprobe")),
+            None => self
+                .ffprobe()
+                .map(|ff| (self.run_ffprobe(ff, path), "ffprobe")),
         }
     }
 }
@@ -238,4 +291,40 @@ pub trait Prober: Sync {
     fn probe(&self, path: &Path) -> Result<ProbeInfo, ProbeError>;
     /// The `probe.source` this prober reports (`ffprobe`, `native`).
     fn source(&self) -> &'static str;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Gate;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn the_gate_lets_n_callers_in_at_once_and_every_caller_through() {
+        let gate = Gate::new(2);
+        let (inside, most, done) = (
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+        );
+        std::thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| {
+                    gate.run(|| {
+                        let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        inside.fetch_sub(1, Ordering::SeqCst);
+                    });
+                    done.fetch_add(1, Ordering::SeqCst);
+                });
+            }
+        });
+        assert_eq!(done.load(Ordering::SeqCst), 8);
+        // Never more than two inside (two at once unless the spawns were slow).
+        assert!((1..=2).contains(&most.load(Ordering::SeqCst)));
+        // A panic inside gives its place back.
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| gate.run(|| panic!("x"))));
+        assert!(r.is_err());
+        assert_eq!(*gate.free.lock().unwrap(), 2);
+    }
 }

@@ -45,8 +45,11 @@ pub struct Settings {
     pub ffprobe: Option<std::path::PathBuf>,
     /// Per-file ffprobe timeout.
     pub timeout: std::time::Duration,
-    /// Worker threads (one ffprobe child each).
+    /// ffprobe children at once (`-j`): each is a CPU-bound process.
     pub threads: usize,
+    /// Header reads in flight (`--io-threads`): a cold disk or a NAS answers
+    /// several reads at once faster than one after the other.
+    pub io_threads: usize,
 }
 
 /// Probes `items`, using and feeding `cache`.
@@ -58,7 +61,8 @@ pub fn run(
     files: &[FileEntry],
     cache: &mut Session,
 ) -> Probed {
-    let readers = Readers::deferred(cfg.with, cfg.ffprobe.as_deref(), cfg.timeout);
+    let readers =
+        Readers::deferred(cfg.with, cfg.ffprobe.as_deref(), cfg.timeout).with_children(cfg.threads);
     // A binary named with --ffprobe is checked at once: a wrong path is
     // said even when no file needed it.
     if cfg.ffprobe.is_some() {
@@ -74,7 +78,8 @@ pub fn run(
         })
         .collect();
     let hit: Vec<bool> = memo.iter().map(Option::is_some).collect();
-    let results = probe_items(&readers, items, files, &memo, cfg.threads, bar);
+    let workers = cfg.threads.max(cfg.io_threads);
+    let results = probe_items(&readers, items, files, &memo, workers, bar);
     // Said once a file needed ffprobe: a drive the native readers read
     // whole loses nothing without it.
     if let Some(e) = readers.missing() {
@@ -151,7 +156,8 @@ fn probe_items(
             })
             .collect()
     };
-    // One ffprobe child per worker: -j sets how many run at once.
+    // Native reads on every worker; the readers let only -j ffprobe
+    // children run at once.
     match rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("footprint-probe-{i}"))
