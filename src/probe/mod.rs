@@ -220,7 +220,13 @@ impl Readers {
 
     /// One ffprobe run, through the gate.
     fn run_ffprobe(&self, ff: &ffprobe::Ffprobe, path: &Path) -> Result<ProbeInfo, ProbeError> {
-        self.children.run(|| ff.probe(path))
+        self.children.run(|| {
+            // Ctrl-C while this worker waited for its turn: start no process.
+            if crate::util::cancel::is_cancelled() {
+                return Err(ProbeError::Interrupted);
+            }
+            ff.probe(path)
+        })
     }
 
     /// ffprobe, looked for on the first call; `None` under `--probe-with

@@ -3,7 +3,7 @@
 use crate::common::*;
 use std::time::Duration;
 
-/// One clip that only ffprobe reads (FFV1 in Matroska has no native reader).
+/// One clip that only ffprobe reads (ASF has no native reader).
 fn tree_with_one_clip() -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();
     std::fs::create_dir(t.path().join("media")).unwrap();
@@ -150,4 +150,49 @@ fn ctrl_c_exits_130_with_nothing_on_stdout() {
     assert_eq!(out.status.code(), Some(130));
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+}
+
+#[test]
+fn headers_are_read_by_many_workers_but_only_j_ffprobe_processes_run_at_once() {
+    let t = tree_with_one_clip();
+    let clip = std::fs::read(t.path().join("media/clip.wmv")).unwrap();
+    for i in 2..=8 {
+        std::fs::write(t.path().join(format!("media/clip{i}.wmv")), &clip).unwrap();
+    }
+    let slots = t.path().join("slots");
+    std::fs::create_dir(&slots).unwrap();
+    let fake = t.path().join("ffprobe-counts");
+    // Each run takes a slot, records how many are taken, holds it 300 ms.
+    script(
+        &fake,
+        &format!(
+            "[ \"$1\" = -version ] && {{ echo 'ffprobe version fake'; exit 0; }}\n\
+             d='{}'\nmkdir \"$d/slot.$$\"\nls -d \"$d\"/slot.* | wc -l >> \"$d/../counts\"\n\
+             sleep 0.3\nrmdir \"$d/slot.$$\"\nexit 1",
+            slots.display()
+        ),
+    );
+    let out = footprint()
+        .args(["audit", "--format", "json", "--no-hash", "--no-cache"])
+        .args(["-j", "2", "--io-threads", "8", "--ffprobe"])
+        .arg(&fake)
+        .arg(t.path().join("media"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let counts: Vec<usize> = std::fs::read_to_string(t.path().join("counts"))
+        .unwrap()
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    // Every clip went to ffprobe once, never more than two at a time.
+    assert_eq!(counts.len(), 8, "{counts:?}");
+    assert!(counts.iter().all(|&n| (1..=2).contains(&n)), "{counts:?}");
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["media"].as_array().unwrap().len(), 8);
 }
