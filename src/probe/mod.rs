@@ -218,15 +218,17 @@ impl Readers {
         self
     }
 
-    /// One ffprobe run, through the gate.
-    fn run_ffprobe(&self, ff: &ffprobe::Ffprobe, path: &Path) -> Result<ProbeInfo, ProbeError> {
-        self.children.run(|| {
+    /// One ffprobe run, through the gate; `None` when ffprobe is not used
+    /// or missing.
+    fn run_ffprobe(&self, path: &Path) -> Option<Result<ProbeInfo, ProbeError>> {
+        let ff = self.ffprobe()?;
+        Some(self.children.run(|| {
             // Ctrl-C while this worker waited for its turn: start no process.
             if crate::util::cancel::is_cancelled() {
                 return Err(ProbeError::Interrupted);
             }
             ff.probe(path)
-        })
+        }))
     }
 
     /// ffprobe, looked for on the first call; `None` under `--probe-with
@@ -250,11 +252,6 @@ impl Readers {
         self.ff.get().and_then(|r| r.as_ref().err())
     }
 
-    /// Whether ffprobe was looked for and found.
-    pub fn has_ffprobe(&self) -> bool {
-        self.ff.get().is_some_and(Result::is_ok)
-    }
-
     /// Probes one file of `size` bytes; `None` when no reader may read it.
     pub fn probe(
         &self,
@@ -268,8 +265,8 @@ impl Readers {
             Some(info) if !info.streams_unsure => Some((Ok(info), "native")),
             // The streams from ffprobe (it decodes), the length counted
             // natively (ffprobe estimates it from the bit rate there).
-            Some(info) => self.ffprobe().map(|ff| {
-                let answer = self.run_ffprobe(ff, path).map(|mut f| {
+            Some(info) => self.run_ffprobe(path).map(|answer| {
+                let answer = answer.map(|mut f| {
                     if info.duration_s.is_some() {
                         f.duration_s = info.duration_s;
                         f.bit_rate = info.bit_rate;
@@ -280,13 +277,9 @@ impl Readers {
             }),
             None if self.with != ProbeWith::Ffprobe => match native::refuse(path, size) {
                 Some(why) => Some((Err(ProbeError::Unreadable(why)), "native")),
-                None => self
-                    .ffprobe()
-                    .map(|ff| (self.run_ffprobe(ff, path), "ffprobe")),
+                None => self.run_ffprobe(path).map(|r| (r, "ffprobe")),
             },
-            None => self
-                .ffprobe()
-                .map(|ff| (self.run_ffprobe(ff, path), "ffprobe")),
+            None => self.run_ffprobe(path).map(|r| (r, "ffprobe")),
         }
     }
 }

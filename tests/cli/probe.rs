@@ -172,19 +172,10 @@ fn headers_are_read_by_many_workers_but_only_j_ffprobe_processes_run_at_once() {
             slots.display()
         ),
     );
-    let out = footprint()
-        .args(["audit", "--format", "json", "--no-hash", "--no-cache"])
-        .args(["-j", "2", "--io-threads", "8", "--ffprobe"])
-        .arg(&fake)
-        .arg(t.path().join("media"))
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let media = t.path().join("media");
+    let (fake, media) = (fake.to_str().unwrap(), media.to_str().unwrap());
+    let args = ["--no-hash", "--no-cache", "-j", "2", "--io-threads", "8"];
+    let r = command_json("audit", &[&args[..], &["--ffprobe", fake, media]].concat());
     let counts: Vec<usize> = std::fs::read_to_string(t.path().join("counts"))
         .unwrap()
         .split_whitespace()
@@ -193,6 +184,5 @@ fn headers_are_read_by_many_workers_but_only_j_ffprobe_processes_run_at_once() {
     // Every clip went to ffprobe once, never more than two at a time.
     assert_eq!(counts.len(), 8, "{counts:?}");
     assert!(counts.iter().all(|&n| (1..=2).contains(&n)), "{counts:?}");
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["media"].as_array().unwrap().len(), 8);
 }
