@@ -9,34 +9,57 @@
 //! goes through `read`, whose kernel readahead suits disks better than page
 //! faults do.
 //!
+//! Each step of a window is hashed on every idle pool thread
+//! (`Hasher::update_rayon`), as b3sum hashes a mapped file: two files hashed
+//! side by side then finish together instead of one core idling while the
+//! other ends its file (measured on two 1 GiB files; docs/PERFORMANCE.md).
+//!
 //! A mapped file cut short by another process makes the next access to a
 //! page past its new end raise SIGBUS, which would kill the process. A
 //! handler maps zeros over the rest of the window instead, and the window
 //! reports the file as truncated, so it becomes an error entry like any
-//! other file that changed during the scan. SIGBUS raised anywhere else is
-//! passed on to the handler that was there before (Rust's stack-overflow
-//! report, or the default action).
+//! other file that changed during the scan. The open windows are in one
+//! process-wide table, because any pool thread may touch a window's pages.
+//! SIGBUS raised anywhere else is passed on to the handler that was there
+//! before (Rust's stack-overflow report, or the default action).
 
-use std::cell::Cell;
 use std::fs::File;
 use std::os::fd::AsRawFd;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering, compiler_fence};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Bytes mapped at a time (one mmap, mincore and munmap each).
 pub const WINDOW: u64 = 32 << 20;
-/// Bytes resident at a time inside a window: each step's page table entries
-/// are filled in one call and dropped once hashed. Measured on two 1 GiB
-/// files against b3sum: 32 MiB windows of 2 MiB steps 1.05-1.09, whole
-/// 8 MiB windows 1.03 but 4x the resident pages, 1 MiB steps 1.15-1.19.
-const STEP: usize = 2 << 20;
+/// Bytes resident at a time inside a window: each step is dropped from the
+/// resident set once hashed. Pages come in by page faults, whose
+/// fault-around maps 16 pages at a time from the cache: measured cheaper
+/// than `MADV_POPULATE_READ`, which looks each page up on its own. On two
+/// 1 GiB files against b3sum: 2 MiB steps 1.08, 4 MiB 1.06, 8 MiB 1.07
+/// (alternating runs, 2026-12-07); 1 MiB steps were 1.15-1.19 before.
+const STEP: usize = 4 << 20;
 
-thread_local! {
-    /// The window this thread is hashing: [start, end) addresses, or empty.
-    static RANGE: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
-    /// Set by the handler when a page of RANGE was past the end of the file.
-    static FAULTED: Cell<bool> = const { Cell::new(false) };
+/// Most windows open at once: one per core is allowed (see [`Slot`]); the
+/// table is fixed so that the signal handler reads it without allocating.
+const SLOTS: usize = 64;
+
+/// One open window: [start, end) addresses (0, 0 when free), and whether
+/// a page of it was past the end of the file.
+struct Open {
+    busy: AtomicBool,
+    start: AtomicUsize,
+    end: AtomicUsize,
+    faulted: AtomicBool,
 }
+
+#[allow(clippy::declare_interior_mutable_const)] // a template for the table
+const FREE: Open = Open {
+    busy: AtomicBool::new(false),
+    start: AtomicUsize::new(0),
+    end: AtomicUsize::new(0),
+    faulted: AtomicBool::new(false),
+};
+
+static OPEN: [Open; SLOTS] = [FREE; SLOTS];
 
 /// The SIGBUS action before ours, and the page size; unset if the handler
 /// could not be installed (then nothing is mapped).
@@ -66,26 +89,32 @@ fn install() -> Option<usize> {
 
 extern "C" fn on_sigbus(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     // SAFETY: `info` is the kernel's siginfo for this signal; mmap is a
-    // plain system call; the thread-locals have const initialisers and no
-    // destructors, so reading them allocates nothing.
+    // plain system call; the table is static atomics, so reading it
+    // allocates and locks nothing.
     unsafe {
         let addr = (*info).si_addr() as usize;
-        let (start, end) = RANGE.with(Cell::get);
-        if let Some(Some((_, page))) = PREVIOUS.get()
-            && (start..end).contains(&addr)
-        {
-            let from = addr & !(page - 1);
-            let zeros = libc::mmap(
-                from as *mut libc::c_void,
-                end - from,
-                libc::PROT_READ,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_FIXED,
-                -1,
-                0,
-            );
-            if zeros != libc::MAP_FAILED {
-                FAULTED.with(|f| f.set(true));
-                return;
+        if let Some(Some((_, page))) = PREVIOUS.get() {
+            for open in &OPEN {
+                let (start, end) = (
+                    open.start.load(Ordering::Acquire),
+                    open.end.load(Ordering::Acquire),
+                );
+                if !(start..end).contains(&addr) {
+                    continue;
+                }
+                let from = addr & !(page - 1);
+                let zeros = libc::mmap(
+                    from as *mut libc::c_void,
+                    end - from,
+                    libc::PROT_READ,
+                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_FIXED,
+                    -1,
+                    0,
+                );
+                if zeros != libc::MAP_FAILED {
+                    open.faulted.store(true, Ordering::Release);
+                    return;
+                }
             }
         }
         match PREVIOUS.get() {
@@ -110,58 +139,60 @@ extern "C" fn on_sigbus(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut 
     }
 }
 
-/// Hashes the `len` mapped bytes at `p`; false if some were past the end
-/// of the file (they were hashed as zeros).
+/// Hashes the `len` mapped bytes at `p`, held in `slot`; false if some were
+/// past the end of the file (they were hashed as zeros).
 ///
 /// # Safety
 /// `p..p + len` must be a readable file mapping of this process.
-unsafe fn guarded_update(p: *const u8, len: usize, hasher: &mut blake3::Hasher) -> bool {
-    FAULTED.with(|f| f.set(false));
-    RANGE.with(|r| r.set((p as usize, p as usize + len)));
-    compiler_fence(Ordering::SeqCst);
+unsafe fn guarded_update(
+    slot: &Slot,
+    p: *const u8,
+    len: usize,
+    hasher: &mut blake3::Hasher,
+) -> bool {
+    let open = &OPEN[slot.0];
+    open.faulted.store(false, Ordering::Release);
+    open.start.store(p as usize, Ordering::Release);
+    open.end.store(p as usize + len, Ordering::Release);
     let mut at = 0;
     while at < len {
         let n = STEP.min(len - at);
         // SAFETY: the caller's mapping; a page that vanishes reads as zeros.
         unsafe {
-            let sub = p.add(at) as *mut libc::c_void;
-            // One call maps the step instead of a fault per 64 KiB (Linux
-            // 5.14+; older kernels refuse it and fault as usual).
-            libc::madvise(sub, n, libc::MADV_POPULATE_READ);
-            hasher.update(std::slice::from_raw_parts(p.add(at), n));
+            hasher.update_rayon(std::slice::from_raw_parts(p.add(at), n));
             // Hashed pages leave the resident set (they stay in the cache).
-            libc::madvise(sub, n, libc::MADV_DONTNEED);
+            libc::madvise(p.add(at) as *mut libc::c_void, n, libc::MADV_DONTNEED);
         }
         at += n;
     }
-    compiler_fence(Ordering::SeqCst);
-    RANGE.with(|r| r.set((0, 0)));
-    !FAULTED.with(Cell::get)
+    open.start.store(0, Ordering::Release);
+    open.end.store(0, Ordering::Release);
+    !open.faulted.load(Ordering::Acquire)
 }
 
-/// Windows mapped at this moment, across threads.
-static MAPPED: AtomicUsize = AtomicUsize::new(0);
-
-/// One of the few mapped windows allowed at once: hashing cached data is
-/// pure CPU, so more windows than cores gain nothing and only add resident
-/// pages (8 I/O threads each mapping would add 8 windows to the peak RSS).
-struct Slot;
+/// One of the few mapped windows allowed at once, by its place in the
+/// table: hashing cached data is pure CPU, so more windows than cores gain
+/// nothing and only add resident pages (8 I/O threads each mapping would
+/// add 8 windows to the peak RSS).
+struct Slot(usize);
 
 impl Slot {
     fn take() -> Option<Slot> {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        MAPPED
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-                (n < cores).then_some(n + 1)
+        OPEN[..cores.min(SLOTS)]
+            .iter()
+            .position(|o| {
+                o.busy
+                    .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
             })
-            .ok()
-            .map(|_| Slot)
+            .map(Slot)
     }
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        MAPPED.fetch_sub(1, Ordering::AcqRel);
+        OPEN[self.0].busy.store(false, Ordering::Release);
     }
 }
 
@@ -174,6 +205,47 @@ pub enum Window {
     Read,
     /// The file ended inside the window: it was truncated while mapped.
     Truncated,
+}
+
+/// `cachestat(2)`'s system call number: 451 on every architecture (new
+/// calls share one table since Linux 5.1); the `libc` crate lacks it here.
+const SYS_CACHESTAT: libc::c_long = 451;
+
+/// How many pages of `len` bytes of `file` from `offset` are in the page
+/// cache, from `cachestat(2)` (Linux 6.5+), or `None` where the kernel or a
+/// seccomp filter refuses it. It counts the cache's entries for the range,
+/// where `mincore` on a fresh map looks every page up on its own (measured:
+/// 2 GiB hashed 1.25 -> 1.09 x b3sum's time; docs/PERFORMANCE.md).
+fn cached_pages(file: &File, offset: u64, len: u64) -> Option<u64> {
+    // struct cachestat_range and struct cachestat, include/uapi/linux/mman.h
+    #[repr(C)]
+    struct Range {
+        off: u64,
+        len: u64,
+    }
+    #[repr(C)]
+    #[derive(Default)]
+    struct Stat {
+        nr_cache: u64,
+        nr_dirty: u64,
+        nr_writeback: u64,
+        nr_evicted: u64,
+        nr_recently_evicted: u64,
+    }
+    let range = Range { off: offset, len };
+    let mut stat = Stat::default();
+    // SAFETY: the kernel reads `range` and writes `stat`, both ours and
+    // laid out as the kernel's; flags must be 0.
+    let rc = unsafe {
+        libc::syscall(
+            SYS_CACHESTAT,
+            file.as_raw_fd(),
+            &range as *const Range,
+            &mut stat as *mut Stat,
+            0u32,
+        )
+    };
+    (rc == 0).then_some(stat.nr_cache)
 }
 
 /// A private read-only mapping of `len` bytes of `file` from `off`.
@@ -198,7 +270,7 @@ pub fn hash_window(file: &File, offset: u64, len: usize, hasher: &mut blake3::Ha
     let Some(page) = install() else {
         return Window::Read;
     };
-    let Some(_slot) = Slot::take() else {
+    let Some(slot) = Slot::take() else {
         return Window::Read;
     };
     let Ok(off) = libc::off_t::try_from(offset) else {
@@ -214,11 +286,16 @@ pub fn hash_window(file: &File, offset: u64, len: usize, hasher: &mut blake3::Ha
     // mapped become zeros (on_sigbus).
     unsafe {
         let pages = len.div_ceil(page);
-        let mut resident = vec![0u8; pages];
-        let cached = libc::mincore(p, len, resident.as_mut_ptr()) == 0
-            && resident.iter().all(|r| r & 1 == 1);
+        let cached = match cached_pages(file, offset, len as u64) {
+            Some(n) => n >= pages as u64,
+            None => {
+                let mut resident = vec![0u8; pages];
+                libc::mincore(p, len, resident.as_mut_ptr()) == 0
+                    && resident.iter().all(|r| r & 1 == 1)
+            }
+        };
         let outcome = match cached {
-            true if guarded_update(p as *const u8, len, hasher) => Window::Hashed,
+            true if guarded_update(&slot, p as *const u8, len, hasher) => Window::Hashed,
             true => Window::Truncated,
             false => Window::Read,
         };
@@ -253,10 +330,12 @@ mod tests {
         let page = install().unwrap();
         let len = 1 << 20;
         let p = map(&f, 0, len).unwrap();
-        // SAFETY: the test's own mapping, unmapped below.
+        let slot = Slot::take().unwrap();
+        // SAFETY: the test's own mapping, unmapped below. The hash runs on
+        // the pool's threads too: their faults must be caught as well.
         unsafe {
             f.set_len(page as u64).unwrap();
-            assert!(!guarded_update(p as *const u8, len, &mut h));
+            assert!(!guarded_update(&slot, p as *const u8, len, &mut h));
             libc::munmap(p, len);
         }
         let mut expected = vec![7u8; page];
@@ -267,7 +346,10 @@ mod tests {
             "the rest read as zeros"
         );
         // The window is closed: a SIGBUS elsewhere is not ours to absorb.
-        assert_eq!(RANGE.with(Cell::get), (0, 0));
+        let open = &OPEN[slot.0];
+        assert_eq!(open.start.load(Ordering::Acquire), 0);
+        assert_eq!(open.end.load(Ordering::Acquire), 0);
+        drop(slot);
         // Through the public path: never "hashed" (mincore may call the
         // pages past the end resident, and then the guard catches them).
         let mut h = blake3::Hasher::new();
