@@ -257,7 +257,7 @@ pub fn write(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<
     super::consolidate::write_copies(r, style, out)?;
     super::consolidate::write_manifests(r, style, out)?;
     write_co2(r, style, out)?;
-    write_stages(r, out)?;
+    write_stages(r, style, out)?;
     write_errors(r, style, out)
 }
 
@@ -481,7 +481,7 @@ fn media_table(r: &Report, style: &TableStyle) -> Table {
     t
 }
 
-fn write_stages(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+fn write_stages(r: &Report, style: &TableStyle, out: &mut dyn Write) -> io::Result<()> {
     let st = &r.stages;
     let mut notes = Vec::new();
     match st.probe {
@@ -495,7 +495,8 @@ fn write_stages(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         notes.push("content hashing skipped (--no-hash)");
     }
     for n in notes {
-        writeln!(out, "Note: {n}.")?;
+        // Wrapped like the rest of the prose: tables and notes fit --width.
+        prose(out, style, &format!("Note: {n}."))?;
     }
     Ok(())
 }
