@@ -330,7 +330,13 @@ mod tests {
         let page = install().unwrap();
         let len = 1 << 20;
         let p = map(&f, 0, len).unwrap();
-        let slot = Slot::take().unwrap();
+        // Other tests may hold the slots for a moment: wait for one.
+        let slot = loop {
+            match Slot::take() {
+                Some(slot) => break slot,
+                None => std::thread::sleep(std::time::Duration::from_millis(1)),
+            }
+        };
         // SAFETY: the test's own mapping, unmapped below. The hash runs on
         // the pool's threads too: their faults must be caught as well.
         unsafe {
