@@ -267,10 +267,21 @@ fn map(file: &File, off: libc::off_t, len: usize) -> Option<*mut libc::c_void> {
 /// Hashes `len` bytes of `file` at `offset` (a multiple of the page size)
 /// into `hasher` from a map, if they are all in the page cache.
 pub fn hash_window(file: &File, offset: u64, len: usize, hasher: &mut blake3::Hasher) -> Window {
+    match Slot::take() {
+        Some(slot) => hash_in(&slot, file, offset, len, hasher),
+        None => Window::Read,
+    }
+}
+
+/// [`hash_window`] in a slot already taken.
+fn hash_in(
+    slot: &Slot,
+    file: &File,
+    offset: u64,
+    len: usize,
+    hasher: &mut blake3::Hasher,
+) -> Window {
     let Some(page) = install() else {
-        return Window::Read;
-    };
-    let Some(slot) = Slot::take() else {
         return Window::Read;
     };
     let Ok(off) = libc::off_t::try_from(offset) else {
@@ -279,23 +290,24 @@ pub fn hash_window(file: &File, offset: u64, len: usize, hasher: &mut blake3::Ha
     if len == 0 || !offset.is_multiple_of(page as u64) {
         return Window::Read;
     }
+    let pages = len.div_ceil(page) as u64;
+    // Cold data is not mapped at all (where the kernel can tell).
+    let counted = cached_pages(file, offset, len as u64);
+    if counted.is_some_and(|n| n < pages) {
+        return Window::Read;
+    }
     let Some(p) = map(file, off, len) else {
         return Window::Read;
     };
     // SAFETY: our fresh mapping, unmapped below; pages the file loses while
     // mapped become zeros (on_sigbus).
     unsafe {
-        let pages = len.div_ceil(page);
-        let cached = match cached_pages(file, offset, len as u64) {
-            Some(n) => n >= pages as u64,
-            None => {
-                let mut resident = vec![0u8; pages];
-                libc::mincore(p, len, resident.as_mut_ptr()) == 0
-                    && resident.iter().all(|r| r & 1 == 1)
-            }
+        let cached = counted.is_some() || {
+            let mut resident = vec![0u8; pages as usize];
+            libc::mincore(p, len, resident.as_mut_ptr()) == 0 && resident.iter().all(|r| r & 1 == 1)
         };
         let outcome = match cached {
-            true if guarded_update(&slot, p as *const u8, len, hasher) => Window::Hashed,
+            true if guarded_update(slot, p as *const u8, len, hasher) => Window::Hashed,
             true => Window::Truncated,
             false => Window::Read,
         };
@@ -309,15 +321,51 @@ mod tests {
     use super::*;
     use std::io::Write;
 
+    /// A window slot, waiting while other tests hold them all.
+    fn slot() -> Slot {
+        loop {
+            match Slot::take() {
+                Some(slot) => return slot,
+                None => std::thread::sleep(std::time::Duration::from_millis(1)),
+            }
+        }
+    }
+
     #[test]
     fn a_cached_window_hashes_like_the_bytes() {
         let mut f = tempfile::tempfile().unwrap();
         let data: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
         f.write_all(&data).unwrap();
+        // Just written: in the page cache, all 74 pages of it (cachestat
+        // counts them where the kernel has it).
+        let page = install().unwrap() as u64;
+        let pages = (data.len() as u64).div_ceil(page);
+        if let Some(n) = cached_pages(&f, 0, data.len() as u64) {
+            assert_eq!(n, pages);
+        }
         let mut h = blake3::Hasher::new();
-        // Just written: in the page cache.
-        assert_eq!(hash_window(&f, 0, data.len(), &mut h), Window::Hashed);
+        assert_eq!(hash_in(&slot(), &f, 0, data.len(), &mut h), Window::Hashed);
         assert_eq!(h.finalize(), blake3::hash(&data));
+    }
+
+    #[test]
+    fn a_window_out_of_the_cache_is_left_to_read() {
+        let mut f = tempfile::tempfile().unwrap();
+        f.write_all(&vec![3u8; 1 << 20]).unwrap();
+        f.sync_all().unwrap();
+        // SAFETY: advice on our own descriptor.
+        unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
+        let page = install().unwrap() as u64;
+        match cached_pages(&f, 0, 1 << 20) {
+            // Dropped (a disk-backed /tmp): never mapped, nothing hashed.
+            Some(n) if n < (1 << 20) / page => {
+                let mut h = blake3::Hasher::new();
+                assert_eq!(hash_in(&slot(), &f, 0, 1 << 20, &mut h), Window::Read);
+                assert_eq!(h.finalize(), blake3::hash(b""));
+            }
+            // tmpfs keeps its pages, and without cachestat mincore decides.
+            other => eprintln!("skipped: the pages stayed in memory ({other:?})"),
+        }
     }
 
     #[test]
@@ -330,13 +378,7 @@ mod tests {
         let page = install().unwrap();
         let len = 1 << 20;
         let p = map(&f, 0, len).unwrap();
-        // Other tests may hold the slots for a moment: wait for one.
-        let slot = loop {
-            match Slot::take() {
-                Some(slot) => break slot,
-                None => std::thread::sleep(std::time::Duration::from_millis(1)),
-            }
-        };
+        let slot = slot();
         // SAFETY: the test's own mapping, unmapped below. The hash runs on
         // the pool's threads too: their faults must be caught as well.
         unsafe {
