@@ -4,6 +4,9 @@
 #
 #   metadata   `audit --no-probe --no-hash`  vs  du -s --apparent-size, diskus
 #   duplicates `dupes --no-cache`            vs  fclones group, czkawka_cli dup
+#   hashing    `audit --hash all --no-cache` vs  b3sum on every non-empty file
+#              (xargs -P 2 over a list made beforehand: b3sum's threads split
+#              one large file, so many small files need one process a core)
 #   memory     peak RSS of both (GNU time), and bytes per file
 #
 #   benches/shapes.sh [FILES] [SHAPES]      default: 100000 "mixed media frames"
@@ -68,6 +71,16 @@ for shape in $SHAPES; do
     line+=", $peer $(printf %.3f "$p") s ($(python3 -c "print(f'{$fp/$p:.2f}')")x)"
   done
   echo "$line"
+
+  if has b3sum; then
+    find "$TREE/" -type f -size +0 -print0 > "$OUT/list"
+    cores=$(nproc)
+    cmds=("$FP audit -q --format json --no-probe --hash all --no-cache $TREE"
+          "xargs -0 -a $OUT/list -P $cores -n 4096 b3sum")
+    hyperfine -N --style none --warmup 1 --runs "$(( RUNS > 5 ? 5 : RUNS ))" "${PREP[@]}" --export-json "$OUT/h.json" "${cmds[@]}" >/dev/null
+    fp=$(median "$OUT/h.json" 0); b3=$(median "$OUT/h.json" 1)
+    echo "hashing every file: footprint $(printf %.3f "$fp") s, b3sum $(printf %.3f "$b3") s ($(python3 -c "print(f'{$fp/$b3:.2f}')")x time, $(python3 -c "print(f'{$b3/$fp:.2f}')")x throughput)"
+  fi
 
   for job in "audit -q --format json --no-probe --no-hash" "dupes -q --no-cache --format json"; do
     [ ${#PREP[@]} -gt 0 ] && { sync; echo 3 > /proc/sys/vm/drop_caches; }

@@ -77,8 +77,7 @@ fn gate(fail_on: &[FailOn], errors: &[ErrorEntry], log: &Progress) -> Exit {
 /// waste, totals and copies → targets → CO₂, into one report.
 pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, AuditError> {
     // Walk, classify, manifests; probe and hash when on.
-    let mut steps =
-        Steps::new(3 + usize::from(cfg.probe) + usize::from(cfg.hash) + usize::from(cfg.hash_all));
+    let mut steps = Steps::new(3 + usize::from(cfg.probe) + usize::from(cfg.hash));
     let started = crate::util::timefmt::rfc3339(std::time::SystemTime::now());
     let walked = stages::walk(cfg, log, &mut steps)?;
     let mut problems = Problems::new(walked.errors);
@@ -86,21 +85,13 @@ pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, Au
     let inv = stages::classify(&files, cfg.probe, log, &mut steps, &mut problems)?;
     let mut cache = open_cache(cfg, &files, &inv, log);
     let probed = stages::probe(cfg, &inv, &files, &mut cache, log, &mut steps)?;
-    let mut dup = match cfg.hash {
-        true => stages::hash(cfg, &files, &mut cache, log, &mut steps, &mut problems)?,
-        false => Default::default(),
-    };
-    let full = match cfg.hash_all {
-        true => stages::hash_all(
-            cfg,
-            &files,
-            &dup,
-            &mut cache,
-            log,
-            &mut steps,
-            &mut problems,
-        )?,
-        false => Vec::new(),
+    let (mut dup, full) = match (cfg.hash, cfg.hash_all) {
+        (true, true) => stages::hash_all(cfg, &files, &mut cache, log, &mut steps, &mut problems)?,
+        (true, false) => (
+            stages::hash(cfg, &files, &mut cache, log, &mut steps, &mut problems)?,
+            Vec::new(),
+        ),
+        (false, _) => Default::default(),
     };
     log.mark("Folders");
     let folders = stages::folders(cfg, &files, &mut dup);

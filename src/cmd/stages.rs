@@ -140,37 +140,36 @@ pub fn hash(
     Ok(dup)
 }
 
-/// Stage 4b (`--hash all`): the whole-content hash of every non-empty
-/// file the duplicate search did not already hash in full, one read per
-/// inode, cached.
+/// (walk index, BLAKE3) of every file `--hash all` read.
+pub type FullHashes = Vec<(usize, [u8; 32])>;
+
+/// Stage 4, `--hash all`: the whole-content hash of every non-empty file,
+/// one read per inode, cached; duplicate groups are found among them
+/// instead of by head and tail rounds that would read same-size files
+/// twice more.
 pub fn hash_all(
     cfg: &Config,
     files: &[FileEntry],
-    dup: &DupOutcome,
     cache: &mut Session,
     log: &Progress,
     steps: &mut Steps,
     problems: &mut Problems,
-) -> Result<Vec<(usize, [u8; 32])>, AuditError> {
+) -> Result<(DupOutcome, FullHashes), AuditError> {
     let (n, of) = steps.advance();
     let bar = log.phase(n, of, "Hashing all", Some(0));
-    let mut done = vec![false; files.len()];
-    for &i in dup.members.iter().flatten() {
-        done[i] = true;
-    }
-    let want: Vec<usize> = (0..files.len())
-        .filter(|&i| !done[i] && files[i].size > 0)
-        .collect();
+    bar.set_message(format!("{} readers (--io-threads)", cfg.io_threads));
+    let want: Vec<usize> = (0..files.len()).filter(|&i| files[i].size > 0).collect();
     let full = crate::hash::full_hashes(files, &want, cache, cfg.io_threads, &bar);
     bar.finish_and_clear();
-    cache.usage.hashes_computed += full.computed.len() as u64;
-    cache.usage.hashes_from_cache += full.from_cache;
+    cache.usage.hashes_computed = full.fresh;
+    cache.usage.hashes_from_cache = full.from_cache;
     cache.save(files, &full.computed, &[], log);
     interrupted()?;
+    let dup = crate::hash::duplicates_of(files, &full);
     for e in full.errors {
         problems.add(e, log);
     }
-    Ok(full.hashes)
+    Ok((dup, full.hashes))
 }
 
 /// What a manifest is made of.

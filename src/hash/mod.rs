@@ -369,6 +369,26 @@ fn find_duplicates_in(
         let big: Vec<Vec<usize>> = big.into_iter().map(|(m, _)| m).collect();
         stage.extend(refine(big, &mut ctx, part, bar));
     }
+    let (groups, members) = assemble(files, stage, &links);
+    let mut errors = ctx.errors;
+    errors.sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+    DupOutcome {
+        groups,
+        members,
+        errors,
+        computed: ctx.computed,
+        from_cache: ctx.from_cache,
+        fresh: ctx.fresh,
+    }
+}
+
+/// The report's groups from (representatives, hash) pairs: one
+/// representative per inode, `links` the other names of an inode.
+fn assemble(
+    files: &[FileEntry],
+    stage: Vec<(Vec<usize>, [u8; 32])>,
+    links: &HashMap<usize, Vec<usize>>,
+) -> (Vec<DuplicateGroup>, Vec<Vec<usize>>) {
     let mut out: Vec<(DuplicateGroup, Vec<usize>)> = stage
         .into_iter()
         .map(|(reps, hash)| {
@@ -397,16 +417,39 @@ fn find_duplicates_in(
         })
         .collect();
     out.sort_by(|a, b| a.0.paths[0].cmp(&b.0.paths[0]));
-    let mut errors = ctx.errors;
-    errors.sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
-    let (groups, members) = out.into_iter().unzip();
+    out.into_iter().unzip()
+}
+
+/// Duplicate groups from whole-content hashes of every name (`audit --hash
+/// all`): when every file is read in full anyway, the head and tail rounds
+/// of [`find_duplicates`] would only read same-size files two more times.
+/// Same groups as the rounds find: one representative per inode, groups of
+/// two inodes or more.
+pub fn duplicates_of(files: &[FileEntry], full: &FullHashes) -> DupOutcome {
+    // (hash, inode, index): same contents adjacent, names of an inode within.
+    let mut by_hash: Vec<([u8; 32], FileId, usize)> = full
+        .hashes
+        .iter()
+        .map(|&(i, h)| (h, files[i].id, i))
+        .collect();
+    by_hash.sort_unstable();
+    let mut stage = Vec::new();
+    let mut links: HashMap<usize, Vec<usize>> = HashMap::new();
+    for run in runs(&by_hash, |a, b| a.0 == b.0) {
+        let reps: Vec<usize> = run.chunk_by(|a, b| a.1 == b.1).map(|r| r[0].2).collect();
+        if reps.len() < 2 {
+            continue;
+        }
+        for r in run.chunk_by(|a, b| a.1 == b.1).filter(|r| r.len() > 1) {
+            links.insert(r[0].2, r[1..].iter().map(|t| t.2).collect());
+        }
+        stage.push((reps, run[0].0));
+    }
+    let (groups, members) = assemble(files, stage, &links);
     DupOutcome {
         groups,
         members,
-        errors,
-        computed: ctx.computed,
-        from_cache: ctx.from_cache,
-        fresh: ctx.fresh,
+        ..DupOutcome::default()
     }
 }
 
@@ -422,6 +465,8 @@ pub struct FullHashes {
     pub computed: Vec<(usize, Part, [u8; 32])>,
     /// Hashes taken from the cache.
     pub from_cache: u64,
+    /// Hashes computed in this run, recorded or not.
+    pub fresh: u64,
 }
 
 /// The whole-content BLAKE3 of each file of `want` (walk indices), one
@@ -463,8 +508,11 @@ pub fn full_hashes(
             Ok(h) => {
                 if cached {
                     out.from_cache += 1;
-                } else if record {
-                    out.computed.push((i, Part::Full, h));
+                } else {
+                    out.fresh += 1;
+                    if record {
+                        out.computed.push((i, Part::Full, h));
+                    }
                 }
                 for &n in &names[&files[i].id] {
                     out.hashes.push((n, h));

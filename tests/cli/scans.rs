@@ -77,6 +77,28 @@ fn group_sets(groups: &Value, path: impl Fn(&Value) -> String) -> BTreeSet<Vec<S
 }
 
 #[test]
+fn hash_all_finds_the_groups_of_the_rounds_reading_each_inode_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = two_volumes(dir.path());
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let rounds = command_json("audit", &["-q", "--no-probe", "--no-cache", a, b]);
+    let all = command_json(
+        "audit",
+        &["-q", "--no-probe", "--no-cache", "--hash", "all", a, b],
+    );
+    // The same groups, hard-linked names and wasted bytes included.
+    assert_eq!(all["duplicates"], rounds["duplicates"]);
+    assert_eq!(all["duplicates"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        all["summary"]["duplicate_bytes"],
+        rounds["summary"]["duplicate_bytes"]
+    );
+    // Nine non-empty names on eight inodes (a hard link): eight reads,
+    // none of them a head or tail round first.
+    assert_eq!(all["cache"]["hashes_computed"], 8);
+}
+
+#[test]
 fn fleet_of_volumes_audited_apart_finds_the_groups_of_one_audit_of_both() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b, scans, _) = hive_scans(dir.path());
