@@ -83,9 +83,9 @@ struct Ctx<'a> {
 }
 
 fn hash_part(f: &FileEntry, part: Part) -> Result<[u8; 32], FileError> {
-    // No type check before a block read: its `pread` fails on a FIFO or a
-    // tape, and the identity check below refuses a file that is not the
-    // walked inode. A full hash may map the file, so it checks first.
+    // No type check before a read: its `pread` fails on a FIFO or a tape,
+    // and the identity check below refuses a file that is not the walked
+    // inode. A file large enough to be mapped is checked first.
     let file = crate::util::fsutil::open_near_unchecked(&f.path)
         .map_err(|e| FileError::io(&f.path, "cannot read", &e))?;
     let replaced = || {
@@ -96,7 +96,7 @@ fn hash_part(f: &FileEntry, part: Part) -> Result<[u8; 32], FileError> {
         )
     };
     let walked = || crate::util::fsutil::identity(&file).is_ok_and(|(.., id)| id == f.id);
-    if part == Part::Full && !file.metadata().is_ok_and(|m| m.is_file()) {
+    if part == Part::Full && f.size >= MAP_MIN && !file.metadata().is_ok_and(|m| m.is_file()) {
         return Err(replaced());
     }
     // A read error on a file that is no longer the walked one says so.
@@ -479,31 +479,46 @@ pub fn full_hashes(
     bar: &indicatif::ProgressBar,
 ) -> FullHashes {
     let (cached, record) = (cache.cached.as_slice(), cache.is_on());
-    // One name per inode is read, largest first (big reads start together).
-    let mut names: HashMap<FileId, Vec<usize>> = HashMap::new();
-    for &i in want {
-        names.entry(files[i].id).or_default().push(i);
+    // (inode, index) sorted: the names of one inode are adjacent, and the
+    // first is read for all (no map of vectors: 100k allocations).
+    let mut ids: Vec<(FileId, usize)> = want.iter().map(|&i| (files[i].id, i)).collect();
+    ids.sort_unstable();
+    let mut work: Vec<std::ops::Range<usize>> = Vec::new();
+    for run in ids.chunk_by(|a, b| a.0 == b.0) {
+        let start = work.last().map_or(0, |r| r.end);
+        work.push(start..start + run.len());
     }
-    let mut work: Vec<usize> = names.values().map(|n| n[0]).collect();
-    work.sort_unstable_by_key(|&i| std::cmp::Reverse(files[i].size));
+    // Large files first, largest first (on a cold disk their reads start
+    // together); then the rest in walk order, where the files of a folder
+    // follow each other and share its handle (`open_near_unchecked`): in
+    // size order, each small file cost a second open for its folder.
+    work.sort_unstable_by_key(|r| {
+        let i = ids[r.start].1;
+        match files[i].size >= MAP_MIN {
+            true => (false, std::cmp::Reverse(files[i].size), i),
+            false => (true, std::cmp::Reverse(0), i),
+        }
+    });
     bar.set_length(work.len() as u64);
     let run = || {
         work.par_iter()
             .with_max_len(1)
-            .map(|&i| {
+            .map(|names| {
+                let i = ids[names.start].1;
                 let known = cached.get(i).and_then(|c| c.as_ref()?.hash(Part::Full));
                 let r = match known {
                     Some(h) => Ok(h),
                     None => hash_part(&files[i], Part::Full),
                 };
                 bar.inc(1);
-                (i, r, known.is_some())
+                (names.clone(), r, known.is_some())
             })
             .collect::<Vec<_>>()
     };
     let results = on_readers(io_threads, run);
     let mut out = FullHashes::default();
-    for (i, r, cached) in results {
+    for (names, r, cached) in results {
+        let i = ids[names.start].1;
         match r {
             Ok(h) => {
                 if cached {
@@ -514,9 +529,7 @@ pub fn full_hashes(
                         out.computed.push((i, Part::Full, h));
                     }
                 }
-                for &n in &names[&files[i].id] {
-                    out.hashes.push((n, h));
-                }
+                out.hashes.extend(ids[names].iter().map(|&(_, n)| (n, h)));
             }
             Err(e) => out.errors.push(e),
         }
