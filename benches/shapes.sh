@@ -4,9 +4,10 @@
 #
 #   metadata   `audit --no-probe --no-hash`  vs  du -s --apparent-size, diskus
 #   duplicates `dupes --no-cache`            vs  fclones group, czkawka_cli dup
-#   hashing    `audit --hash all --no-cache` vs  b3sum on every non-empty file
-#              (xargs -P 2 over a list made beforehand: b3sum's threads split
-#              one large file, so many small files need one process a core)
+#   hashing    `audit --hash all --no-cache` vs  b3sum on every non-empty file,
+#              `find | xargs -P CORES b3sum` (b3sum has no walk of its own, and
+#              its threads split one large file: many small files need one
+#              process a core), and the same over a list made beforehand
 #   memory     peak RSS of both (GNU time), and bytes per file
 #
 #   benches/shapes.sh [FILES] [SHAPES]      default: 100000 "mixed media frames"
@@ -76,10 +77,14 @@ for shape in $SHAPES; do
     find "$TREE/" -type f -size +0 -print0 > "$OUT/list"
     cores=$(nproc)
     cmds=("$FP audit -q --format json --no-probe --hash all --no-cache $TREE"
+          "sh -c 'find $TREE/ -type f -size +0 -print0 | xargs -0 -P $cores -n 4096 b3sum'"
           "xargs -0 -a $OUT/list -P $cores -n 4096 b3sum")
     hyperfine -N --style none --warmup 1 --runs "$(( RUNS > 5 ? 5 : RUNS ))" "${PREP[@]}" --export-json "$OUT/h.json" "${cmds[@]}" >/dev/null
-    fp=$(median "$OUT/h.json" 0); b3=$(median "$OUT/h.json" 1)
-    echo "hashing every file: footprint $(printf %.3f "$fp") s, b3sum $(printf %.3f "$b3") s ($(python3 -c "print(f'{$fp/$b3:.2f}')")x time, $(python3 -c "print(f'{$b3/$fp:.2f}')")x throughput)"
+    fp=$(median "$OUT/h.json" 0); b3=$(median "$OUT/h.json" 1); b3l=$(median "$OUT/h.json" 2)
+    line="hashing every file: footprint $(printf %.3f "$fp") s (whole audit)"
+    line+=", find | b3sum $(printf %.3f "$b3") s ($(python3 -c "print(f'{$b3/$fp:.2f}')")x throughput)"
+    line+=", b3sum on a ready list $(printf %.3f "$b3l") s ($(python3 -c "print(f'{$b3l/$fp:.2f}')")x)"
+    echo "$line"
   fi
 
   for job in "audit -q --format json --no-probe --no-hash" "dupes -q --no-cache --format json"; do
