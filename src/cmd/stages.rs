@@ -141,7 +141,7 @@ pub fn hash(
 }
 
 /// (walk index, BLAKE3) of every file `--hash all` read.
-pub type FullHashes = Vec<(usize, [u8; 32])>;
+pub type FileHashes = Vec<(usize, [u8; 32])>;
 
 /// Stage 4, `--hash all`: the whole-content hash of every non-empty file,
 /// one read per inode, cached; duplicate groups are found among them
@@ -154,7 +154,7 @@ pub fn hash_all(
     log: &Progress,
     steps: &mut Steps,
     problems: &mut Problems,
-) -> Result<(DupOutcome, FullHashes), AuditError> {
+) -> Result<(DupOutcome, FileHashes), AuditError> {
     let (n, of) = steps.advance();
     let bar = log.phase(n, of, "Hashing all", Some(0));
     bar.set_message(format!("{} readers (--io-threads)", cfg.io_threads));
