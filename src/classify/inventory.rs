@@ -319,7 +319,8 @@ fn package_dirs(files: &[FileEntry]) -> Vec<PathBuf> {
     let mut found: HashMap<&[u8], (bool, bool)> = HashMap::new();
     for f in files {
         let dir = crate::util::pathbytes::parent(bytes(f));
-        if !assetmaps.contains(dir) || !crate::util::pathbytes::has_ext(&f.path, "xml") {
+        // The extension first: a hash of the folder for every file showed.
+        if !crate::util::pathbytes::has_ext(&f.path, "xml") || !assetmaps.contains(dir) {
             continue;
         }
         if let Ok(head) = crate::util::fsutil::read_head(&f.path, 4096) {

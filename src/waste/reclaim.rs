@@ -40,45 +40,52 @@ pub struct Candidate {
     pub bytes: u64,
 }
 
-/// Per-file marks and the inode map that turn candidates into freed bytes.
+/// Per-file marks and the inode chains that turn candidates into freed bytes.
 pub struct Ledger<'a> {
     files: &'a [FileEntry],
     marks: Vec<u8>,
-    /// Inode → its first name (walk index); further names chain through `next`.
-    /// A chain rather than a `Vec` per inode: one allocation for the whole walk.
-    first: FastMap<FileId, usize>,
-    next: Vec<usize>,
+    /// Each file's inode, as the walk index of its first name: read in walk
+    /// order, where a map from inode ids was a hash lookup a file and a walk
+    /// through the map's memory for every total.
+    head: Vec<u32>,
+    /// The inode's next name after this one; a chain rather than a `Vec`
+    /// per inode: one allocation for the whole walk.
+    next: Vec<u32>,
 }
 
-const END: usize = usize::MAX;
+const END: u32 = u32::MAX;
 
 impl<'a> Ledger<'a> {
     /// An empty ledger over the walk.
     pub fn new(files: &'a [FileEntry]) -> Self {
-        let mut first: FastMap<FileId, usize> =
+        // Inode → (first name, last name), for building the chains only.
+        let mut ends: FastMap<FileId, (u32, u32)> =
             FastMap::with_capacity_and_hasher(files.len(), Default::default());
-        let mut last: FastMap<FileId, usize> = FastMap::default();
+        let mut head = vec![0; files.len()];
         let mut next = vec![END; files.len()];
         for (i, f) in files.iter().enumerate() {
-            if let Some(&head) = first.get(&f.id) {
-                let tail = last.get(&f.id).copied().unwrap_or(head);
-                next[tail] = i;
-                last.insert(f.id, i);
-            } else {
-                first.insert(f.id, i);
+            let i = i as u32;
+            let (first, last) = ends.entry(f.id).or_insert((i, i));
+            if *last != i {
+                next[*last as usize] = i;
+                *last = i;
             }
+            head[i as usize] = *first;
         }
         Ledger {
             files,
             marks: vec![0; files.len()],
-            first,
+            head,
             next,
         }
     }
 
     /// Every name (walk index) of the inode whose first name is `head`.
-    fn names(&self, head: usize) -> impl Iterator<Item = usize> + '_ {
-        std::iter::successors(Some(head), |&n| Some(self.next[n]).filter(|&n| n != END))
+    fn names(&self, head: u32) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(head), |&n| {
+            Some(self.next[n as usize]).filter(|&n| n != END)
+        })
+        .map(|n| n as usize)
     }
 
     /// Marks the files of `c`.
@@ -90,8 +97,7 @@ impl<'a> Ledger<'a> {
 
     /// True if every name of file `i`'s inode carries a mark in `mask`.
     fn freed(&self, i: usize, mask: u8) -> bool {
-        self.names(self.first[&self.files[i].id])
-            .all(|n| self.marks[n] & mask != 0)
+        self.names(self.head[i]).all(|n| self.marks[n] & mask != 0)
     }
 
     /// True if some category already proposes to delete every name of file `i`.
@@ -102,10 +108,10 @@ impl<'a> Ledger<'a> {
     /// Bytes freed by the files of `c` in its own category, each inode once.
     pub fn bytes_of(&self, c: &Candidate) -> u64 {
         let mask = c.category.bit();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = crate::util::fasthash::FastSet::default();
         c.files
             .iter()
-            .filter(|&&i| seen.insert(self.files[i].id) && self.freed(i, mask))
+            .filter(|&&i| seen.insert(self.head[i]) && self.freed(i, mask))
             .map(|&i| self.files[i].size)
             .sum()
     }
@@ -113,10 +119,9 @@ impl<'a> Ledger<'a> {
     /// Bytes freed in `category` alone, or (with `None`) by the union.
     pub fn total(&self, category: Option<Category>) -> u64 {
         let mask = category.map_or(0xff, Category::bit);
-        self.first
-            .values()
-            .filter(|&&head| self.names(head).all(|n| self.marks[n] & mask != 0))
-            .map(|&head| self.files[head].size)
+        (0..self.files.len())
+            .filter(|&i| self.head[i] as usize == i && self.freed(i, mask))
+            .map(|i| self.files[i].size)
             .sum()
     }
 }
@@ -351,7 +356,7 @@ impl<'a> Groundwork<'a> {
     pub fn new(files: &'a [FileEntry], kinds: &[Kind]) -> Self {
         let protection = Protection::new(files, kinds);
         let (regen, ledger) = rayon::join(
-            || regenerable::find(files, &protection.protected),
+            || regenerable::find(files, kinds, &protection.protected),
             || Ledger::new(files),
         );
         Groundwork {

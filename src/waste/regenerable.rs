@@ -3,6 +3,7 @@
 //! where possible, loose files otherwise. Sources for each rule:
 //! docs/RECLAIM.md.
 
+use crate::classify::Kind;
 use crate::classify::rules::cache_dir_in;
 pub use crate::classify::rules::{Match, RULES, Rule, cache_dir_of, dir_rule, file_rule};
 use crate::util::pathbytes;
@@ -25,12 +26,18 @@ pub struct Found {
 
 /// Finds every regenerable folder and loose cache file. Protected files
 /// (camera originals…) are never included; a folder holding one is not
-/// offered as a whole, only its other files are.
-pub fn find(files: &[FileEntry], protected: &[bool]) -> Vec<Found> {
+/// offered as a whole, only its other files are. `kinds` are the
+/// classification's: a file is of kind `cache` exactly when it is in a
+/// cache folder or matches a file rule, so the others are passed over
+/// without looking at their path.
+pub fn find(files: &[FileEntry], kinds: &[Kind], protected: &[bool]) -> Vec<Found> {
     let mut dirs: BTreeMap<&[u8], (&'static Rule, Vec<usize>, bool)> = BTreeMap::new();
     let mut loose = Vec::new();
     let mut per_folder = pathbytes::PerFolder::new();
     for (i, f) in files.iter().enumerate() {
+        if kinds[i] != Kind::Cache {
+            continue;
+        }
         let parent = pathbytes::parent(pathbytes::bytes(&f.path));
         match per_folder.get(parent, || cache_dir_in(parent)) {
             Some((dir, rule)) => {
