@@ -271,6 +271,20 @@ fn runs<T>(v: &[T], same: impl Fn(&T, &T) -> bool) -> impl Iterator<Item = &[T]>
     v.chunk_by(move |a, b| same(a, b)).filter(|r| r.len() > 1)
 }
 
+/// One representative (the first name) per inode of a run of `(key, inode,
+/// walk index)` records sorted by inode; the other names of each inode go
+/// into `links`, for the report.
+fn inode_reps<K>(run: &[(K, FileId, usize)], links: &mut HashMap<usize, Vec<usize>>) -> Vec<usize> {
+    run.chunk_by(|a, b| a.1 == b.1)
+        .map(|r| {
+            if r.len() > 1 {
+                links.insert(r[0].2, r[1..].iter().map(|t| t.2).collect());
+            }
+            r[0].2
+        })
+        .collect()
+}
+
 /// Finds duplicate groups among `files`.
 ///
 /// Reads run on `io_threads` threads: many reads in flight pay off even on
@@ -340,10 +354,7 @@ fn find_duplicates_in(
     // Other names of hard-linked candidates, for the report.
     let mut links: HashMap<usize, Vec<usize>> = HashMap::new();
     for run in runs(&by_size, |a, b| a.0 == b.0) {
-        let reps: Vec<usize> = run.chunk_by(|a, b| a.1 == b.1).map(|r| r[0].2).collect();
-        for r in run.chunk_by(|a, b| a.1 == b.1).filter(|r| r.len() > 1) {
-            links.insert(r[0].2, r[1..].iter().map(|t| t.2).collect());
-        }
+        let reps = inode_reps(run, &mut links);
         if reps.len() > 1 {
             groups.push(reps);
         }
@@ -436,14 +447,10 @@ pub fn duplicates_of(files: &[FileEntry], full: &FullHashes) -> DupOutcome {
     let mut stage = Vec::new();
     let mut links: HashMap<usize, Vec<usize>> = HashMap::new();
     for run in runs(&by_hash, |a, b| a.0 == b.0) {
-        let reps: Vec<usize> = run.chunk_by(|a, b| a.1 == b.1).map(|r| r[0].2).collect();
-        if reps.len() < 2 {
-            continue;
+        let reps = inode_reps(run, &mut links);
+        if reps.len() > 1 {
+            stage.push((reps, run[0].0));
         }
-        for r in run.chunk_by(|a, b| a.1 == b.1).filter(|r| r.len() > 1) {
-            links.insert(r[0].2, r[1..].iter().map(|t| t.2).collect());
-        }
-        stage.push((reps, run[0].0));
     }
     let (groups, members) = assemble(files, stage, &links);
     DupOutcome {
