@@ -306,8 +306,14 @@ fn package_dirs(files: &[FileEntry]) -> Vec<PathBuf> {
     let assetmaps: HashSet<&[u8]> = files
         .par_iter()
         .filter(|f| {
-            let n = crate::util::pathbytes::name(bytes(f));
-            n.eq_ignore_ascii_case(b"ASSETMAP") || n.eq_ignore_ascii_case(b"ASSETMAP.xml")
+            // From the end: finding every name first showed in profiles.
+            let b = bytes(f);
+            let is = |suffix: &[u8]| {
+                b.len() > suffix.len()
+                    && b[b.len() - suffix.len() - 1] == b'/'
+                    && b[b.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+            };
+            is(b"ASSETMAP") || is(b"ASSETMAP.xml")
         })
         .map(|f| crate::util::pathbytes::parent(bytes(f)))
         .collect();

@@ -17,7 +17,7 @@ pub fn bytes(p: &Path) -> &[u8] {
 /// Everything before the last `/` (the parent folder); `/` for a top-level
 /// entry, the whole input when it has no `/`.
 pub fn parent(b: &[u8]) -> &[u8] {
-    match b.iter().rposition(|&c| c == b'/') {
+    match memchr::memrchr(b'/', b) {
         Some(0) => &b[..1],
         Some(i) => &b[..i],
         None => b,
@@ -26,7 +26,7 @@ pub fn parent(b: &[u8]) -> &[u8] {
 
 /// Everything after the last `/` (the file or folder name).
 pub fn name(b: &[u8]) -> &[u8] {
-    &b[b.iter().rposition(|&c| c == b'/').map_or(0, |i| i + 1)..]
+    &b[memchr::memrchr(b'/', b).map_or(0, |i| i + 1)..]
 }
 
 /// True if `b` is `dir` or lies below it (whole components, as `Path::starts_with`).
@@ -42,10 +42,14 @@ pub fn components(b: &[u8]) -> impl DoubleEndedIterator<Item = &[u8]> {
 /// True if the file name's extension is `ext` (lower case), ignoring case:
 /// [`crate::classify::extension`] without building a `String` per file.
 pub fn has_ext(p: &Path, ext: &str) -> bool {
-    let n = name(bytes(p));
-    n.len() > ext.len() + 1
-        && n[n.len() - ext.len() - 1] == b'.'
-        && n[n.len() - ext.len()..].eq_ignore_ascii_case(ext.as_bytes())
+    // From the end only: asked of every file by several stages, finding the
+    // name first (the last `/`) was 5 % of a metadata audit's CPU.
+    let (b, e) = (bytes(p), ext.as_bytes());
+    let Some(dot) = b.len().checked_sub(e.len() + 1) else {
+        return false;
+    };
+    // A name, not just `.ext`, must precede the dot (as `Path::extension`).
+    dot > 0 && b[dot] == b'.' && b[dot - 1] != b'/' && b[dot + 1..].eq_ignore_ascii_case(e)
 }
 
 /// A lower-cased extension kept inline: classification asks for it several
