@@ -208,7 +208,7 @@ pub fn build(files: &[FileEntry], read_heads: bool) -> Inventory {
     }
     let mut items = join_spanned(items, files, &mut errors);
     // Borrowed keys: only a sequence's pattern has to be built.
-    items.sort_by_cached_key(|it| match &it.clip {
+    items.par_sort_by_cached_key(|it| match &it.clip {
         Clip::File(i) => Cow::Borrowed(files[*i].path.as_os_str()),
         Clip::Sequence(s) => Cow::Owned(s.pattern().into_os_string()),
         Clip::Spanned(parts) => Cow::Borrowed(files[parts[0]].path.as_os_str()),

@@ -8,6 +8,7 @@
 //! have four digits, `%d` takes any width. A lone numbered file is not a sequence.
 
 use crate::walk::FileEntry;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
@@ -96,68 +97,94 @@ pub fn detect(files: &[FileEntry], candidates: &[usize]) -> (Vec<Sequence>, Vec<
     type Key<'a> = (&'a [u8], &'a [u8], &'a [u8]);
     // (frame, width, has a leading zero, file index)
     type Frame = (u64, usize, bool, usize);
-    let mut groups: HashMap<Key, Vec<Frame>> = HashMap::new();
-    let mut singles = Vec::new();
-    // Frames of one sequence follow each other in the walk's order: the
-    // group is looked up again only when the key changes.
-    let mut run: Option<(Key, Vec<Frame>)> = None;
-    for &i in candidates {
-        let path = crate::util::pathbytes::bytes(&files[i].path);
-        let (dir, name) = (
-            crate::util::pathbytes::parent(path),
-            crate::util::pathbytes::name(path),
-        );
-        match split_frame(name) {
-            Some((prefix, digits, suffix)) => {
-                let n: u64 = std::str::from_utf8(digits)
-                    .ok()
-                    .and_then(|d| d.parse().ok())
-                    .unwrap_or(0);
-                let lead0 = digits.len() > 1 && digits[0] == b'0';
-                let key = (dir, prefix, suffix);
-                let frame = (n, digits.len(), lead0, i);
-                match &mut run {
-                    Some((k, frames)) if *k == key => frames.push(frame),
-                    _ => {
-                        if let Some((k, frames)) = run.replace((key, vec![frame])) {
-                            groups.entry(k).or_default().extend(frames);
+    type Groups<'a> = HashMap<Key<'a>, Vec<Frame>>;
+    // On every core, a slice of the candidates each: on a render farm's
+    // drive nearly every file is a frame, and one thread grouping them all
+    // was the longest step of classifying. A sequence cut by a slice's end
+    // is joined when the slices' groups are merged.
+    let group = |chunk: &[usize]| -> (Groups, Vec<usize>) {
+        let mut groups = Groups::new();
+        let mut singles = Vec::new();
+        // Frames of one sequence follow each other in the walk's order: the
+        // group is looked up again only when the key changes.
+        let mut run: Option<(Key, Vec<Frame>)> = None;
+        for &i in chunk {
+            let path = crate::util::pathbytes::bytes(&files[i].path);
+            let (dir, name) = (
+                crate::util::pathbytes::parent(path),
+                crate::util::pathbytes::name(path),
+            );
+            match split_frame(name) {
+                Some((prefix, digits, suffix)) => {
+                    let n: u64 = std::str::from_utf8(digits)
+                        .ok()
+                        .and_then(|d| d.parse().ok())
+                        .unwrap_or(0);
+                    let lead0 = digits.len() > 1 && digits[0] == b'0';
+                    let key = (dir, prefix, suffix);
+                    let frame = (n, digits.len(), lead0, i);
+                    match &mut run {
+                        Some((k, frames)) if *k == key => frames.push(frame),
+                        _ => {
+                            if let Some((k, frames)) = run.replace((key, vec![frame])) {
+                                groups.entry(k).or_default().extend(frames);
+                            }
                         }
                     }
                 }
+                None => singles.push(i),
             }
-            None => singles.push(i),
         }
-    }
-    if let Some((k, frames)) = run {
-        groups.entry(k).or_default().extend(frames);
-    }
-    let mut seqs = Vec::new();
-    for ((dir, prefix, suffix), members) in groups {
-        let widths_vary = members.iter().any(|m| m.1 != members[0].1);
-        let any_lead0 = members.iter().any(|m| m.2);
-        // Partition into runs of one padding each.
-        let mut parts: HashMap<usize, Vec<(u64, usize)>> = HashMap::new();
-        for (n, width, _, i) in members {
-            let padding = if any_lead0 || !widths_vary { width } else { 0 };
-            parts.entry(padding).or_default().push((n, i));
+        if let Some((k, frames)) = run {
+            groups.entry(k).or_default().extend(frames);
         }
-        for (padding, mut frames) in parts {
-            if frames.len() < 2 {
-                singles.extend(frames.into_iter().map(|f| f.1));
-                continue;
+        (groups, singles)
+    };
+    let (groups, mut singles) = candidates.par_chunks(8192).map(group).reduce(
+        || (Groups::new(), Vec::new()),
+        |(mut a, mut sa), (b, sb)| {
+            for (k, frames) in b {
+                a.entry(k).or_default().extend(frames);
             }
-            frames.sort_unstable();
-            seqs.push(Sequence {
-                dir: PathBuf::from(std::ffi::OsStr::from_bytes(dir)),
-                prefix: prefix.to_vec(),
-                suffix: suffix.to_vec(),
-                padding: if padding == 1 { 0 } else { padding },
-                frames,
-            });
-        }
-    }
-    seqs.sort_by_cached_key(|s| s.pattern().into_os_string());
-    singles.sort_unstable();
+            sa.extend(sb);
+            (a, sa)
+        },
+    );
+    // Each group on its own, on every core; frames are sorted by (number,
+    // file index), so the order they were merged in does not show.
+    let (mut seqs, lone): (Vec<Vec<Sequence>>, Vec<Vec<usize>>) = groups
+        .into_par_iter()
+        .map(|((dir, prefix, suffix), members)| {
+            let widths_vary = members.iter().any(|m| m.1 != members[0].1);
+            let any_lead0 = members.iter().any(|m| m.2);
+            // Partition into runs of one padding each.
+            let mut parts: HashMap<usize, Vec<(u64, usize)>> = HashMap::new();
+            for (n, width, _, i) in members {
+                let padding = if any_lead0 || !widths_vary { width } else { 0 };
+                parts.entry(padding).or_default().push((n, i));
+            }
+            let (mut seqs, mut singles) = (Vec::new(), Vec::new());
+            for (padding, mut frames) in parts {
+                if frames.len() < 2 {
+                    singles.extend(frames.into_iter().map(|f| f.1));
+                    continue;
+                }
+                frames.sort_unstable();
+                seqs.push(Sequence {
+                    dir: PathBuf::from(std::ffi::OsStr::from_bytes(dir)),
+                    prefix: prefix.to_vec(),
+                    suffix: suffix.to_vec(),
+                    padding: if padding == 1 { 0 } else { padding },
+                    frames,
+                });
+            }
+            (seqs, singles)
+        })
+        .unzip();
+    let mut seqs: Vec<Sequence> = seqs.drain(..).flatten().collect();
+    singles.extend(lone.into_iter().flatten());
+    seqs.par_sort_by_cached_key(|s| s.pattern().into_os_string());
+    singles.par_sort_unstable();
     (seqs, singles)
 }
 
