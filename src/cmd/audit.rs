@@ -82,7 +82,20 @@ pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, Au
     let walked = stages::walk(cfg, log, &mut steps)?;
     let mut problems = Problems::new(walked.errors);
     let files = walked.files;
-    let inv = stages::classify(&files, cfg.probe, log, &mut steps, &mut problems)?;
+    // Which name carries each inode's bytes and the heaviest folders need
+    // the walk alone: worked out beside classification, whose sequence and
+    // sorting steps leave a core idle.
+    let (inv, (owns, heaviest)) = rayon::join(
+        || stages::classify(&files, cfg.probe, log, &mut steps, &mut problems),
+        || {
+            let owns = crate::walk::owners(&files);
+            let top = cfg.top.max(1) * 5;
+            let roots = &cfg.walk.roots;
+            let heaviest = report::summary::heaviest_folders(&files, &owns, roots, cfg.depth, top);
+            (owns, heaviest)
+        },
+    );
+    let inv = inv?;
     let mut cache = open_cache(cfg, &files, &inv, log);
     let probed = stages::probe(cfg, &inv, &files, &mut cache, log, &mut steps)?;
     let (mut dup, full) = match (cfg.hash, cfg.hash_all) {
@@ -134,7 +147,7 @@ pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, Au
             .map(|dest| scope.spawn(|| stages::write_manifest(cfg, dest, &scan, log)));
         let weighed = weigh(
             cfg,
-            &files,
+            (&files, &owns),
             &inv,
             (&media, &kinds),
             ground,
@@ -180,6 +193,7 @@ pub fn pipeline(cfg: &Config, log: &Progress, needs: Needs) -> Result<Report, Au
         dup,
         folders,
         weighed,
+        heaviest,
         copies,
         runtime,
         errors,
@@ -240,7 +254,6 @@ struct Weighed {
     waste: reclaim::Waste,
     by_kind: report::ByKind,
     bytes: u64,
-    folders: Vec<report::FolderWeight>,
     media_json: Option<report::json::MediaJson>,
 }
 
@@ -248,7 +261,7 @@ struct Weighed {
 /// rendering is most of a JSON report's cost, on whichever core is free.
 fn weigh(
     cfg: &Config,
-    files: &[crate::walk::FileEntry],
+    (files, owns): (&[crate::walk::FileEntry], &[bool]),
     inv: &crate::classify::inventory::Inventory,
     (media, kinds): (&[report::MediaItem], &[Kind]),
     ground: reclaim::Groundwork,
@@ -257,7 +270,7 @@ fn weigh(
 ) -> Weighed {
     let roots = &cfg.walk.roots;
     let json = needs.media_json && media.len() <= report::json::MediaJson::MAX_ITEMS;
-    let ((waste, (by_kind, bytes, folders)), media_json) = rayon::join(
+    let ((waste, (by_kind, bytes)), media_json) = rayon::join(
         || {
             rayon::join(
                 || {
@@ -271,14 +284,7 @@ fn weigh(
                     };
                     reclaim::assess(&input, ground, cfg.top.max(1) * 2)
                 },
-                || {
-                    let owns = crate::walk::owners(files);
-                    let (by_kind, bytes) = report::summary::totals(files, kinds, &owns);
-                    let top = cfg.top.max(1) * 5;
-                    let folders =
-                        report::summary::heaviest_folders(files, &owns, roots, cfg.depth, top);
-                    (by_kind, bytes, folders)
-                },
+                || report::summary::totals(files, kinds, owns),
             )
         },
         || json.then(|| report::json::MediaJson::render(media)),
@@ -287,7 +293,6 @@ fn weigh(
         waste,
         by_kind,
         bytes,
-        folders,
         media_json,
     }
 }
@@ -303,6 +308,8 @@ struct Parts<'a> {
     dup: crate::hash::DupOutcome,
     folders: crate::waste::folders::FolderFindings,
     weighed: Weighed,
+    /// The heaviest folders (worked out beside classification).
+    heaviest: Vec<report::FolderWeight>,
     copies: Option<copies::CopiesOutcome>,
     runtime: Option<(f64, &'static str)>,
     errors: Vec<crate::util::error::FileError>,
@@ -372,7 +379,7 @@ fn assemble(p: Parts) -> Report {
             .unwrap_or_default(),
         clip_copies: p.copies.map(|c| c.clips).unwrap_or_default(),
         manifests: p.manifests,
-        folders: w.folders,
+        folders: p.heaviest,
         cache: p.cache,
         errors: p.errors.iter().map(ErrorEntry::from).collect(),
         candidates: w.waste.candidates,
