@@ -308,12 +308,8 @@ fn package_dirs(files: &[FileEntry]) -> Vec<PathBuf> {
         .filter(|f| {
             // From the end: finding every name first showed in profiles.
             let b = bytes(f);
-            let is = |suffix: &[u8]| {
-                b.len() > suffix.len()
-                    && b[b.len() - suffix.len() - 1] == b'/'
-                    && b[b.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
-            };
-            is(b"ASSETMAP") || is(b"ASSETMAP.xml")
+            crate::util::pathbytes::name_is(b, b"ASSETMAP")
+                || crate::util::pathbytes::name_is(b, b"ASSETMAP.xml")
         })
         .map(|f| crate::util::pathbytes::parent(bytes(f)))
         .collect();

@@ -152,7 +152,7 @@ pub fn detect(files: &[FileEntry], candidates: &[usize]) -> (Vec<Sequence>, Vec<
     );
     // Each group on its own, on every core; frames are sorted by (number,
     // file index), so the order they were merged in does not show.
-    let (mut seqs, lone): (Vec<Vec<Sequence>>, Vec<Vec<usize>>) = groups
+    let (seqs, lone): (Vec<Vec<Sequence>>, Vec<Vec<usize>>) = groups
         .into_par_iter()
         .map(|((dir, prefix, suffix), members)| {
             let widths_vary = members.iter().any(|m| m.1 != members[0].1);
@@ -181,7 +181,7 @@ pub fn detect(files: &[FileEntry], candidates: &[usize]) -> (Vec<Sequence>, Vec<
             (seqs, singles)
         })
         .unzip();
-    let mut seqs: Vec<Sequence> = seqs.drain(..).flatten().collect();
+    let mut seqs: Vec<Sequence> = seqs.into_iter().flatten().collect();
     singles.extend(lone.into_iter().flatten());
     seqs.par_sort_by_cached_key(|s| s.pattern().into_os_string());
     singles.par_sort_unstable();

@@ -29,6 +29,15 @@ pub fn name(b: &[u8]) -> &[u8] {
     &b[memchr::memrchr(b'/', b).map_or(0, |i| i + 1)..]
 }
 
+/// True if the file name of `b` is `n`, ignoring ASCII case: `name(b)`
+/// compared, but read from the end, without searching for the last `/`.
+pub fn name_is(b: &[u8], n: &[u8]) -> bool {
+    let Some(at) = b.len().checked_sub(n.len()) else {
+        return false;
+    };
+    (at == 0 || b[at - 1] == b'/') && b[at..].eq_ignore_ascii_case(n)
+}
+
 /// True if `b` is `dir` or lies below it (whole components, as `Path::starts_with`).
 pub fn is_under(b: &[u8], dir: &[u8]) -> bool {
     b.starts_with(dir) && (b.len() == dir.len() || dir.ends_with(b"/") || b[dir.len()] == b'/')
@@ -218,6 +227,26 @@ mod tests {
                     "{p} {ext}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn name_is_agrees_with_name() {
+        for p in [
+            "/d/ASSETMAP",
+            "/d/assetmap",
+            "/d/XASSETMAP",
+            "ASSETMAP",
+            "/ASSETMAP",
+            "/d/ASSETMAP/x",
+            "MAP",
+        ] {
+            let b = p.as_bytes();
+            assert_eq!(
+                name_is(b, b"ASSETMAP"),
+                name(b).eq_ignore_ascii_case(b"ASSETMAP"),
+                "{p}"
+            );
         }
     }
 
